@@ -1,0 +1,2 @@
+"""claimcheck: cross-source claim-consistency checks for news stories."""
+__version__ = "0.1.0"

@@ -1,0 +1,55 @@
+"""What a rule kind gets besides its claims: the story's articles, documents and entities.
+
+A rule-kind module in ``checker/`` exposes ``KIND`` (its name in rules.yaml), ``DEFAULTS``
+(its parameters with default values; the type of each default is the type rules.yaml must
+give), optionally ``REGEX_PARAMS`` and ``validate(rule, rules_dir)``, and
+``check(rule, claims, ctx) -> list[Finding]`` where ``claims`` holds only the rule's claim types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from claims.entities import StoryEntities
+from claims.model import Article, Document
+from checker.findings import Evidence
+
+
+@dataclass
+class StoryContext:
+    articles: dict[str, Article]
+    docs: dict[str, Document]
+    entities: StoryEntities
+    claims: pd.DataFrame
+    rules_dir: Path
+
+    def evidence(self, row) -> Evidence:
+        article = self.articles[row.article]
+        return Evidence(
+            article=row.article, text=article.text[row.start:row.end], start=int(row.start),
+            end=int(row.end), value=row.value, normalized=str(row.normalized),
+            sentence=row.sentence, outlet=article.outlet,
+            published=article.published.isoformat(sep=" ") if article.published else None,
+        )
+
+    def outlet(self, article_id: str) -> str:
+        article = self.articles[article_id]
+        return article.outlet or article_id
+
+    def sources(self, article_ids) -> str:
+        return ", ".join(self.outlet(a) for a in sorted(set(article_ids)))
+
+    def later_note(self, earlier_ids, later_ids) -> str:
+        """'(X is later)' when every article of one side was published after the other side."""
+        def times(ids):
+            return [self.articles[a].published for a in ids if self.articles[a].published]
+        first, second = times(earlier_ids), times(later_ids)
+        if not first or not second or len(first) != len(set(earlier_ids)) or len(second) != len(set(later_ids)):
+            return ""
+        if min(second) > max(first):
+            return "later"
+        if min(first) > max(second):
+            return "earlier"
+        return ""

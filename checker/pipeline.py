@@ -1,0 +1,97 @@
+"""The whole check, in order: read -> clean -> claims -> align/rules -> findings -> report data.
+
+``check_story`` returns a ``StoryResult``; ``result_to_dict`` gives the JSON contract that every
+report format is written from.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from claims.clean import clean
+from claims.entities import StoryEntities
+from claims.errors import InputError
+from claims.extract import extract_claims
+from claims.model import Document
+from claims.read import Story, read_story
+from checker import __version__
+from checker.context import StoryContext
+from checker.findings import SEVERITIES, Finding, sort_findings
+from checker.kinds import KINDS
+from checker.rules_config import RuleSet, load_rules
+
+
+@dataclass
+class StoryResult:
+    story: Story
+    docs: list[Document]
+    claims: pd.DataFrame
+    findings: list[Finding]
+    rules: RuleSet
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[InputError]:
+        return self.story.problems
+
+
+def apply_rules(rules: RuleSet, ctx: StoryContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules.enabled:
+        subset = ctx.claims[ctx.claims["claim_type"].isin(rule.claim_types)]
+        findings.extend(KINDS[rule.kind].check(rule, subset, ctx))
+    merged: dict[str, Finding] = {}
+    for finding in findings:
+        # one conflict, one finding: a second rule raising the same id keeps the stronger one
+        if finding.id not in merged or len(finding.evidence) > len(merged[finding.id].evidence):
+            merged[finding.id] = finding
+    return sort_findings(list(merged.values()))
+
+
+def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    rules = rules or load_rules()
+    story = read_story(path)
+    t1 = time.perf_counter()
+    timings["read"] = t1 - t0
+    docs = [clean(a) for a in story.articles]
+    entities = StoryEntities(docs)
+    t2 = time.perf_counter()
+    timings["clean"] = t2 - t1
+    claims = extract_claims(docs, entities)
+    t3 = time.perf_counter()
+    timings["claims"] = t3 - t2
+    ctx = StoryContext(articles={a.id: a for a in story.articles}, docs={d.article.id: d for d in docs},
+                       entities=entities, claims=claims, rules_dir=Path(rules.path).parent)
+    findings = apply_rules(rules, ctx)
+    timings["align+rules"] = time.perf_counter() - t3
+    return StoryResult(story=story, docs=docs, claims=claims, findings=findings, rules=rules,
+                       timings=timings)
+
+
+def result_to_dict(result: StoryResult) -> dict:
+    counts = result.claims.groupby("article").size().to_dict() if len(result.claims) else {}
+    summary = {s: 0 for s in SEVERITIES}
+    for finding in result.findings:
+        summary[finding.severity] += 1
+    return {
+        "tool": {"name": "claimcheck", "version": __version__},
+        "story": {"id": result.story.id, "path": result.story.path},
+        "rules": result.rules.path,
+        "articles": [
+            {"id": a.id, "path": a.path, "outlet": a.outlet,
+             "published": a.published.isoformat(sep=" ") if a.published else None,
+             "published_estimated": a.published_estimated, "title": a.title,
+             "claims": int(counts.get(a.id, 0)),
+             "truncated": next((d.truncated for d in result.docs if d.article.id == a.id), False)}
+            for a in result.story.articles
+        ],
+        "findings": [f.to_dict() for f in result.findings],
+        "problems": [{"path": p.path, "line": p.line, "problem": p.problem} for p in result.problems],
+        "summary": {"articles": len(result.story.articles), "claims": int(len(result.claims)),
+                    "findings": summary},
+    }

@@ -1,0 +1,1 @@
+"""Reading articles, cleaning them and extracting typed claims."""

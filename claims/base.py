@@ -1,0 +1,73 @@
+"""What every extractor gets, and the helpers they share.
+
+An extractor module exposes ``CLAIM_TYPE`` and ``extract(ctx: ExtractContext) -> list[Claim]``.
+It reads ``ctx.doc.sentences`` (normalised text, offsets into ``doc.norm``) and builds claims
+with ``ctx.claim(...)``, which maps offsets back to the original article text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from claims.entities import StoryEntities
+from claims.model import Claim, Document, Sentence
+
+STOPWORDS = set("""
+a an the and or but if then than that this these those there here of to in on at by for from with
+without into onto over under about after before during since until as is are was were be been
+being am has have had having do does did done will would shall should can could may might must
+not no nor so too very just also only even still yet already ever never again more most less
+least some any each every all both either neither other another such own same he she it they we
+i you him her them us me my his its their our your who whom whose which what when where why how
+said says told say saying according while because although though however also up down out off
+one two three four five first last next new per via its it's he's she's they're we're i'm
+""".split())
+
+_CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def stem(word: str) -> str:
+    """A crude stem so that "killed/kills/killing" and "sailor/sailors" meet."""
+    w = word.lower().strip("'-")
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + keep
+            break
+    return w
+
+
+def content_words(text: str) -> list[str]:
+    return [stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS]
+
+
+@dataclass
+class ExtractContext:
+    doc: Document
+    entities: StoryEntities
+    reference_time: datetime | None  # the article's publication time, or the story's estimate
+
+    def claim(self, sent: Sentence, start: int, end: int, *, claim_type: str, attribute: str,
+              normalized: str, subject: str | None = None, low: float | None = None,
+              high: float | None = None, unit: str = "", negated: bool = False,
+              context: str | None = None, window: int = 60, **extra) -> Claim:
+        value, o_start, o_end = self.doc.evidence(start, end)
+        if subject is None:
+            subject = self.entities.subject_at(self.doc, sent, start)
+        if context is None:
+            left = self.doc.norm[max(sent.start, start - window):start]
+            right = self.doc.norm[end:min(sent.end, end + window)]
+            context = " ".join(sorted(set(content_words(left + " " + right))))
+        return Claim(
+            article=self.doc.article.id, claim_type=claim_type, subject=subject or "",
+            attribute=attribute, value=value, normalized=normalized, start=o_start, end=o_end,
+            sentence=self.doc.evidence(sent.start, sent.end)[0], sentence_index=sent.index,
+            low=low, high=high, unit=unit, negated=negated, context=context, extra=dict(extra),
+        )
+
+
+NEGATION = re.compile(r"\b(?:not|never|no longer|n't|neither|nor)\b|n't\b", re.I)
+
+
+def negated_between(text: str) -> bool:
+    return bool(NEGATION.search(text))

@@ -1,0 +1,200 @@
+"""The story's people and places, found from capitalised name runs across all its articles.
+
+No statistical NER model is used (no official spaCy English model ships on PyPI): a name run is
+a sequence of capitalised tokens, split at words that are never names; it is a place when the
+story puts it after "in/to/from/at" more often than it uses it as a person (titles, "said",
+", 42,"). Short forms resolve to the story's full names: a surname ("Chmerkovskiy"), a first
+name ("Peta") or a nickname that begins a first name ("Maks" -> "Maksim", "Val" -> "Valentin").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
+from claims.model import Document, Sentence
+
+_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]{2,}[a-z]*)"
+NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
+_PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
+_PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # offsets into Document.norm
+    end: int
+    text: str
+    canonical: str
+    kind: str  # "person" or "place"
+
+
+def name_key(name: str) -> str:
+    return anyascii(name).lower().replace(".", "").strip()
+
+
+TITLE_WORDS = {w.rstrip(".") for w in PERSON_TITLES} | {
+    "Fleet", "Deputy", "Vice", "Staff", "Acting", "Former", "Senior", "Foreign", "Defense",
+    "Interior", "Navy", "Army", "Attorney", "Spokesman", "Spokeswoman", "Ambassador", "Governor",
+    "Senator", "Representative", "Lieutenant", "Colonel", "Captain", "Sergeant", "Major",
+    "Chairman", "Chairwoman", "Presidents", "Day", "Director", "Leader", "Speaker"}
+
+
+def split_run(text: str, start: int, common: set[str] = frozenset(),
+              sentence_initial: bool = False, midcap: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+    """Split a capitalised run at words that are never names (or are common lowercase words in
+    the story) and at titles; a possessive 's ends a name."""
+    parts: list[tuple[int, int, str]] = []
+    current: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if current:
+            parts.append((current[0][0], current[-1][1], ""))
+        current.clear()
+
+    for m in re.finditer(r"\S+", text):
+        token = m.group().strip("'")
+        bare = token.rstrip(".")
+        if name_key(token.removesuffix("'s")) in KNOWN_PLACES:
+            close()
+            parts.append((m.start(), m.end(), ""))
+            continue
+        if sentence_initial and m.start() == 0 and token not in midcap:
+            # a capitalised first word is a name only if the story also capitalises it mid-sentence
+            continue
+        if (bare in NOT_NAMES or token in NOT_NAMES or bare in TITLE_WORDS
+                or (bare.isupper() and len(bare) > 4) or bare.lower() in common):
+            close()
+            continue
+        current.append(m.span())
+        if m.group().endswith("'s"):
+            close()
+    close()
+    out = []
+    for s, e, _ in parts:
+        piece = text[s:e]
+        if piece.endswith("'s"):
+            piece, e = piece[:-2], e - 2
+        elif piece.endswith("'"):
+            piece, e = piece[:-1], e - 1
+        if len(piece.replace(".", "")) >= 2:
+            out.append((start + s, start + e, piece))
+    return out
+
+
+def sent_initial(text: str, pos: int) -> bool:
+    return not text[:pos].strip(" \"'(")
+
+
+class StoryEntities:
+    """People and places of one story, and who a claim in a sentence is about."""
+
+    def __init__(self, docs: list[Document]):
+        self.docs = docs
+        self._runs: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+        person_votes: Counter[str] = Counter()
+        place_votes: Counter[str] = Counter()
+        freq: Counter[str] = Counter()
+        lowercase: Counter[str] = Counter()
+        for doc in docs:
+            lowercase.update(re.findall(r"(?<![\w.] )(?<!^)\b[a-z][a-z]+\b", doc.norm))
+        common = {w for w, n in lowercase.items() if n >= 2}
+        midcap = set()
+        for doc in docs:
+            for sent in doc.sentences:
+                midcap.update(re.findall(r"(?<=[a-z,;] )[A-Z][\w'.-]+", sent.text))
+        midcap = {t.strip("'").removesuffix("'s").rstrip(".,") for t in midcap} | {t.strip("'") for t in midcap}
+        for doc in docs:
+            for sent in doc.sentences:
+                runs = []
+                for m in NAME_RUN.finditer(sent.text):
+                    runs.extend(split_run(m.group(), sent.start + m.start(), common,
+                                          sent_initial(sent.text, m.start()), midcap))
+                self._runs[(doc.article.id, sent.index)] = runs
+                for s, e, text in runs:
+                    freq[text] += 1
+                    before = doc.norm[max(sent.start, s - 25):s]
+                    after = doc.norm[e:min(sent.end, e + 20)]
+                    if _PLACE_PREP.search(before) or name_key(text) in KNOWN_PLACES:
+                        place_votes[text] += 1
+                    if _PERSON_NEXT.match(after) or any(before.rstrip().endswith(t) for t in PERSON_TITLES):
+                        person_votes[text] += 1
+        self.freq = freq
+        self.places = {t for t in freq if place_votes[t] > person_votes[t]
+                       or name_key(t) in KNOWN_PLACES}
+        full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")]
+        self.full_names = sorted(full_names, key=lambda t: (-freq[t], t))
+        self._short: dict[str, str] = {}
+        by_part: dict[str, Counter[str]] = defaultdict(Counter)
+        for full in self.full_names:
+            tokens = [t for t in full.split() if not t.startswith("'")]
+            for tok in (tokens[0], tokens[-1]):
+                by_part[tok][self.resolve(full)] += freq[full]
+        for part, counter in by_part.items():
+            self._short[part] = counter.most_common(1)[0][0]
+        self.person_freq: Counter[str] = Counter()
+        for text, count in freq.items():
+            if text in self.places:
+                continue
+            canonical = self.resolve(text)
+            if canonical and (" " in canonical or person_votes[text]):
+                self.person_freq[canonical] += count
+        ranked = sorted(self.person_freq.items(), key=lambda kv: (" " not in kv[0], -kv[1], kv[0]))
+        self.main_person = ranked[0][0] if ranked else None
+
+    def resolve(self, name: str) -> str:
+        """The story's full name for a short form, or the name itself."""
+        name = name.strip()
+        if name in self.places:
+            return name
+        if " " in name:
+            first, last = name.split()[0], name.split()[-1]
+            # "Maks Chmerkovskiy" and "Maksim Chmerkovskiy" are one person
+            for full in self.full_names:
+                ftoks = full.split()
+                if ftoks[-1] == last and (ftoks[0].startswith(first) or first.startswith(ftoks[0])):
+                    return full
+            return name
+        if name in self._short:
+            return self._short[name]
+        if len(name) >= 3:
+            for full in self.full_names:
+                first = full.split()[0]
+                if first.startswith(name) and len(first) > len(name):
+                    return full
+        return name
+
+    def mentions(self, doc: Document, sent: Sentence) -> list[Mention]:
+        out = []
+        for s, e, text in self._runs.get((doc.article.id, sent.index), []):
+            kind = "place" if text in self.places else "person"
+            out.append(Mention(s, e, text, self.resolve(text) if kind == "person" else text, kind))
+        return out
+
+    def people(self, doc: Document, sent: Sentence) -> list[Mention]:
+        return [m for m in self.mentions(doc, sent) if m.kind == "person"
+                and (" " in m.canonical or self.person_freq[m.canonical] >= 1)]
+
+    def previous_person(self, doc: Document, sent: Sentence, lookback: int = 3) -> str | None:
+        for index in range(sent.index - 1, max(-1, sent.index - 1 - lookback), -1):
+            prev = doc.sentences[index]
+            people = self.people(doc, prev)
+            if people:
+                return people[0].canonical if prev.text.lstrip().startswith(people[0].text) else people[-1].canonical
+        return None
+
+    def subject_at(self, doc: Document, sent: Sentence, pos: int) -> str:
+        """Who a claim at norm offset ``pos`` is about: the nearest person before it in the
+        sentence, else the person a leading pronoun points back to, else the story's main person."""
+        people = self.people(doc, sent)
+        before = [m for m in people if m.end <= pos]
+        if before:
+            return before[-1].canonical
+        head = doc.norm[sent.start:pos].lower()
+        if re.search(r"\b(?:he|she|his|her|him)\b", head) or not people:
+            return self.previous_person(doc, sent) or self.main_person or ""
+        return people[0].canonical
