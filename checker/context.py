@@ -39,7 +39,12 @@ class StoryContext:
         return article.outlet or article_id
 
     def sources(self, article_ids) -> str:
-        return ", ".join(self.outlet(a) for a in sorted(set(article_ids)))
+        """"Outlet" per article, an outlet with several articles once with a count."""
+        counts: dict[str, int] = {}
+        for article_id in sorted(set(article_ids)):
+            name = self.outlet(article_id)
+            counts[name] = counts.get(name, 0) + 1
+        return ", ".join(name if n == 1 else f"{name} x{n}" for name, n in counts.items())
 
     def later_note(self, earlier_ids, later_ids) -> str:
         """'(X is later)' when every article of one side was published after the other side."""

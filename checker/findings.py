@@ -65,3 +65,13 @@ def fingerprint(*parts: Any) -> str:
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.subject, f.id))
+
+
+class _KeepUnknown(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def format_message(template: str, **values: Any) -> str:
+    """Fill a rule's message template; an unknown placeholder stays as written, never an error."""
+    return template.format_map(_KeepUnknown(values))

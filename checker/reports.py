@@ -1,0 +1,477 @@
+"""Report writers: the JSON contract (``result_to_dict``) rendered as json, text, markdown or csv.
+
+Every writer is ``render_<fmt>(data, result=None) -> str`` and works from the contract dict alone,
+so a report can be re-rendered from a saved JSON file; ``result`` is accepted for writers that
+want more than the contract carries. ``render_claims`` lists the extracted claims for
+``claimcheck claims``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from checker.findings import SEVERITIES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from checker.pipeline import StoryResult
+
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+SEVERITY_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+SEVERITY_HELP = {
+    "error": "sources state different facts; resolve before publishing",
+    "warning": "likely inconsistency (spelling, quote wording, ...); worth a look",
+    "info": "for awareness (e.g. a claim only one source makes)",
+}
+CSV_COLUMNS = ["finding_id", "rule", "kind", "severity", "claim_type", "subject", "message",
+               "article", "outlet", "published", "value", "normalized", "start", "end", "text"]
+CLAIM_TABLE_COLUMNS = ["article", "claim_type", "subject", "attribute", "value", "normalized", "sentence"]
+SENTENCE_WIDTH = 90
+DEFAULT_WIDTH = 110
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def jsonable(value: Any) -> Any:
+    """``value`` with non-finite floats as None and numpy/pandas scalars as plain Python.
+
+    ``json.dumps`` would otherwise write ``NaN``/``Infinity``, which is not JSON.
+    """
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        try:
+            return jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    if value is getattr(value, "NA", object()) or type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return str(value)
+
+
+def _articles_by_id(data: dict) -> dict[str, dict]:
+    return {a["id"]: a for a in data.get("articles", [])}
+
+
+def _source_name(ev: dict, articles: dict[str, dict]) -> str:
+    article = articles.get(ev.get("article"), {})
+    return ev.get("outlet") or article.get("outlet") or ""
+
+
+def _published(ev: dict, articles: dict[str, dict]) -> str:
+    article = articles.get(ev.get("article"), {})
+    when = ev.get("published") or article.get("published")
+    if not when:
+        return "unknown"
+    when = str(when)
+    if when.endswith(" 00:00:00"):
+        when = when[: -len(" 00:00:00")]
+    if article.get("published_estimated"):
+        when += " (est.)"
+    return when
+
+
+def _by_severity(data: dict) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {s: [] for s in SEVERITIES}
+    for finding in data.get("findings", []):
+        groups.setdefault(finding.get("severity", "info"), []).append(finding)
+    return groups
+
+
+def _counts_line(data: dict) -> str:
+    counts = data.get("summary", {}).get("findings", {})
+    parts = []
+    for sev in SEVERITIES:
+        n = counts.get(sev, 0)
+        label = sev if sev == "info" else sev + ("" if n == 1 else "s")
+        parts.append(f"{n} {label}")
+    return ", ".join(parts)
+
+
+def _evidence_context(ev: dict) -> tuple[str, int, int]:
+    """The text to show for one evidence and where the quoted span lies in it.
+
+    The sentence gives context; when the verbatim span cannot be found in it (normalisation
+    changed quotes or spaces), the verbatim span alone is shown, never a paraphrase.
+    """
+    text = ev.get("text") or ""
+    sentence = (ev.get("sentence") or "").strip()
+    if text and sentence:
+        at = sentence.find(text)
+        if at >= 0:
+            return sentence, at, at + len(text)
+    return text, 0, len(text)
+
+
+def _value_span(shown: str, start: int, end: int, value: str) -> tuple[int, int] | None:
+    if not value:
+        return None
+    at = shown.find(value, start, end) if end > start else -1
+    if at < 0:
+        at = shown.lower().find(value.lower(), start, end) if end > start else -1
+    return (at, at + len(value)) if at >= 0 else None
+
+
+def _format_diff(diff: Any) -> str:
+    """A quote diff from ``details['diff']`` as plain lines, whatever shape the kind gave it."""
+    if diff is None:
+        return ""
+    if isinstance(diff, str):
+        return diff.rstrip("\n")
+    if isinstance(diff, list):
+        lines = []
+        for item in diff:
+            if isinstance(item, str):
+                lines.append(item)
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                op, words = item
+                mark = {"insert": "+", "delete": "-", "equal": " ", "+": "+", "-": "-", " ": " "}.get(str(op), str(op))
+                lines.append(f"{mark} {words}")
+            elif isinstance(item, dict):
+                op = str(item.get("op", item.get("tag", "")))
+                mark = {"insert": "+", "delete": "-", "equal": " ", "replace": "~"}.get(op, op)
+                words = item.get("text", item.get("words", ""))
+                lines.append(f"{mark} {words}")
+            else:
+                lines.append(str(item))
+        return "\n".join(lines)
+    return json.dumps(jsonable(diff), ensure_ascii=False, indent=2)
+
+
+# --- json --------------------------------------------------------------------------------------
+
+def render_json(data: dict, result: StoryResult | None = None) -> str:
+    """The contract itself, indented; NaN and infinities become null."""
+    return json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# --- text --------------------------------------------------------------------------------------
+
+def _highlighted(ev: dict, color: bool) -> Text:
+    """The evidence in its sentence: the verbatim span in yellow, the value in reverse video.
+
+    Without colour the span is bracketed with » « so plain-text reports still show it.
+    """
+    shown, start, end = _evidence_context(ev)
+    if end <= start:
+        return Text(shown)
+    if not color:
+        if (start, end) == (0, len(shown)):
+            return Text(shown)
+        return Text(shown[:start] + "»" + shown[start:end] + "«" + shown[end:])
+    text = Text(shown)
+    text.stylize("yellow", start, end)
+    span = _value_span(shown, start, end, ev.get("value") or "")
+    if span:
+        text.stylize("bold reverse", *span)
+    return text
+
+
+def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Group:
+    sev = finding.get("severity", "info")
+    head = Text()
+    head.append(f"[{sev.upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
+    head.append(str(finding.get("message", "")), style="bold")
+    meta = Text(style="dim")
+    meta.append(f"rule {finding.get('rule')} ({finding.get('kind')})")
+    meta.append(f" · {finding.get('claim_type')}: {finding.get('subject')}")
+    conf = finding.get("confidence")
+    if isinstance(conf, (int, float)) and math.isfinite(conf):
+        meta.append(f" · confidence {conf:.2f}")
+    meta.append(f" · id {finding.get('id')}")
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
+    table.add_column("Source", ratio=2, overflow="fold")
+    table.add_column("Published", ratio=1, no_wrap=False)
+    table.add_column("Evidence", ratio=6, overflow="fold")
+    for ev in finding.get("evidence", []):
+        source = Text(_source_name(ev, articles) or "(no outlet)", style="bold" if color else "")
+        source.append("\n" + str(ev.get("article", "")), style="dim")
+        table.add_row(source, _published(ev, articles), _highlighted(ev, color))
+    parts: list[Any] = [head, meta, table]
+    diff = _format_diff((finding.get("details") or {}).get("diff"))
+    if diff:
+        parts.append(Text("Quote differences:", style="bold"))
+        diff_text = Text()
+        for line in diff.splitlines():
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+            diff_text.append(line + "\n", style=style if color else "")
+        parts.append(Padding(diff_text, (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def render_text(data: dict, result: StoryResult | None = None, *, color: bool = False,
+                width: int = DEFAULT_WIDTH) -> str:
+    """A terminal report: header, findings by severity (errors first), input problems, footer."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False,
+                      emoji=False, markup=False, legacy_windows=False)
+    story = data.get("story", {})
+    summary = data.get("summary", {})
+    articles = _articles_by_id(data)
+
+    title = Text("claimcheck", style="bold")
+    title.append(f" · story {story.get('id')}", style="bold")
+    console.print(title)
+    console.print(Text(f"{summary.get('articles', len(articles))} articles, "
+                       f"{summary.get('claims', 0)} claims · findings: {_counts_line(data)}"))
+    if story.get("path"):
+        console.print(Text(f"{story['path']}", style="dim"))
+    console.print()
+
+    sources = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    sources.add_column("Article", overflow="fold")
+    sources.add_column("Outlet", overflow="fold")
+    sources.add_column("Published")
+    sources.add_column("Claims", justify="right")
+    for article in data.get("articles", []):
+        outlet = article.get("outlet") or "(no outlet)"
+        claims = str(article.get("claims", 0)) + (" (truncated)" if article.get("truncated") else "")
+        sources.add_row(str(article.get("id")), outlet, _published({"article": article.get("id")}, articles), claims)
+    console.print(sources)
+    console.print()
+
+    groups = _by_severity(data)
+    if not data.get("findings"):
+        console.print(Text("No findings: the sources agree on every claim checked.", style="green" if color else ""))
+    for sev in SEVERITIES:
+        findings = groups.get(sev) or []
+        if not findings:
+            continue
+        console.print(Rule(Text(f"{SEVERITY_TITLES[sev]} ({len(findings)})", style=SEVERITY_STYLES[sev]),
+                           align="left", style="dim"))
+        for finding in findings:
+            console.print(_finding_block(finding, articles, color))
+            console.print()
+
+    problems = data.get("problems") or []
+    if problems:
+        console.print(Rule(Text(f"Input problems ({len(problems)})", style="bold red"), align="left", style="dim"))
+        for p in problems:
+            where = f"{p.get('path')}:{p['line']}" if p.get("line") else str(p.get("path"))
+            console.print(Text(f"  skipped {where}: {p.get('problem')}"))
+        console.print()
+
+    console.print(Rule(style="dim"))
+    for sev in SEVERITIES:
+        line = Text(f"{sev:<8}", style=SEVERITY_STYLES[sev])
+        line.append(SEVERITY_HELP[sev], style="dim")
+        console.print(line)
+    rules_path = data.get("rules") or "rules.yaml"
+    console.print(Text(f"To turn a rule off, set 'enabled: false' on it in {rules_path} "
+                       "(or copy that file and pass it with --rules).", style="dim"))
+    return buffer.getvalue()
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`",
+                             "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "#": "\\#"})
+
+
+def md_escape(text: Any) -> str:
+    """Escape Markdown syntax and fold newlines, so text stays inside one table cell or line."""
+    out = str(text if text is not None else "").translate(_MD_ESCAPES)
+    return " ".join(out.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+
+
+def _md_evidence(ev: dict) -> str:
+    shown, start, end = _evidence_context(ev)
+    if end <= start:
+        return md_escape(shown)
+    span = _value_span(shown, start, end, ev.get("value") or "") or (start, end)
+    a, b = span
+    core = md_escape(shown[a:b])
+    return md_escape(shown[:a]) + (" " if shown[a - 1:a].isspace() else "") + \
+        (f"**{core}**" if core else "") + (" " if shown[b:b + 1].isspace() else "") + md_escape(shown[b:])
+
+
+def render_markdown(data: dict, result: StoryResult | None = None) -> str:
+    """The text report as Markdown: summary table, a section per severity, sources as tables."""
+    story = data.get("story", {})
+    summary = data.get("summary", {})
+    counts = summary.get("findings", {})
+    articles = _articles_by_id(data)
+    out: list[str] = [f"# claimcheck report: {md_escape(story.get('id'))}", ""]
+    out += ["| | |", "|---|---|",
+            f"| Story | {md_escape(story.get('id'))} |",
+            f"| Folder | {md_escape(story.get('path'))} |",
+            f"| Articles | {summary.get('articles', len(articles))} |",
+            f"| Claims | {summary.get('claims', 0)} |"]
+    out += [f"| {SEVERITY_TITLES[s]} | {counts.get(s, 0)} |" for s in SEVERITIES]
+    tool = data.get("tool") or {}
+    if tool:
+        out.append(f"| Tool | {md_escape(tool.get('name'))} {md_escape(tool.get('version'))} |")
+    out += ["", "**Articles**", "", "| article | outlet | published | claims |", "|---|---|---|---:|"]
+    for article in data.get("articles", []):
+        claims = f"{article.get('claims', 0)}" + (" (truncated)" if article.get("truncated") else "")
+        out.append(f"| {md_escape(article.get('id'))} | {md_escape(article.get('outlet') or '')} | "
+                   f"{md_escape(_published({'article': article.get('id')}, articles))} | {claims} |")
+    out.append("")
+
+    groups = _by_severity(data)
+    for sev in SEVERITIES:
+        out += [f"## {SEVERITY_TITLES[sev]}", ""]
+        findings = groups.get(sev) or []
+        if not findings:
+            out += [f"No {SEVERITY_TITLES[sev].lower()}.", ""]
+            continue
+        for f in findings:
+            out += [f"### [{sev}] {md_escape(f.get('message'))}", ""]
+            out.append(f"- Rule: `{f.get('rule')}` ({md_escape(f.get('kind'))})")
+            out.append(f"- Subject: {md_escape(f.get('subject'))} ({md_escape(f.get('claim_type'))})")
+            conf = f.get("confidence")
+            if isinstance(conf, (int, float)) and math.isfinite(conf):
+                out.append(f"- Confidence: {conf:.2f}")
+            out += [f"- ID: `{f.get('id')}`", "", "| source | published | evidence |", "|---|---|---|"]
+            for ev in f.get("evidence", []):
+                name = _source_name(ev, articles)
+                source = f"{md_escape(name)} ({md_escape(ev.get('article'))})" if name else md_escape(ev.get("article"))
+                out.append(f"| {source} | {md_escape(_published(ev, articles))} | {_md_evidence(ev)} |")
+            out.append("")
+            diff = _format_diff((f.get("details") or {}).get("diff"))
+            if diff:
+                fence = "````" if "```" in diff else "```"
+                out += ["Quote differences:", "", f"{fence}diff", diff, fence, ""]
+
+    problems = data.get("problems") or []
+    if problems:
+        out += ["## Input problems", ""]
+        for p in problems:
+            where = f"{p.get('path')}:{p['line']}" if p.get("line") else str(p.get("path"))
+            out.append(f"- skipped `{where}`: {md_escape(p.get('problem'))}")
+        out.append("")
+
+    out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
+            f"To turn a rule off, set `enabled: false` on it in `{data.get('rules') or 'rules.yaml'}` "
+            "(or copy that file and pass it with `--rules`).", ""]
+    return "\n".join(out)
+
+
+# --- csv ---------------------------------------------------------------------------------------
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with '.
+
+    Evidence is verbatim web text and the CSV is meant to be opened in a spreadsheet; plain
+    numbers such as -3 or +1.5 are left alone.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "=@\t\r" or (value[0] in "+-" and not _is_number(value)):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_text(rows: list[list[Any]], header: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else csv_safe(v) for v in (jsonable(x) for x in row)])
+    return buffer.getvalue()
+
+
+def render_csv(data: dict, result: StoryResult | None = None) -> str:
+    """One row per evidence of every finding (a finding without evidence still gets a row)."""
+    articles = _articles_by_id(data)
+    rows = []
+    for f in data.get("findings", []):
+        head = [f.get("id"), f.get("rule"), f.get("kind"), f.get("severity"), f.get("claim_type"),
+                f.get("subject"), f.get("message")]
+        for ev in f.get("evidence") or [{}]:
+            published = ev.get("published") or articles.get(ev.get("article"), {}).get("published")
+            rows.append(head + [ev.get("article"), _source_name(ev, articles) or None, published,
+                                ev.get("value"), ev.get("normalized"), ev.get("start"), ev.get("end"),
+                                ev.get("text")])
+    return _csv_text(rows, CSV_COLUMNS)
+
+
+# --- dispatch ----------------------------------------------------------------------------------
+
+RENDERERS: dict[str, Callable[..., str]] = {
+    "text": render_text, "json": render_json, "markdown": render_markdown, "csv": render_csv,
+}
+
+
+def render(fmt: str, data: dict, result: StoryResult | None = None, **options: Any) -> str:
+    """Render ``data`` in ``fmt``; ``options`` (color, width) apply to the text format only."""
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(RENDERERS)})")
+    if fmt == "text":
+        return render_text(data, result, **options)
+    return RENDERERS[fmt](data, result)
+
+
+# --- claims listing ----------------------------------------------------------------------------
+
+def _trim(text: Any, limit: int) -> str:
+    text = " ".join(str(text if text is not None else "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def claims_records(claims: pd.DataFrame) -> list[dict]:
+    """The claims as plain dicts (NaN -> None), in the DataFrame's column order."""
+    return jsonable(claims.to_dict(orient="records"))
+
+
+def render_claims(claims: pd.DataFrame, fmt: str, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
+    """The extracted claims as a rich table, CSV or JSON, for ``claimcheck claims``."""
+    records = claims_records(claims)
+    if fmt == "json":
+        return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if fmt == "csv":
+        columns = list(claims.columns)
+        rows = [[json.dumps(r[c], ensure_ascii=False) if isinstance(r.get(c), (dict, list)) else r.get(c)
+                 for c in columns] for r in records]
+        return _csv_text(rows, columns)
+    if fmt != "table":
+        raise ValueError(f"unknown claims format {fmt!r} (known: table, csv, json)")
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False, emoji=False,
+                      markup=False, legacy_windows=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    for name, label in zip(CLAIM_TABLE_COLUMNS,
+                           ["article", "type", "subject", "attribute", "value", "normalized", "sentence"]):
+        table.add_column(label, overflow="fold", ratio=4 if name == "sentence" else None)
+    for r in records:
+        table.add_row(*(_trim(r.get(c), SENTENCE_WIDTH if c == "sentence" else 40) for c in CLAIM_TABLE_COLUMNS))
+    console.print(table)
+    console.print(Text(f"{len(records)} claims", style="dim"))
+    return buffer.getvalue()

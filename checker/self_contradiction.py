@@ -1,0 +1,90 @@
+"""Rule kind ``self_contradiction``: one article states something and also its negation.
+
+Two checks, both inside a single article:
+- claims: the same subject, claim type and value, once asserted and once negated
+  ("he is a Ukrainian citizen" ... "he is not a Ukrainian citizen");
+- sentences: two sentences that are the same once negation words are removed (rapidfuzz
+  ``token_sort_ratio`` >= ``min_similarity``) while exactly one of them is negated
+  ("The reactor was shut down." ... "The reactor was not shut down.").
+Sentences inside quotation marks are compared too: a speaker contradicting himself is news.
+
+Options (defaults):
+  min_similarity: 90.0   how alike the two sentences must be without their negations
+  min_words: 5           shorter sentences are not compared (too little context)
+
+PASS: "Maks is not a Ukrainian citizen, he's an American citizen." (two different countries)
+FAIL: "Divers found no survivors." ... "Divers found survivors." (same article)
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from checker.findings import Finding, format_message
+
+KIND = "self_contradiction"
+DEFAULTS = {"min_similarity": 90.0, "min_words": 5}
+_NEG = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor)\b|n't\b", re.I)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _strip_negation(text: str) -> str:
+    text = re.sub(r"n't\b", "", text.lower())
+    text = _NEG.sub(" ", text)
+    return " ".join(_WORD.findall(text.replace("can", "can").replace("won", "will")))
+
+
+def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    findings = []
+    if claims.empty:
+        return findings
+    for (article, subject, ctype, value), frame in claims.groupby(
+            ["article", "subject", "claim_type", "normalized"]):
+        if frame["negated"].nunique() < 2:
+            continue
+        rows = list(frame.itertuples())
+        message = format_message(rule.message, subject=subject or "the story", value=value,
+                                                sources=ctx.sources([article]))
+        findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
+                                subject=subject, message=message,
+                                evidence=[ctx.evidence(r) for r in rows],
+                                key=("claim", article, ctype, value), confidence=0.7))
+    return findings
+
+
+def _sentence_findings(rule, ctx) -> list[Finding]:
+    from checker.findings import Evidence
+
+    findings = []
+    for doc in ctx.docs.values():
+        sents = [s for s in doc.sentences if len(s.text.split()) >= rule.params["min_words"]]
+        if len(sents) < 2:
+            continue
+        stripped = [_strip_negation(s.text) for s in sents]
+        negated = [bool(_NEG.search(s.text)) for s in sents]
+        scores = process.cdist(stripped, stripped, scorer=fuzz.token_sort_ratio,
+                               score_cutoff=rule.params["min_similarity"], workers=1)
+        for i in range(len(sents)):
+            for j in range(i + 1, len(sents)):
+                if scores[i][j] and negated[i] != negated[j] and stripped[i] and \
+                        sents[i].text.strip().lower() != sents[j].text.strip().lower():
+                    evidence = []
+                    for s in (sents[i], sents[j]):
+                        text, start, end = doc.evidence(s.start, s.end)
+                        evidence.append(Evidence(article=doc.article.id, text=text, start=start, end=end,
+                                                 value=text, normalized=_strip_negation(text),
+                                                 sentence=text, outlet=doc.article.outlet))
+                    message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
+                                                            sources=ctx.sources([doc.article.id]))
+                    findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,
+                                            claim_type="sentence", subject="", message=message,
+                                            evidence=evidence, key=("sentence", doc.article.id, stripped[i]),
+                                            confidence=0.6))
+    return findings
+
+
+def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    return _claim_findings(rule, claims, ctx) + _sentence_findings(rule, ctx)
+

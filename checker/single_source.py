@@ -1,0 +1,48 @@
+"""Rule kind ``single_source``: a notable claim that only one outlet makes (info).
+
+A fact that one source alone reports is not wrong, but an editor may want it confirmed before
+relying on it. Only attributes matching ``attributes`` are considered (by default death and
+injury tolls and ages), and only in stories with at least ``min_articles`` articles, so that
+the report does not list every number in the story.
+
+Options (defaults):
+  attributes: ["\\|killed$", "\\|injured$", "^age$"]   regexes on the claim attribute
+  min_articles: 3
+
+PASS: "13 people were injured" in three of four articles.
+FAIL (info): "13 people were injured" in one article of four, no other source gives a figure.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from checker.findings import Finding, format_message
+
+KIND = "single_source"
+DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles": 3}
+REGEX_PARAMS = ("attributes",)
+
+
+def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    if claims.empty or len(ctx.articles) < rule.params["min_articles"]:
+        return []
+    patterns = [re.compile(p) for p in rule.params["attributes"]]
+    claims = claims[claims["attribute"].map(lambda a: any(p.search(str(a)) for p in patterns))]
+    findings = []
+    for (ctype, subject, attribute), frame in claims.groupby(["claim_type", "subject", "attribute"]):
+        if frame["article"].nunique() != 1:
+            continue
+        rows = list(frame.drop_duplicates("normalized").itertuples())
+        article = rows[0].article
+        values = ", ".join(sorted({str(r.normalized) for r in rows}))
+        message = format_message(rule.message, subject=subject or "the story", values=values,
+                                                attribute=str(attribute).replace("|", " "),
+                                                sources=ctx.sources([article]))
+        findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
+                                subject=subject, message=message,
+                                evidence=[ctx.evidence(r) for r in rows],
+                                key=(attribute, values), confidence=0.5))
+    return findings
+

@@ -1,0 +1,225 @@
+"""Rule kind ``spelling_variant``: one name spelled two ways, across sources or inside one article.
+
+Two ways to know that two spellings are one name:
+- a list: ``variants_file`` (a TSV with the two forms in ``form_columns``; the bundled
+  ``ukrainian_toponym_pairs.tsv`` is the #KyivNotKiev list, CC-BY-4.0) and ``pairs`` written in
+  rules.yaml (``- [Kiev, Kyiv]``); the house-preferred form is the column or pair element named
+  by ``preferred`` (``second`` by default: Kyiv, Odesa);
+- no list: names whose transliteration keys are equal (doubled letters, kh/h, gh/g, y/i, ph/f:
+  Larisa/Larissa, Kharazi/Kharrazi, Dagestan/Daghestan), and, for a person's full name, one
+  differing letter in one part while the other part is the same (Igor Dygalo / Igor Dyagalo).
+  Austria/Australia, Sudan/South Sudan, Jenna/Jenny and Russia/Russian stay distinct.
+
+All uses of the variants in the story become one finding that names every source and says
+which articles use both spellings.
+
+Options (defaults):
+  variants_file: ""       TSV path, relative to rules.yaml, or a file in claims/data/
+  form_columns: [russian_derived_form, ukrainian_form]
+  enabled_column: enabled  rows whose value here is "false" are skipped ("" = use all rows)
+  pairs: []               extra [variant, preferred] pairs
+  preferred: second       which form of a pair the house prefers: first, second or none
+  detect_unlisted: true   also find variants with no list
+  min_length: 4           shortest name token compared without a list
+  ignore: []              spellings never reported
+
+PASS: "Kyiv ... Kyiv" (one spelling). FAIL: "Odessa" in one source, "Odesa" in another.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz.distance import Levenshtein
+
+from checker.findings import Finding, format_message
+
+KIND = "spelling_variant"
+DEFAULTS = {
+    "variants_file": "",
+    "form_columns": ["russian_derived_form", "ukrainian_form"],
+    "enabled_column": "enabled",
+    "pairs": [],
+    "preferred": "second",
+    "detect_unlisted": True,
+    "min_length": 4,
+    "ignore": [],
+}
+DATA_DIR = Path(__file__).resolve().parent.parent / "claims" / "data"
+_CACHE: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def _resolve_file(name: str, rules_dir: Path) -> Path:
+    for candidate in (Path(name), rules_dir / name, DATA_DIR / name, DATA_DIR / Path(name).name):
+        if candidate.is_file():
+            return candidate
+    raise ValueError(f"variants_file {name!r} not found (looked beside the rules file and in {DATA_DIR})")
+
+
+def load_pairs(rule, rules_dir: Path) -> list[tuple[str, str]]:
+    params = rule.params
+    key = (params["variants_file"], str(rules_dir), tuple(params["form_columns"]), params["enabled_column"])
+    pairs: list[tuple[str, str]] = []
+    if params["variants_file"]:
+        if key not in _CACHE:
+            path = _resolve_file(params["variants_file"], rules_dir)
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle, delimiter="\t")
+                cols = params["form_columns"]
+                missing = [c for c in cols if c not in (reader.fieldnames or [])]
+                if len(cols) != 2 or missing:
+                    raise ValueError(f"{path}: needs two form columns, missing {missing}")
+                loaded = []
+                for row in reader:
+                    if params["enabled_column"] and str(row.get(params["enabled_column"], "true")).lower() == "false":
+                        continue
+                    a, b = row[cols[0]].strip(), row[cols[1]].strip()
+                    if a and b and a.lower() != b.lower():
+                        loaded.append((a, b))
+                _CACHE[key] = loaded
+        pairs.extend(_CACHE[key])
+    for pair in params["pairs"]:
+        if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
+            raise ValueError("each entry of 'pairs' must be a list of two strings")
+        pairs.append((pair[0], pair[1]))
+    return pairs
+
+
+def validate(rule, rules_dir: Path) -> None:
+    if rule.params["preferred"] not in ("first", "second", "none"):
+        raise ValueError("'preferred' must be first, second or none")
+    load_pairs(rule, rules_dir)
+
+
+def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
+    pairs = load_pairs(rule, ctx.rules_dir)
+    if not pairs:
+        return []
+    groups: dict[str, tuple[frozenset, str | None]] = {}
+    for a, b in pairs:
+        preferred = {"first": a, "second": b}.get(rule.params["preferred"])
+        forms = frozenset({a, b})
+        for form in forms:
+            groups[form.lower()] = (forms, preferred)
+    alternation = "|".join(re.escape(f) for f in sorted({f for f in groups}, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    found: dict[frozenset, list] = defaultdict(list)
+    for doc in ctx.docs.values():
+        for sent in doc.sentences:
+            for m in pattern.finditer(sent.text):
+                word = m.group()
+                if not word[0].isupper():
+                    continue
+                forms, _ = groups[word.lower()]
+                found[forms].append((doc, sent, sent.start + m.start(), sent.start + m.end()))
+    out = []
+    for forms, hits in found.items():
+        used = {doc.norm[s:e].lower() for doc, _, s, e in hits}
+        if len(used) >= 2:
+            out.append((forms, groups[next(iter(forms)).lower()][1], hits))
+    return out
+
+
+def _unlisted(rule, names: pd.DataFrame, listed_forms: set[str]) -> list[list]:
+    if names.empty:
+        return []
+    names = names[names["value"].str.len() >= rule.params["min_length"]]
+    ignore = {i.lower() for i in rule.params["ignore"]} | listed_forms
+    names = names[~names["value"].str.lower().isin(ignore)]
+    groups: list[list] = []
+    # same transliteration key, different spelling
+    for _, frame in names.groupby("normalized"):
+        if frame["value"].str.lower().nunique() >= 2:
+            groups.append(list(frame.itertuples()))
+    # one letter apart inside a person's full name whose other part matches
+    people = names[names["attribute"] == "person"]
+    spellings: dict[str, list] = defaultdict(list)
+    for row in people.itertuples():
+        spellings[row.value].append(row)
+    entity_parts: dict[str, set[str]] = defaultdict(set)
+    for row in people.itertuples():
+        entity_parts[row.value].update(p for p in str(row.subject).split() if p != row.value)
+    tokens = sorted(spellings)
+    for i, a in enumerate(tokens):
+        for b in tokens[i + 1:]:
+            if a[0] != b[0] or min(len(a), len(b)) < 5 or a.lower().startswith(b.lower()) \
+                    or b.lower().startswith(a.lower()):
+                continue
+            if Levenshtein.distance(a.lower(), b.lower()) != 1:
+                continue
+            if spellings[a][0].normalized == spellings[b][0].normalized:
+                continue  # already grouped by key
+            if entity_parts[a] & entity_parts[b] or _partner_match(a, b, spellings):
+                groups.append(spellings[a] + spellings[b])
+    return groups
+
+
+def _partner_match(a: str, b: str, spellings) -> bool:
+    """Both spellings sit beside the same other name part in the sentence (Igor Dygalo / Igor Dyagalo)."""
+    def partners(tok):
+        out = set()
+        for row in spellings[tok]:
+            m = re.search(rf"([A-Z][a-z]+) {re.escape(tok)}|{re.escape(tok)} ([A-Z][a-z]+)", row.sentence)
+            if m:
+                out.add(m.group(1) or m.group(2))
+        return out
+    return bool(partners(a) & partners(b))
+
+
+def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    findings = []
+    listed_forms: set[str] = set()
+    for forms, preferred, hits in _listed(rule, ctx):
+        listed_forms.update(f.lower() for f in forms)
+        evidence = []
+        for doc, sent, s, e in hits:
+            text, o_s, o_e = doc.evidence(s, e)
+            evidence.append((doc.article.id, text, o_s, o_e, doc.evidence(sent.start, sent.end)[0]))
+        findings.append(_finding(rule, ctx, evidence, preferred, listed=True))
+    if rule.params["detect_unlisted"]:
+        for rows in _unlisted(rule, claims, listed_forms):
+            evidence = [(r.article, r.value, int(r.start), int(r.end), r.sentence) for r in rows]
+            findings.append(_finding(rule, ctx, evidence, None, listed=False))
+    return findings
+
+
+def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
+    from checker.findings import Evidence
+
+    by_spelling: dict[str, set[str]] = defaultdict(set)
+    for article, text, *_ in evidence:
+        by_spelling[text].add(article)
+    spellings = sorted(by_spelling, key=lambda s: (-len(by_spelling[s]), s))
+    per_article: dict[str, set[str]] = defaultdict(set)
+    for article, text, *_ in evidence:
+        per_article[article].add(text.lower())
+    mixed = sorted(a for a, used in per_article.items() if len(used) > 1)
+    values = " vs ".join(f'"{s}" ({ctx.sources(by_spelling[s])})' for s in spellings)
+    notes = []
+    if mixed:
+        notes.append(f"inside one article: {ctx.sources(mixed)} uses both")
+    if preferred:
+        notes.append(f"house style: {preferred}")
+    message = format_message(rule.message, values=values, preferred=preferred or "",
+                                            sources=ctx.sources(by_spelling_all(by_spelling)),
+                                            subject=spellings[0])
+    if notes:
+        message += " (" + "; ".join(notes) + ")"
+    ev = [Evidence(article=a, text=ctx.articles[a].text[s:e], start=s, end=e, value=t, normalized=t.lower(),
+                   sentence=sent, outlet=ctx.articles[a].outlet,
+                   published=ctx.articles[a].published.isoformat(sep=" ") if ctx.articles[a].published else None)
+          for a, t, s, e, sent in evidence]
+    return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="name",
+                   subject=preferred or spellings[0], message=message, evidence=ev,
+                   key=tuple(sorted({s.lower() for s in spellings})),
+                   confidence=0.95 if listed else 0.75,
+                   details={"spellings": {s: sorted(a) for s, a in by_spelling.items()},
+                            "within_article": mixed, "preferred": preferred, "listed": listed})
+
+
+def by_spelling_all(by_spelling) -> set[str]:
+    return set().union(*by_spelling.values())
+

@@ -1,0 +1,237 @@
+"""Rule kind ``value_conflict``: sources give values for the same thing that cannot both be true.
+
+Claims are blocked on ``block_by`` (claim type and attribute, plus the subject for ages and
+citizenship), aligned by context words (``min_shared_words``, ``min_context_jaccard``), and
+two aligned claims from different articles conflict when their value ranges do not overlap
+after widening by ``relative_tolerance`` / ``absolute_tolerance``. All conflicting claims of one
+aligned group become one finding, citing every source.
+
+Ranges come from the extractors: "at least 10" = [10, inf), "about 100" = [90, 110],
+"early March" = March 1-10, "over a week" = (7 days, inf). Ages compare the birth years they
+imply when both carry a year (42 in 2022, 14 in 1994 and 26 in 2006 all mean born 1979-80).
+Categorical claims (citizenship, places) conflict when one source asserts what another
+negates, or, with ``exclusive: true``, when they name different places that are not variant
+spellings and neither is a country containing the other.
+
+Labels, not silence: when the differing sources were published at different times the
+message says which is later; a larger count of a cumulative attribute (``cumulative``
+regexes: killed, injured...) in the later report is likely an update and takes
+``update_severity``; a difference within ``rounding_tolerance`` where one value is round
+(333,333 vs 333,000) takes ``rounding_severity``.
+
+Options (defaults):
+  block_by: [claim_type, attribute]   columns that must be equal to align
+  attributes: []                      regexes; only claims whose attribute matches (empty = all)
+  min_shared_words: 2                 context words two claims must share
+  min_context_jaccard: 0.1
+  relative_tolerance: 0.0             values within this fraction agree
+  absolute_tolerance: 0.0
+  rounding_tolerance: 0.02
+  rounding_severity: info
+  cumulative: ["killed", "injured"...]
+  update_severity: info
+  exclusive: false                    categorical values exclude each other
+  compare_birth_years: true           ages: compare implied birth years
+  min_claim_confidence: 0.0           claims the extractor is less sure of (extra.confidence,
+                                      e.g. an age bound to a person only by a pronoun) support
+                                      a finding but cannot raise one
+
+PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
+                   "March 2" / "early March"; "U.S. citizen" / "American citizen".
+FAIL (finding):    "stuck for the next five days" / "stuck in the country for over a week".
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from claims.gazetteer import country_of
+from checker.align import aligned_pairs, blocks, components
+from checker.findings import Finding, format_message
+
+KIND = "value_conflict"
+DEFAULTS = {
+    "block_by": ["claim_type", "attribute"],
+    "attributes": [],
+    "min_shared_words": 2,
+    "min_context_jaccard": 0.1,
+    "relative_tolerance": 0.0,
+    "absolute_tolerance": 0.0,
+    "rounding_tolerance": 0.02,
+    "rounding_severity": "info",
+    "cumulative": ["killed", "injured", "dead", "missing", "arrested", "rescued", "evacuated", "victim"],
+    "update_severity": "info",
+    "exclusive": False,
+    "compare_birth_years": True,
+    "min_claim_confidence": 0.0,
+}
+REGEX_PARAMS = ("attributes", "cumulative")
+
+
+def _range(row, params) -> tuple[float, float] | None:
+    extra = row.extra or {}
+    if row.claim_type == "age" and params["compare_birth_years"] and extra.get("birth_low"):
+        return float(extra["birth_low"]), float(extra["birth_high"])
+    if row.low is None or (isinstance(row.low, float) and math.isnan(row.low)):
+        if "month" in extra and "day" in extra:  # a date with no year and no reference time
+            return float(extra["month"] * 100 + extra["day"]), float(extra["month"] * 100 + extra["day"])
+        return None
+    low, high = float(row.low), float(row.high)
+    widen = max(abs(low), abs(high) if not math.isinf(high) else abs(low)) * params["relative_tolerance"]
+    widen += params["absolute_tolerance"]
+    return low - widen, high + widen
+
+
+def _scale(row) -> str:
+    """Values compare only on the same scale: birth years, ordinals, month*100+day, amounts."""
+    extra = row.extra or {}
+    if row.claim_type == "age":
+        return "birth" if extra.get("birth_low") else "age"
+    if row.claim_type == "date":
+        return "ordinal" if row.low is not None and not (isinstance(row.low, float) and math.isnan(row.low)) else "monthday"
+    return row.unit or ""
+
+
+def _is_round(value: float) -> bool:
+    return value >= 100 and value % 10 ** (len(str(int(value))) - 2) == 0
+
+
+def _categorical_conflict(a, b, params) -> bool:
+    if a.negated != b.negated:
+        return a.normalized == b.normalized
+    if a.negated or not params["exclusive"] or a.normalized == b.normalized:
+        return False
+    na, nb = str(a.normalized), str(b.normalized)
+    if na in nb or nb in na:
+        return False
+    countries = {country_of(a.value.split(",")[-1].strip()), country_of(b.value.split(",")[-1].strip())}
+    return None in countries or len(countries) > 1 and not (country_of(a.value) or country_of(b.value))
+
+
+def _numeric_conflict(a, b, params) -> str | None:
+    """'conflict', 'rounding' or None when the ranges agree."""
+    if _scale(a) != _scale(b):
+        return None
+    ra, rb = _range(a, params), _range(b, params)
+    if ra is None or rb is None or (ra[0] <= rb[1] and rb[0] <= ra[1]):
+        return None
+    if a.low == a.high and b.low == b.high and a.claim_type == "count":
+        va, vb = float(a.low), float(b.low)
+        if abs(va - vb) <= params["rounding_tolerance"] * max(va, vb) and (_is_round(va) or _is_round(vb)):
+            return "rounding"
+    return "conflict"
+
+
+def _matches(attribute: str, patterns: list[str]) -> bool:
+    import re
+    return not patterns or any(re.search(p, attribute) for p in patterns)
+
+
+
+def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    params = rule.params
+    if claims.empty:
+        return []
+    claims = claims[claims["attribute"].map(lambda a: _matches(a, params["attributes"]))]
+    findings: list[Finding] = []
+    for _, frame in blocks(claims, params["block_by"]):
+        pairs = aligned_pairs(frame, params["min_shared_words"], params["min_context_jaccard"])
+        conflicts: list[tuple[int, int]] = []
+        kinds: dict[tuple[int, int], str] = {}
+        for a_idx, b_idx, _ in pairs:
+            a, b = frame.loc[a_idx], frame.loc[b_idx]
+            numeric = a.low is not None and not (isinstance(a.low, float) and math.isnan(a.low)) \
+                or (a.extra or {}).get("month") is not None
+            if min((a.extra or {}).get("confidence", 1.0), (b.extra or {}).get("confidence", 1.0)) \
+                    < params["min_claim_confidence"]:
+                continue
+            kind = _numeric_conflict(a, b, params) if numeric else (
+                "conflict" if _categorical_conflict(a, b, params) else None)
+            if kind:
+                conflicts.append((a_idx, b_idx))
+                kinds[(a_idx, b_idx)] = kind
+        conflicts = [c for c in conflicts if not _each_side_states_other(frame, c, params)]
+        if not conflicts:
+            continue
+        aligned_edges = [(a, b) for a, b, _ in pairs]
+        nodes = sorted({n for pair in conflicts for n in pair})
+        for group in components(nodes, [c for c in conflicts]):
+            group_set = set(group)
+            # agreeing claims aligned with the group are evidence too (all occurrences, one finding)
+            for a, b in aligned_edges:
+                if (a in group_set) != (b in group_set):
+                    other = b if a in group_set else a
+                    if other not in nodes:
+                        group_set.add(other)
+            rows = frame.loc[sorted(group_set)]
+            findings.append(_finding(rule, rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
+    return findings
+
+
+def _each_side_states_other(frame: pd.DataFrame, pair: tuple[int, int], params) -> bool:
+    """True when each article also gives the other's value for this thing ("$450,000 ... $150,000
+    of that" in both): two values of one story, not a disagreement between sources."""
+    a, b = frame.loc[pair[0]], frame.loc[pair[1]]
+
+    def states(article, target) -> bool:
+        rows = frame[frame["article"] == article]
+        return any(_numeric_conflict(r, target, params) is None and str(r.normalized) == str(target.normalized)
+                   or r.sentence == target.sentence for r in rows.itertuples())
+    return states(a.article, b) or states(b.article, a)
+
+
+def _finding(rule, rows: pd.DataFrame, pair_kinds: list[str], ctx) -> Finding:
+    params = rule.params
+    by_value: dict[str, list[str]] = {}
+    for row in rows.itertuples():
+        by_value.setdefault(str(row.normalized), [])
+        if row.article not in by_value[str(row.normalized)]:
+            by_value[str(row.normalized)].append(row.article)
+    values_text = " vs ".join(f"{value} ({ctx.sources(arts)})" for value, arts in by_value.items())
+    severity = rule.severity
+    notes = []
+    if all(k == "rounding" for k in pair_kinds):
+        severity = params["rounding_severity"]
+        notes.append("the values differ only by rounding")
+    ranked = _later_value(rows, ctx)
+    if ranked:
+        later_value, later_articles = ranked
+        notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
+        attr = str(rows.iloc[0].attribute)
+        if rows.iloc[0].claim_type == "count" and any(_matches(attr, [p]) for p in params["cumulative"]):
+            later_rows = rows[rows.article.isin(later_articles)]
+            earlier_rows = rows[~rows.article.isin(later_articles)]
+            if later_rows.low.min() >= earlier_rows.high.max():
+                severity = params["update_severity"]
+                notes.append("a rising count in a later report is likely an update")
+    first = rows.iloc[0]
+    attribute = str(first.attribute).replace("|", " ")
+    message = format_message(rule.message, 
+        subject=first.subject or "the story", attribute=attribute, values=values_text,
+        sources=ctx.sources(rows.article), claim_type=first.claim_type,
+        later="; ".join(notes))
+    if notes and "{later}" not in rule.message:
+        message += " (" + "; ".join(notes) + ")"
+    distinct = sorted(by_value)
+    return Finding(rule=rule.id, kind=KIND, severity=severity, claim_type=str(first.claim_type),
+                   subject=str(first.subject), message=message,
+                   evidence=[ctx.evidence(r) for r in rows.itertuples()],
+                   key=(str(first.attribute), *distinct), confidence=0.7 if severity == "info" else 0.8,
+                   details={"values": by_value, "notes": notes})
+
+
+def _later_value(rows, ctx):
+    """(value, articles) of the latest-published side when the sides' publication times differ."""
+    dated = [(ctx.articles[r.article].published, str(r.normalized), r.article) for r in rows.itertuples()
+             if ctx.articles[r.article].published]
+    if len({d[1] for d in dated}) < 2:
+        return None
+    latest = max(d[0] for d in dated)
+    latest_values = {d[1] for d in dated if d[0] == latest}
+    earliest = min(d[0] for d in dated)
+    if len(latest_values) != 1 or latest == earliest:
+        return None
+    value = latest_values.pop()
+    return value, sorted({d[2] for d in dated if d[1] == value and d[0] == latest})
+

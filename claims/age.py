@@ -1,0 +1,114 @@
+"""Ages of people, bound to the person they describe.
+
+Recognised (PASS):
+  "Chmerkovskiy, 42, was in Kyiv"        -> Maksim Chmerkovskiy, 42
+  "the 42-year-old dancer confessed"      -> the person the sentence is about, 42
+  "their 5-year-old son Shai"             -> Shai, 5 (a name right after the noun wins)
+  "as a 14-year-old refugee in 1994"      -> 14, as of 1994
+  "when he was 26" (with "in 2006" in the sentence) -> 26, as of 2006
+  "Shai, 5."  "aged 33"  "at age 60"  "at the age of 81"  "forty-two-year-old"
+Not ages (FAIL): "between the ages of 18 and 60", "a 23-hour ride", "February 24, 2022",
+  "Boeing 767, 200 passengers".
+
+Each claim carries ``as_of`` (the year the age held: a year in the same sentence, else the
+article's publication year, else none) and ``birth_low``/``birth_high``, the birth years the
+age allows, so that "42 in 2022", "14 in 1994" and "26 in 2006" can be checked against each other.
+"""
+from __future__ import annotations
+
+import re
+
+from claims.base import ExtractContext
+from claims.model import Claim
+from claims.numbers import NUMBER, parse_number
+
+CLAIM_TYPE = "age"
+
+_NAME = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
+APPOSITIVE = re.compile(rf"(?P<name>{_NAME}), (?P<age>\d{{1,3}})(?=[,.;)]| years? old)")
+YEAR_OLD = re.compile(rf"\b(?P<age>{NUMBER})[- ]years?[- ]old\b", re.I)
+AGED = re.compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMBER})\b", re.I)
+WHEN_WAS = re.compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NAME_AFTER = re.compile(r"^(?: [a-z]+){0,2} ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+_RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
+
+
+def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
+    years = [(abs(m.start() - pos), int(m.group(1))) for m in YEAR.finditer(text)]
+    if years:
+        return min(years)[1], "sentence"
+    if ctx.reference_time:
+        return ctx.reference_time.year, "published"
+    return None, ""
+
+
+# how sure we are of who the age belongs to: a name beside the age beats "the 42-year-old dancer"
+BINDING_CONFIDENCE = {"appositive": 0.9, "adjacent": 0.85, "when": 0.8, "inferred": 0.5}
+
+
+def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
+    if age is None or not 0 < age < 120:
+        return None
+    start, end = sent.start + m.start(group), sent.start + m.end(group)
+    as_of, basis = _as_of(ctx, sent.text, m.start(group))
+    extra = {"as_of": as_of, "as_of_basis": basis, "binding": binding,
+             "confidence": BINDING_CONFIDENCE[binding]}
+    if as_of:
+        # someone who is 42 in 2022 was born in 1979 or 1980
+        extra.update(birth_low=as_of - int(age) - 1, birth_high=as_of - int(age))
+    return ctx.claim(sent, start, end, claim_type=CLAIM_TYPE, attribute="age",
+                     normalized=str(int(age)), subject=subject, low=float(age), high=float(age),
+                     unit="years", **extra)
+
+
+def extract(ctx: ExtractContext) -> list[Claim]:
+    claims: list[Claim] = []
+    for sent in ctx.doc.sentences:
+        text = sent.text
+        taken: list[tuple[int, int]] = []
+        for m in APPOSITIVE.finditer(text):
+            name_start = sent.start + m.start("name")
+            mentions = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.kind == "person"
+                        and p.start >= name_start and p.end <= sent.start + m.end("name")]
+            if not mentions:
+                continue
+            claim = _make(ctx, sent, m, "age", mentions[-1].canonical, parse_number(m.group("age")),
+                          "appositive")
+            if claim:
+                claims.append(claim)
+                taken.append(m.span("age"))
+        for m in YEAR_OLD.finditer(text):
+            if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
+                continue
+            after = _NAME_AFTER.match(text[m.end():])
+            subject, binding = None, "inferred"
+            if after:
+                mention_pos = sent.start + m.end() + after.start(1)
+                names = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.start == mention_pos]
+                if names and names[0].kind == "person":
+                    subject, binding = names[0].canonical, "adjacent"
+            if subject is None:
+                before = [p for p in ctx.entities.people(ctx.doc, sent) if p.end <= sent.start + m.start()
+                          and re.fullmatch(r",? (?:an?|the) ", ctx.doc.norm[p.end:sent.start + m.start()])]
+                if before:  # "Mark Barton, a 44-year-old day trader"
+                    subject, binding = before[-1].canonical, "adjacent"
+                else:
+                    subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
+            claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)
+            if claim:
+                claims.append(claim)
+        for pattern in (AGED, WHEN_WAS):
+            for m in pattern.finditer(text):
+                if _RANGE_BEFORE.search(text[:m.start()]) or re.match(r"\s*(?:and|to|-)\s*\d", text[m.end():]):
+                    continue
+                who = m.groupdict().get("who")
+                binding = "when" if pattern is WHEN_WAS else "inferred"
+                if who and who not in ("he", "she"):
+                    subject = ctx.entities.resolve(who)
+                else:
+                    subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
+                claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age")), binding)
+                if claim:
+                    claims.append(claim)
+    return claims

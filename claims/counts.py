@@ -1,0 +1,159 @@
+"""Counts and quantities: tolls, crews, depths, distances, money, percentages.
+
+Recognised (PASS):
+  "at least 10,059 people have been killed" -> people|killed, >= 10059
+  "Thirteen people were injured"             -> people|injured, 13
+  "116 sailors trapped"                      -> sailor|trapped, 116
+  "354 feet below the surface"               -> foot, 354
+  "dlrs 2.5 million" / "$2,000"              -> money, 2500000 / 2000 (unit USD)
+  "about 15 rescue vessels"                  -> vessel, 13.5-16.5
+  "the death toll rose to 200"               -> people|killed, 200
+Not counts (FAIL): "in 1994 as refugees" (a year), "Boeing 767", "Flight 990", "Baranova 27",
+  "five days" (a duration), "42-year-old" (an age), "3:02 a.m.", "one of the most".
+
+Qualifiers become ranges: "at least/more than/over N" = [N, inf), "fewer than/under N" = [0, N),
+"up to/as many as N" = [0, N], "about/some/around N" = N +- 10%, "nearly/almost N" = [0.9N, N].
+``attribute`` is the stemmed head noun plus the casualty verb near it ("people|killed"), which
+is how counts of the same thing meet across sources.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from claims.base import STOPWORDS, ExtractContext, stem
+from claims.model import Claim
+from claims.numbers import NUMBER, format_number, parse_number
+
+CLAIM_TYPE = "count"
+
+QUALIFIERS = {
+    "at least": "min", "more than": "min", "over": "min", "upwards of": "min", "in excess of": "min",
+    "fewer than": "max_open", "less than": "max_open", "under": "max_open",
+    "up to": "max", "as many as": "max", "at most": "max", "no more than": "max",
+    "about": "approx", "around": "approx", "approximately": "approx", "some": "approx",
+    "roughly": "approx", "an estimated": "approx", "close to": "approx", "nearly": "near",
+    "almost": "near", "just under": "near",
+}
+_QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+COUNT = re.compile(
+    rf"(?:\b(?P<qual>{_QUAL}) )?(?P<money>\$ ?|\bdlrs ?|\bUS\$ ?)?(?P<num>{NUMBER})"
+    r"(?P<after>(?:[ -][A-Za-z][a-z'-]*){0,3})",
+    re.IGNORECASE,
+)
+TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: \w+){{0,3}}? (?:to|at|of|was|is|stood at|reached) (?P<num>{NUMBER})\b", re.I)
+TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
+              "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
+CASUALTY = re.compile(r"\b(killed|dead|died|deaths?|injured|wounded|hurt|missing|arrested|rescued|"
+                      r"evacuated|trapped|detained|hospitalized|hospitalised|survivors?|victims?|"
+                      r"homeless|displaced|charged|convicted|sentenced|aboard|on board)\b", re.I)
+_CASUALTY_CANON = {"death": "killed", "deaths": "killed", "dead": "killed", "died": "killed",
+                   "wounded": "injured", "hurt": "injured", "hospitalised": "hospitalized",
+                   "survivors": "survivor", "victims": "victim", "on board": "aboard"}
+_UNIT_CANON = {"foot": "foot", "feet": "foot", "ft": "foot", "meter": "meter", "metre": "meter",
+               "meters": "meter", "metres": "meter", "mile": "mile", "miles": "mile",
+               "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km", "km": "km",
+               "percent": "percent", "per": "percent", "ton": "ton", "tons": "ton", "tonnes": "ton",
+               "dollars": "USD", "dlrs": "USD"}
+
+
+def value_range(value: float, qualifier: str | None) -> tuple[float, float]:
+    kind = QUALIFIERS.get((qualifier or "").lower())
+    if kind == "min":
+        return value, math.inf
+    if kind == "max_open":
+        return 0.0, value - (1 if value.is_integer() else 0)
+    if kind == "max":
+        return 0.0, value
+    if kind == "approx":
+        return value * 0.9, value * 1.1
+    if kind == "near":
+        return value * 0.9, value
+    return value, value
+
+
+def _head_noun(after: str) -> tuple[str, int]:
+    """The head noun of the words after a number, and how many characters of ``after`` it spans."""
+    words = list(re.finditer(r"[A-Za-z][a-z']*", after))
+    head, end = "", 0
+    for i, w in enumerate(words):
+        word = w.group().lower()
+        if word in STOPWORDS and word not in ("per",):
+            break
+        if i > 0 and (word.endswith("ed") or word.endswith("ing")) and head:
+            break
+        head, end = word, w.end()
+        if word in _UNIT_CANON or stem(word) in TIME_UNITS:
+            break
+    return head, end
+
+
+def _casualty(text: str, start: int, end: int) -> str:
+    window = text[end:end + 60]
+    m = CASUALTY.search(window) or CASUALTY.search(text[max(0, start - 30):start])
+    if not m:
+        return ""
+    word = m.group(1).lower()
+    return _CASUALTY_CANON.get(word, word)
+
+
+def extract(ctx: ExtractContext) -> list[Claim]:
+    claims: list[Claim] = []
+    for sent in ctx.doc.sentences:
+        text = sent.text
+        for m in TOLL.finditer(text):
+            value = parse_number(m.group("num"))
+            if value is None:
+                continue
+            claims.append(ctx.claim(sent, sent.start + m.start("num"), sent.start + m.end("num"),
+                                    claim_type=CLAIM_TYPE, attribute="people|killed",
+                                    normalized=format_number(value), low=value, high=value, unit="",
+                                    qualifier=""))
+        tolls = {sent.start + m.start("num") for m in TOLL.finditer(text)}
+        for m in COUNT.finditer(text):
+            num_text = m.group("num")
+            low_num = num_text.lower()
+            if low_num in ("one", "a", "an", "a dozen") and not m.group("money"):
+                continue
+            if sent.start + m.start("num") in tolls:
+                continue
+            before = text[max(0, m.start() - 2):m.start()]
+            if re.search(r"[\d:.,/-]$", before.strip()) and not before.endswith(", "):
+                continue  # part of a time, date, score or phone number
+            prev_word = re.search(r"([A-Za-z][\w.'-]*) $", text[:m.start()])
+            if prev_word and prev_word.group(1)[0].isupper() and not m.group("money") \
+                    and prev_word.group(1).lower().rstrip(".") not in ("dlrs", "us", "about", "some", "nearly", "over", "almost"):
+                continue  # "Boeing 767", "Flight 990", "Baranova 27"
+            if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:\d|,\d{3}|\.\d)", text[m.end("num"):]):
+                continue
+            if re.match(r"[- ]years?[- ]old", text[m.end("num"):], re.I):
+                continue
+            value = parse_number(num_text)
+            if value is None:
+                continue
+            after = m.group("after") or ""
+            head, head_end = _head_noun(after)
+            money = bool(m.group("money")) or head in ("dollars", "dlrs")
+            if money:
+                unit, attribute = "USD", "money"
+            else:
+                if not head or stem(head) in TIME_UNITS or head in TIME_UNITS:
+                    continue
+                if 1800 <= value <= 2100 and "," not in num_text and not head.endswith("s"):
+                    continue  # "the 1999 crash" is a year
+                unit = _UNIT_CANON.get(head, "")
+                attribute = unit or stem(head)
+                if not unit:
+                    casualty = _casualty(text, m.start("num"), m.end())
+                    if casualty:
+                        attribute = f"{attribute}|{casualty}"
+            qualifier = (m.group("qual") or "").lower()
+            low, high = value_range(value, qualifier)
+            end = m.end("num") if money or not head_end else m.start("after") + head_end
+            normalized = ("$" if money else "") + format_number(value) + (f" {unit}" if unit and not money else "")
+            if qualifier:
+                normalized = f"{qualifier} {normalized}"
+            claims.append(ctx.claim(sent, sent.start + m.start(), sent.start + end,
+                                    claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
+                                    low=low, high=high, unit=unit, qualifier=qualifier, number=value))
+    return claims

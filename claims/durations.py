@@ -1,0 +1,305 @@
+"""Durations: how long something lasted or will last ("the next five days", "over a week").
+
+Each claim's ``low``/``high`` is the range of the duration in seconds (``unit`` "s"; an open
+upper bound is ``float('inf')``); ``normalized`` is a short human form. What is recognised::
+
+    PASS  "stuck for the next five days"    5 days            frame=next
+    PASS  "stuck for over a week"           >7 days           qualifier=over (low 7 days, high inf)
+    PASS  "less than 3 weeks"               <21 days          low 0
+    PASS  "at least three days"             >=3 days
+    PASS  "nearly two hours"                ~2 hours          [0.8 x, x]
+    PASS  "about 10 minutes"                ~10 minutes       [0.8 x, 1.2 x]
+    PASS  "in 36 seconds", "for two years"  36 seconds, 2 years   (the preposition is not in the value)
+    PASS  "a couple of days"                2-3 days
+    PASS  "several days", "a few weeks"     3-7 days, 2-4 weeks
+    PASS  "two to three weeks", "5-6 hours" 2-3 weeks, 5-6 hours
+    PASS  "an hour and a half"              1.5 hours
+    PASS  "23-hour train ride"              23 hours          value "23-hour", attribute "ride"
+    PASS  "a weeklong strike"               1 week            attribute "strike"
+    PASS  "the past week"                   7 days            frame=past (no number: one unit)
+    FAIL  "three weeks ago"                 a date (claims.dates), not a duration
+    FAIL  "42-year-old", "14 years old"     ages
+    FAIL  "5-year-old son", "years of age"  ages
+    FAIL  "24 hours a day", "twice a week"  rates
+    FAIL  "for years", "for hours"          no number
+    FAIL  "One day, he..."                  means 'some day' (see below)
+    FAIL  "the next day"                    a date, not a length of time
+
+``normalized`` keeps the written unit, except that a single number of weeks is given in days
+(so "over a week" and "eight days" read alike: ">7 days"); fuzzy counts and ranges keep the
+written unit ("2-4 weeks"). Months are a twelfth of a 365.25-day year, so "12 months" and
+"a year" are the same number of seconds.
+
+"one day"/"one night" counts only when framed as a length: preceded by a framing word (for, in,
+over, within, after, than, about, nearly, spent, took, lasted, another, the next/past...) or
+followed by later/earlier/after/before/long/of. Otherwise ("One day, he...") it means 'some day'
+and is skipped.
+
+``attribute`` is "duration", except for compound adjectives ("23-hour train ride"), where it is
+the head noun they modify ("ride"): the next content word, or the one after it when that is not
+an -ed/-ly word. ``context`` (the words around the value, filled in by ``ExtractContext.claim``)
+is what lines durations up across sources: "stuck for the next five days" and "stuck in the
+country for over a week" both carry "stuck".
+
+The quantity helpers (``QUANTITY``, ``quantity_range``, ``UNIT_SECONDS``) are shared with
+``claims.dates`` for "three weeks ago".
+"""
+from __future__ import annotations
+
+import re
+
+from claims.base import ExtractContext
+from claims.model import Claim
+from claims.numbers import NUMBER, format_number, parse_number
+
+CLAIM_TYPE = "duration"
+
+DAY = 86_400
+YEAR = 31_557_600  # 365.25 days
+UNIT_SECONDS = {
+    "second": 1, "minute": 60, "hour": 3_600, "day": DAY, "night": DAY, "week": 7 * DAY,
+    "fortnight": 14 * DAY, "month": YEAR // 12, "year": YEAR, "decade": 10 * YEAR,
+    "century": 100 * YEAR,
+}
+_UNIT_ALIASES = {"sec": "second", "secs": "second", "min": "minute", "mins": "minute",
+                 "hr": "hour", "hrs": "hour", "yr": "year", "yrs": "year", "centuries": "century"}
+
+UNIT = (r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|fortnights?|months?"
+        r"|years?|yrs?|decades?|century|centuries)\b")
+
+# Vague counts that are still bounded: (low, high) number of units.
+FUZZY = {"a few": (2, 4), "few": (2, 4), "several": (3, 7), "a couple of": (2, 3),
+         "a couple": (2, 3), "couple of": (2, 3)}
+_FUZZY = r"a\s+few|a\s+couple(?:\s+of)?|couple\s+of|several|few"
+
+# One alternation, so no quantifier is nested inside another: the text is untrusted.
+QUANTITY = (
+    rf"(?:between\s+(?P<b1>{NUMBER})\s+and\s+(?P<b2>{NUMBER})"
+    rf"|(?P<n1>{NUMBER})(?P<frac>\s+1/2|\s?½)?(?:\s?(?:-|–|to|or)\s?(?P<n2>{NUMBER}))?(?P<half1>\s+and\s+a\s+half)?"
+    rf"|(?P<fuzzy>{_FUZZY})|(?P<halfa>half\s+an?|a\s+half)|(?P<art>an?))"
+)
+
+_QUALIFIERS = {
+    # qualifier -> how it bends the stated amount x: (low factor, high factor, prefix)
+    "more than": (1, None, ">"), "over": (1, None, ">"), "longer than": (1, None, ">"),
+    "upwards of": (1, None, ">"), "in excess of": (1, None, ">"), "just over": (1, None, ">"),
+    "well over": (1, None, ">"), "a little over": (1, None, ">"),
+    "a little more than": (1, None, ">"), "at least": (1, None, ">="),
+    "no less than": (1, None, ">="), "not less than": (1, None, ">="),
+    "less than": (0, 1, "<"), "fewer than": (0, 1, "<"), "shorter than": (0, 1, "<"),
+    "under": (0, 1, "<"), "just under": (0, 1, "<"), "well under": (0, 1, "<"),
+    "a little less than": (0, 1, "<"), "barely": (0, 1, "<="), "within": (0, 1, "<="),
+    "up to": (0, 1, "<="), "at most": (0, 1, "<="), "no more than": (0, 1, "<="),
+    "not more than": (0, 1, "<="), "as long as": (0, 1, "<="), "as much as": (0, 1, "<="),
+    "about": (0.8, 1.2, "~"), "around": (0.8, 1.2, "~"), "approximately": (0.8, 1.2, "~"),
+    "roughly": (0.8, 1.2, "~"), "some": (0.8, 1.2, "~"), "an estimated": (0.8, 1.2, "~"),
+    "nearly": (0.8, 1, "~"), "almost": (0.8, 1, "~"), "close to": (0.8, 1, "~"),
+    "not quite": (0.8, 1, "~"),
+}
+_QUAL = (r"(?:just|well|a\s+little|not)\s+(?:over|under|more\s+than|less\s+than|quite)"
+         r"|more\s+than|less\s+than|fewer\s+than|longer\s+than|shorter\s+than|upwards\s+of"
+         r"|in\s+excess\s+of|at\s+least|at\s+most|up\s+to|no\s+(?:more|less)\s+than"
+         r"|not\s+(?:more|less)\s+than|close\s+to|as\s+(?:long|much)\s+as|an\s+estimated"
+         r"|nearly|almost|about|around|approximately|roughly|some|over|under|barely|within")
+_FRAME = (r"(?:the|these|those)\s+(?:next|past|last|previous|following|first|final|coming"
+          r"|preceding|entire|whole|full|ensuing|remaining)"
+          r"|another|a\s+further|an?\s+(?:additional|extra|full|whole|entire)")
+# Frames under which a bare unit means one of it ("the past week"); "the next day" is a date.
+_ONE_UNIT_FRAMES = {"past", "whole", "entire", "full"}
+
+DURATION_RE = re.compile(
+    rf"(?<![\w$£€.,:/'-])(?:(?P<qual>{_QUAL})\s+)?(?:(?P<frame>{_FRAME})\s+)?"
+    rf"(?:{QUANTITY}\s?(?P<hy>-)?\s?)?(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?",
+    re.IGNORECASE,
+)
+LONE_RE = re.compile(r"(?<![\w-])(?P<unit>hour|day|week|month|year|decade|night)-?long\b", re.I)
+
+# What right after a number-and-unit makes it an age, a date or a rate rather than a duration.
+_AFTER_REJECT = re.compile(
+    r"(?:-|\s+)olds?\b|\s+of\s+age\b|\s+(?:ago|hence)\b|\s+from\s+now\b"
+    r"|\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b",
+    re.IGNORECASE,
+)
+_RATE_BEFORE = re.compile(
+    r"(?:\d\S*|\$\S*|times|once|twice|thrice|hours|days|weeks|months|years|minutes|seconds"
+    r"|miles|kilometers|kilometres|km|meters|metres|dollars|cents|pounds|euros|percent|calls"
+    r"|meals|cigarettes|shifts|flights|trains|visits|sessions|classes|games|patients|people"
+    r"|tons|tonnes|barrels|gallons|liters|litres)\s+$",
+    re.IGNORECASE,
+)
+_ONE_DAY_BEFORE = re.compile(
+    r"\b(?:for|in|over|within|after|than|about|around|nearly|almost|least|just|only|spent|spend"
+    r"|spends|spending|took|take|takes|taking|last|lasted|lasts|lasting|another|during|up\s+to"
+    r"|under|by|extra|additional|full|whole|entire|past|next|first|final|previous|following)\s+$",
+    re.IGNORECASE,
+)
+_ONE_DAY_AFTER = re.compile(r"\s+(?:later|earlier|after|before|long|of|in\s+(?:jail|prison|custody))\b", re.I)
+_RELATION_AFTER = re.compile(r"\s+(later|earlier|after|before|afterwards?)\b", re.I)
+_NEXT_WORDS = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)(?:\s+([A-Za-z][A-Za-z'-]*))?")
+_NOT_HEAD = re.compile(r"(?:ed|ly)$")
+_NOT_NOUNS = {
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from",
+    "is", "was", "are", "were", "be", "been", "that", "which", "who", "as", "it", "he", "she",
+    "they", "we", "i", "you", "his", "her", "their", "its", "this", "these", "than", "into",
+    "after", "before", "during", "since", "until", "when", "while", "where", "has", "had",
+    "have", "will", "would", "could", "should", "can", "may", "might", "must", "not", "so",
+    "abroad", "away", "back", "home", "again", "ago", "later", "earlier", "long", "through",
+    "over", "under", "about", "around", "then", "there", "here", "now", "up", "down", "out",
+    "off", "also", "each", "every", "per", "period", "old",
+}
+
+
+def _unit_name(word: str) -> str:
+    w = word.lower()
+    w = _UNIT_ALIASES.get(w, w)
+    return w[:-1] if w.endswith("s") and w[:-1] in UNIT_SECONDS else w
+
+
+def quantity_range(m: re.Match) -> tuple[float, float, bool] | None:
+    """(low, high, fuzzy) count of units for a match of ``QUANTITY``; None when unreadable."""
+    if m.group("b1"):
+        low, high = parse_number(m.group("b1")), parse_number(m.group("b2"))
+        return (low, high, True) if low is not None and high is not None and low <= high else None
+    if m.group("n1"):
+        low = parse_number(m.group("n1"))
+        if low is None:
+            return None
+        if m.group("frac"):
+            low += 0.5
+        high = low
+        if m.group("n2"):
+            high = parse_number(m.group("n2"))
+            if high is None or high <= low:
+                return None
+        if m.group("half1"):
+            low, high = low + 0.5, high + 0.5
+        return low, high, high != low
+    if m.group("fuzzy"):
+        low, high = FUZZY[re.sub(r"\s+", " ", m.group("fuzzy").lower())]
+        return low, high, True
+    if m.group("halfa"):
+        return 0.5, 0.5, False
+    if m.group("art"):
+        return 1.0, 1.0, False
+    return None
+
+
+def _plural(unit: str, amount: float) -> str:
+    if amount == 1:
+        return unit
+    return "centuries" if unit == "century" else unit + "s"
+
+
+def _normalized(prefix: str, unit: str, low: float, high: float, fuzzy: bool) -> str:
+    if unit in ("week", "fortnight") and not fuzzy:
+        factor = 7 if unit == "week" else 14
+        low, high, unit = low * factor, high * factor, "day"
+    if fuzzy and high != low:
+        return f"{prefix}{format_number(low)}-{format_number(high)} {_plural(unit, high)}"
+    return f"{prefix}{format_number(low)} {_plural(unit, low)}"
+
+
+def _head_noun(ctx: ExtractContext, sent, end: int) -> str | None:
+    m = _NEXT_WORDS.match(ctx.doc.norm, end, sent.end)
+    if not m:
+        return None
+    first, second = m.group(1), m.group(2)
+    if first.lower() in _NOT_NOUNS:
+        return None
+    if second and second.lower() not in _NOT_NOUNS and not _NOT_HEAD.search(second.lower()):
+        return second.lower()
+    return first.lower()
+
+
+def _one_day_is_length(text: str, start: int, end: int, sent_start: int) -> bool:
+    before = text[max(sent_start, start - 30):start]
+    return bool(_ONE_DAY_BEFORE.search(before) or _ONE_DAY_AFTER.match(text, end))
+
+
+def extract(ctx: ExtractContext) -> list[Claim]:
+    norm = ctx.doc.norm
+    claims: list[Claim] = []
+    for sent in ctx.doc.sentences:
+        for m in DURATION_RE.finditer(norm, sent.start, sent.end):
+            claim = _duration(ctx, sent, m)
+            if claim is not None:
+                claims.append(claim)
+        for m in LONE_RE.finditer(norm, sent.start, sent.end):
+            unit = m.group("unit").lower()
+            seconds = float(UNIT_SECONDS[unit])
+            claims.append(ctx.claim(
+                sent, m.start(), m.end(), claim_type=CLAIM_TYPE,
+                attribute=_head_noun(ctx, sent, m.end()) or "duration",
+                normalized=_normalized("", unit, 1, 1, False), low=seconds, high=seconds,
+                unit="s", compound=True, count_low=1, count_high=1, unit_word=unit))
+    return claims
+
+
+def _duration(ctx: ExtractContext, sent, m: re.Match) -> Claim | None:
+    norm = ctx.doc.norm
+    unit_word = m.group("unit")
+    unit = _unit_name(unit_word)
+    if unit not in UNIT_SECONDS:
+        return None
+    qual = re.sub(r"\s+", " ", m.group("qual").lower()) if m.group("qual") else None
+    frame_text = re.sub(r"\s+", " ", m.group("frame").lower()) if m.group("frame") else None
+    frame = frame_text.split()[-1] if frame_text else None
+    has_qty = any(m.group(g) for g in ("b1", "n1", "fuzzy", "halfa", "art"))
+    if not has_qty:
+        # a bare unit is a duration only as "the past week", "the whole day"
+        if frame not in _ONE_UNIT_FRAMES or unit_word.lower().endswith("s"):
+            return None
+        count = (1.0, 1.0, False)
+        qty_start = m.start("unit")
+    else:
+        count = quantity_range(m)
+        if count is None:
+            return None
+        qty_start = min(m.start(g) for g in ("b1", "n1", "fuzzy", "halfa", "art") if m.group(g))
+    low_n, high_n, fuzzy = count
+    if m.group("half2"):
+        low_n, high_n = low_n + 0.5, high_n + 0.5
+    if _AFTER_REJECT.match(norm, m.end()):
+        return None
+    qty_text = norm[qty_start:m.start("unit")].strip(" -").lower()
+    if m.group("art") and unit in ("second",) and not qual and not frame:
+        return None  # "a second attack": an ordinal, not a second of time
+    if (m.group("art") or qty_text == "one") and not qual and not frame:
+        before = norm[max(sent.start, qty_start - 30):qty_start]
+        if _RATE_BEFORE.search(before):
+            return None  # "$5 a day", "twice a week"
+        if qty_text == "one" and unit in ("day", "night") and not _one_day_is_length(
+                norm, qty_start, m.end(), sent.start):
+            return None  # "One day, he..." means some day
+
+    start = m.start()
+    if qual and frame:
+        # "over the next five days": 'over' means during, not more than
+        if qual == "over":
+            qual, start = None, m.start("frame")
+    # "23-hour train ride": a hyphen and a singular unit make an adjective ("five-days" does not)
+    compound = bool(m.group("long")) or (bool(m.group("hy")) and not unit_word.lower().endswith("s"))
+
+    unit_seconds = float(UNIT_SECONDS[unit])
+    low, high = low_n * unit_seconds, high_n * unit_seconds
+    prefix = ""
+    if qual:
+        lo_f, hi_f, prefix = _QUALIFIERS.get(qual, (1, 1, ""))
+        low = low * lo_f
+        high = float("inf") if hi_f is None else high * hi_f
+    extra: dict = {"count_low": low_n, "count_high": high_n, "unit_word": unit}
+    if qual:
+        extra["qualifier"] = qual
+    if frame:
+        extra["frame"] = frame
+    rel = _RELATION_AFTER.match(norm, m.end())
+    if rel:
+        extra["relation"] = rel.group(1).lower()
+    attribute = "duration"
+    if compound:
+        extra["compound"] = True
+        attribute = _head_noun(ctx, sent, m.end()) or "duration"
+    return ctx.claim(
+        sent, start, m.end(), claim_type=CLAIM_TYPE, attribute=attribute,
+        normalized=_normalized(prefix, unit, low_n, high_n, fuzzy), low=low, high=high,
+        unit="s", **extra)

@@ -1,0 +1,90 @@
+"""Places tied to a person: where they were born, live or are, and travel legs.
+
+Recognised (PASS):
+  "the address where he was born in Odessa, Ukraine" -> born_in: Odessa, Ukraine
+  "lives in Edgewater, New Jersey"                   -> lives_in: Edgewater, New Jersey
+  "escaped on a train from Kyiv to Poland"           -> leg: Kyiv -> Poland (by train)
+  "flew to Poland", "returned home to Malibu", "arrived in Los Angeles" -> travel_to
+  "was in Kyiv filming"                               -> located_in: Kyiv
+Not places (FAIL): "in March", "to Dancing With the Stars", "in 1994", "in Ukrainian".
+
+``normalized`` folds transliteration variants ("Odessa" and "Odesa" share a key), so the
+value-conflict rule compares places, and the spelling-variant rule reports the spellings.
+"""
+from __future__ import annotations
+
+import re
+
+from anyascii import anyascii
+
+from claims.base import ExtractContext
+from claims.gazetteer import NOT_NAMES, country_of
+from claims.model import Claim
+
+CLAIM_TYPE = "place"
+
+_PLACE = r"(?P<place>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){0,2}(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?)"
+PATTERNS = [
+    ("born_in", re.compile(rf"\bborn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
+    ("lives_in", re.compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
+    ("located_in", re.compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
+    ("travel_to", re.compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
+]
+LEG = re.compile(rf"\bfrom (?P<origin>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){{0,2}}) to {_PLACE}(?P<rest>[^.;]{{0,40}})")
+MODES = re.compile(r"\b(train|plane|flight|car|bus|boat|ship|ferry|foot|helicopter)\b", re.I)
+
+
+def place_key(name: str) -> str:
+    """Spelling-insensitive key: "Odessa"/"Odesa", "Kharazi"/"Kharrazi" meet."""
+    key = anyascii(name).lower()
+    key = re.sub(r"[^a-z ]", "", key)
+    key = key.replace("kh", "h").replace("gh", "g").replace("y", "i").replace("ph", "f")
+    return re.sub(r"(.)\1+", r"\1", key).strip()
+
+
+def _clean_place(place: str) -> tuple[int, str] | None:
+    """(offset into ``place``, cleaned name), without leading/trailing non-name words; None for
+    demonyms ("Ukrainian") and empty results."""
+    words = place.split(" ")
+    offset = 0
+    while words and words[-1].rstrip(",.") in NOT_NAMES:
+        words.pop()
+    while words and words[0] in NOT_NAMES:
+        offset += len(words.pop(0)) + 1
+    if not words:
+        return None
+    name = " ".join(words).rstrip(",.")
+    first = name.split(",")[0]
+    if country_of(first) and country_of(first) != first and first not in ("America", "U.S.", "Britain"):
+        if first.endswith(("an", "ish", "ese", "i", "ch")):
+            return None  # a demonym, not a place
+    return offset, name
+
+
+def extract(ctx: ExtractContext) -> list[Claim]:
+    claims: list[Claim] = []
+    for sent in ctx.doc.sentences:
+        text = sent.text
+        for attribute, pattern in PATTERNS:
+            for m in pattern.finditer(text):
+                cleaned = _clean_place(m.group("place"))
+                if not cleaned:
+                    continue
+                offset, place = cleaned
+                start = sent.start + m.start("place") + offset
+                claims.append(ctx.claim(sent, start, start + len(place), claim_type=CLAIM_TYPE,
+                                        attribute=attribute, normalized=place_key(place),
+                                        country=country_of(place.split(",")[-1].strip()) or ""))
+        for m in LEG.finditer(text):
+            origin_clean, dest_clean = _clean_place(m.group("origin")), _clean_place(m.group("place"))
+            if not origin_clean or not dest_clean:
+                continue
+            (o_off, origin), (d_off, dest) = origin_clean, dest_clean
+            mode = MODES.search(text[max(0, m.start() - 40):m.end()])
+            start = sent.start + m.start("origin") + o_off
+            claims.append(ctx.claim(sent, start, sent.start + m.start("place") + d_off + len(dest),
+                                    claim_type=CLAIM_TYPE, attribute="leg",
+                                    normalized=f"{place_key(origin)} -> {place_key(dest)}",
+                                    origin=origin, destination=dest,
+                                    mode=mode.group(1).lower() if mode else ""))
+    return claims

@@ -1,0 +1,43 @@
+"""Build articles and stories from fixture text, for data-driven tests."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from claims.base import ExtractContext
+from claims.clean import clean
+from claims.entities import StoryEntities
+from claims.model import Article
+from claims.read import parse_published
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"
+DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"
+
+
+def load_cases(folder: str) -> list[tuple[str, dict, dict]]:
+    """(test id, file-level data, case) for every case of every fixture file in the folder."""
+    out = []
+    for path in sorted((FIXTURES / folder).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            out.append((f"{path.stem}: {case['name']}", data, case))
+    return out
+
+
+def article(text: str, art_id: str = "a", published=None, outlet: str | None = None) -> Article:
+    when = published if isinstance(published, datetime) or published is None else parse_published(published)
+    return Article(id=art_id, path=f"{art_id}.txt", text=text, published=when, outlet=outlet)
+
+
+def contexts(articles: list[Article]) -> list[ExtractContext]:
+    docs = [clean(a) for a in articles]
+    entities = StoryEntities(docs)
+    return [ExtractContext(doc=d, entities=entities, reference_time=d.article.published) for d in docs]
+
+
+def claim_field(claim, key: str):
+    return getattr(claim, key) if hasattr(claim, key) else claim.extra.get(key)
