@@ -309,8 +309,9 @@ def list_rules(
         for name in ("id", "kind", "severity", "enabled", "claim types", "defined at"):
             table.add_column(name, overflow="fold")
         for rule in ruleset.rules:
+            line = rule.source.rsplit(":", 1)[-1] if ":" in rule.source else ""
             table.add_row(rule.id, rule.kind, rule.severity, "yes" if rule.enabled else "no",
-                          ", ".join(rule.claim_types), rule.source.rsplit(":", 1)[-1] and f"line {rule.source.rsplit(':', 1)[-1]}")
+                          ", ".join(rule.claim_types), f"line {line}" if line else "")
         console.print(table)
         _write_stdout(buffer.getvalue())
 

@@ -97,6 +97,10 @@ def _published(ev: dict, articles: dict[str, dict]) -> str:
     return when
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _by_severity(data: dict) -> dict[str, list[dict]]:
     groups: dict[str, list[dict]] = {s: [] for s in SEVERITIES}
     for finding in data.get("findings", []):
@@ -109,8 +113,7 @@ def _counts_line(data: dict) -> str:
     parts = []
     for sev in SEVERITIES:
         n = counts.get(sev, 0)
-        label = sev if sev == "info" else sev + ("" if n == 1 else "s")
-        parts.append(f"{n} {label}")
+        parts.append(f"{n} info" if sev == "info" else _plural(n, sev))
     return ", ".join(parts)
 
 
@@ -208,7 +211,7 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
     table.add_column("Source", ratio=2, overflow="fold")
-    table.add_column("Published", ratio=1, no_wrap=False)
+    table.add_column("Published", width=10, overflow="fold")
     table.add_column("Evidence", ratio=6, overflow="fold")
     for ev in finding.get("evidence", []):
         source = Text(_source_name(ev, articles) or "(no outlet)", style="bold" if color else "")
@@ -240,8 +243,9 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     title = Text("claimcheck", style="bold")
     title.append(f" · story {story.get('id')}", style="bold")
     console.print(title)
-    console.print(Text(f"{summary.get('articles', len(articles))} articles, "
-                       f"{summary.get('claims', 0)} claims · findings: {_counts_line(data)}"))
+    n_articles, n_claims = summary.get("articles", len(articles)), summary.get("claims", 0)
+    console.print(Text(f"{_plural(n_articles, 'article')}, {_plural(n_claims, 'claim')} · "
+                       f"findings: {_counts_line(data)}"))
     if story.get("path"):
         console.print(Text(f"{story['path']}", style="dim"))
     console.print()
@@ -466,10 +470,14 @@ def render_claims(claims: pd.DataFrame, fmt: str, *, color: bool = False, width:
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, emoji=False,
                       markup=False, legacy_windows=False)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     for name, label in zip(CLAIM_TABLE_COLUMNS,
                            ["article", "type", "subject", "attribute", "value", "normalized", "sentence"]):
-        table.add_column(label, overflow="fold", ratio=4 if name == "sentence" else None)
+        if name == "sentence":
+            # one line per claim keeps the table scannable; the full sentence is in csv/json
+            table.add_column(label, no_wrap=True, overflow="ellipsis", ratio=1, min_width=20)
+        else:
+            table.add_column(label, overflow="fold", max_width=30)
     for r in records:
         table.add_row(*(_trim(r.get(c), SENTENCE_WIDTH if c == "sentence" else 40) for c in CLAIM_TABLE_COLUMNS))
     console.print(table)

@@ -24,6 +24,7 @@ said says told say saying according while because although though however also u
 one two three four five first last next new per via its it's he's she's they're we're i'm
 """.split())
 
+_CLAUSE_BREAK = re.compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
 _CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
@@ -50,13 +51,21 @@ class ExtractContext:
     def claim(self, sent: Sentence, start: int, end: int, *, claim_type: str, attribute: str,
               normalized: str, subject: str | None = None, low: float | None = None,
               high: float | None = None, unit: str = "", negated: bool = False,
-              context: str | None = None, window: int = 60, **extra) -> Claim:
+              context: str | None = None, window: int = 60, clause: bool = False,
+              **extra) -> Claim:
         value, o_start, o_end = self.doc.evidence(start, end)
         if subject is None:
             subject = self.entities.subject_at(self.doc, sent, start)
         if context is None:
             left = self.doc.norm[max(sent.start, start - window):start]
             right = self.doc.norm[end:min(sent.end, end + window)]
+            if start - window > sent.start:
+                left = left.split(" ", 1)[-1]  # no word cut in half at the window's edge
+            if end + window < sent.end:
+                right = right.rsplit(" ", 1)[0]
+            if clause:
+                left = _CLAUSE_BREAK.split(left)[-1]
+                right = _CLAUSE_BREAK.split(right)[0]
             context = " ".join(sorted(set(content_words(left + " " + right))))
         return Claim(
             article=self.doc.article.id, claim_type=claim_type, subject=subject or "",

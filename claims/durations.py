@@ -53,6 +53,9 @@ from claims.model import Claim
 from claims.numbers import NUMBER, format_number, parse_number
 
 CLAIM_TYPE = "duration"
+# Durations align on the words right beside them ("got stuck for the next five days" /
+# "stuck in the country for over a week"); a wider window mostly adds unrelated words.
+CONTEXT_WINDOW = 30
 
 DAY = 86_400
 YEAR = 31_557_600  # 365.25 days
@@ -231,7 +234,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 sent, m.start(), m.end(), claim_type=CLAIM_TYPE,
                 attribute=_head_noun(ctx, sent, m.end()) or "duration",
                 normalized=_normalized("", unit, 1, 1, False), low=seconds, high=seconds,
-                unit="s", compound=True, count_low=1, count_high=1, unit_word=unit))
+                unit="s", window=CONTEXT_WINDOW, clause=True, compound=True, count_low=1, count_high=1, unit_word=unit))
     return claims
 
 
@@ -302,4 +305,4 @@ def _duration(ctx: ExtractContext, sent, m: re.Match) -> Claim | None:
     return ctx.claim(
         sent, start, m.end(), claim_type=CLAIM_TYPE, attribute=attribute,
         normalized=_normalized(prefix, unit, low_n, high_n, fuzzy), low=low, high=high,
-        unit="s", **extra)
+        unit="s", window=CONTEXT_WINDOW, clause=True, **extra)
