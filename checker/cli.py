@@ -1,9 +1,9 @@
 """The ``claimcheck`` command line: ``check``, ``claims`` and ``rules``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or input error (an
-input problem wins over findings); 3 internal error; 130 interrupted. Every error is one line
-on stderr, ``claimcheck: error: <path>: <problem>``, never a traceback (set
-``CLAIMCHECK_DEBUG=1`` to see one for internal errors).
+input problem wins over findings); 3 internal error; 130 interrupted; 141 stdout closed early.
+Every error is one line on stderr, ``claimcheck: error: <path>: <problem>``, never a traceback
+(set ``CLAIMCHECK_DEBUG=1`` to see one for internal errors).
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from claims.errors import InputError
 
 PROG = "claimcheck"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer killed by SIGPIPE
 
 
 class ReportFormat(str, Enum):
@@ -106,7 +107,14 @@ def reporting_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         _quiet_stdout()
-        raise typer.Exit(EXIT_FINDINGS) from None
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as exc:
+        if not exc.filename:
+            _internal_error(exc)
+            raise typer.Exit(EXIT_INTERNAL) from None
+        # a file the user named (or one inside it) cannot be read: an input problem, not a bug
+        error_line(f"{exc.filename}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_INPUT) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         _internal_error(exc)
         raise typer.Exit(EXIT_INTERNAL) from None
@@ -133,10 +141,14 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def write_report(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to ``output``: a failed run never leaves half a report."""
+def write_report(text: str, output: Path | None, *, for_terminal: bool = False) -> None:
+    """Write to stdout, or atomically to ``output``: a failed run never leaves half a report.
+
+    ``for_terminal`` (text reports, tables) lets stdout use the terminal's encoding; data
+    formats (json, csv, markdown) always go out as UTF-8.
+    """
     if output is None:
-        _write_stdout(text)
+        _write_stdout(text, for_terminal=for_terminal)
         return
     folder = output.parent if str(output.parent) else Path(".")
     try:
@@ -159,15 +171,16 @@ def write_report(text: str, output: Path | None) -> None:
         raise
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(text: str, *, for_terminal: bool = True) -> None:
     stream = sys.stdout
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
     if encoding in ("utf-8", "utf8") or not hasattr(stream, "buffer"):
         stream.write(text)
     else:
-        # a non-UTF-8 terminal must not turn one odd character into a crash
+        # a non-UTF-8 stdout must not turn one odd character into a crash; data formats stay
+        # UTF-8 (what JSON and CSV readers expect), text for people is shown as best it can be
         stream.flush()
-        stream.buffer.write(text.encode(encoding, errors="replace"))
+        stream.buffer.write(text.encode(encoding if for_terminal else "utf-8", errors="replace"))
     stream.flush()
 
 
@@ -242,7 +255,8 @@ def check(
         result = check_story(story, _load_rules(rules))
         data = result_to_dict(result)
         options = {"color": _use_color(output, color), "width": _width(output)} if fmt is ReportFormat.text else {}
-        write_report(render(fmt.value, data, result, **options), output)
+        write_report(render(fmt.value, data, result, **options), output,
+                     for_terminal=fmt is ReportFormat.text)
         if result.problems:
             _print_problems(result.problems)
             raise typer.Exit(EXIT_INPUT)
@@ -281,7 +295,7 @@ def claims(
                                  f"(types: {', '.join(sorted(known)) or 'none'})\n")
             frame = frame[frame["claim_type"].isin(types)]
         text = render_claims(frame, fmt.value, color=_use_color(output, color), width=_width(output))
-        write_report(text, output)
+        write_report(text, output, for_terminal=fmt is ClaimsFormat.table)
         if result.problems:
             _print_problems(result.problems)
             raise typer.Exit(EXIT_INPUT)
@@ -352,7 +366,7 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _quiet_stdout()
-        return EXIT_FINDINGS
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         _internal_error(exc)
         return EXIT_INTERNAL

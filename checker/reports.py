@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -39,7 +40,10 @@ SEVERITY_HELP = {
 CSV_COLUMNS = ["finding_id", "rule", "kind", "severity", "claim_type", "subject", "message",
                "article", "outlet", "published", "value", "normalized", "start", "end", "text"]
 CLAIM_TABLE_COLUMNS = ["article", "claim_type", "subject", "attribute", "value", "normalized", "sentence"]
-SENTENCE_WIDTH = 90
+# claims table: longest text kept per column (cut with …); the sentence gets the rest of the line
+CLAIM_FIELD_WIDTHS = {"article": 24, "claim_type": 12, "subject": 24, "attribute": 18, "value": 20,
+                      "normalized": 20}
+MIN_SENTENCE = 24
 DEFAULT_WIDTH = 110
 
 
@@ -58,6 +62,8 @@ def jsonable(value: Any) -> Any:
         return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas missing values
+        return None
     if isinstance(value, float):
         return float(value) if math.isfinite(value) else None
     if isinstance(value, int):
@@ -70,8 +76,6 @@ def jsonable(value: Any) -> Any:
             return jsonable(item())
         except (TypeError, ValueError):
             pass
-    if value is getattr(value, "NA", object()) or type(value).__name__ in ("NAType", "NaTType"):
-        return None
     return str(value)
 
 
@@ -136,7 +140,7 @@ def _value_span(shown: str, start: int, end: int, value: str) -> tuple[int, int]
     if not value:
         return None
     at = shown.find(value, start, end) if end > start else -1
-    if at < 0:
+    if at < 0 and len(shown.lower()) == len(shown):  # lower() can change lengths ("İ")
         at = shown.lower().find(value.lower(), start, end) if end > start else -1
     return (at, at + len(value)) if at >= 0 else None
 
@@ -317,8 +321,26 @@ def _md_evidence(ev: dict) -> str:
         (f"**{core}**" if core else "") + (" " if shown[b:b + 1].isspace() else "") + md_escape(shown[b:])
 
 
+def _file_name(path: str | None) -> str:
+    # a committed Markdown report must not depend on where the checker was run from
+    return PurePath(path).name if path else "rules.yaml"
+
+
+def _story_relative(path: str | None, story_path: str | None) -> str:
+    if not path or not story_path:
+        return str(path or "")
+    try:
+        return PurePath(path).relative_to(PurePath(story_path)).as_posix()
+    except ValueError:
+        return PurePath(path).name
+
+
 def render_markdown(data: dict, result: StoryResult | None = None) -> str:
-    """The text report as Markdown: summary table, a section per severity, sources as tables."""
+    """The text report as Markdown: summary table, a section per severity, sources as tables.
+
+    Only ids and file names appear, never absolute paths, so the same story gives the same
+    Markdown wherever it is checked (reports are committed next to the stories).
+    """
     story = data.get("story", {})
     summary = data.get("summary", {})
     counts = summary.get("findings", {})
@@ -326,7 +348,6 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
     out: list[str] = [f"# claimcheck report: {md_escape(story.get('id'))}", ""]
     out += ["| | |", "|---|---|",
             f"| Story | {md_escape(story.get('id'))} |",
-            f"| Folder | {md_escape(story.get('path'))} |",
             f"| Articles | {summary.get('articles', len(articles))} |",
             f"| Claims | {summary.get('claims', 0)} |"]
     out += [f"| {SEVERITY_TITLES[s]} | {counts.get(s, 0)} |" for s in SEVERITIES]
@@ -369,12 +390,13 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
     if problems:
         out += ["## Input problems", ""]
         for p in problems:
-            where = f"{p.get('path')}:{p['line']}" if p.get("line") else str(p.get("path"))
+            path = _story_relative(p.get("path"), story.get("path"))
+            where = f"{path}:{p['line']}" if p.get("line") else path
             out.append(f"- skipped `{where}`: {md_escape(p.get('problem'))}")
         out.append("")
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
-            f"To turn a rule off, set `enabled: false` on it in `{data.get('rules') or 'rules.yaml'}` "
+            f"To turn a rule off, set `enabled: false` on it in `{_file_name(data.get('rules'))}` "
             "(or copy that file and pass it with `--rules`).", ""]
     return "\n".join(out)
 
@@ -470,16 +492,24 @@ def render_claims(claims: pd.DataFrame, fmt: str, *, color: bool = False, width:
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, emoji=False,
                       markup=False, legacy_windows=False)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-    for name, label in zip(CLAIM_TABLE_COLUMNS,
-                           ["article", "type", "subject", "attribute", "value", "normalized", "sentence"]):
-        if name == "sentence":
-            # one line per claim keeps the table scannable; the full sentence is in csv/json
-            table.add_column(label, no_wrap=True, overflow="ellipsis", ratio=1, min_width=20)
-        else:
-            table.add_column(label, overflow="fold", max_width=30)
-    for r in records:
-        table.add_row(*(_trim(r.get(c), SENTENCE_WIDTH if c == "sentence" else 40) for c in CLAIM_TABLE_COLUMNS))
+    labels = ["article", "type", "subject", "attribute", "value", "normalized", "sentence"]
+    cells = [[_trim(r.get(c), CLAIM_FIELD_WIDTHS[c]) for c in CLAIM_TABLE_COLUMNS[:-1]] for r in records]
+    widths = [max([len(label)] + [len(row[i]) for row in cells]) for i, label in enumerate(labels[:-1])]
+    # one line per claim keeps the table scannable: the sentence gets what is left of the width
+    # (the full sentence is in the csv and json output)
+    gaps = 3 * (len(labels) - 1)  # padding and divider between neighbouring columns
+    # too wide: narrow the widest field, sparing the article id (needed to find the text) until last
+    while sum(widths) + gaps + MIN_SENTENCE > width and max(widths) > 8:
+        others = widths[1:]
+        widest = 1 + others.index(max(others)) if max(others) > 8 else 0
+        widths[widest] -= 1
+    cells = [[_trim(cell, w) for cell, w in zip(row, widths)] for row in cells]
+    sentence_width = max(MIN_SENTENCE, width - sum(widths) - gaps)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for label, col_width in zip(labels, widths + [sentence_width]):
+        table.add_column(label, width=col_width, no_wrap=True, overflow="ellipsis")
+    for r, row in zip(records, cells):
+        table.add_row(*row, _trim(r.get("sentence"), sentence_width))
     console.print(table)
     console.print(Text(f"{len(records)} claims", style="dim"))
     return buffer.getvalue()

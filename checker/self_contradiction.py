@@ -9,7 +9,7 @@ Two checks, both inside a single article:
 Sentences inside quotation marks are compared too: a speaker contradicting himself is news.
 
 Options (defaults):
-  min_similarity: 90.0   how alike the two sentences must be without their negations
+  min_similarity: 85.0   how alike the two sentences must be without their negations
   min_words: 5           shorter sentences are not compared (too little context)
 
 PASS: "Maks is not a Ukrainian citizen, he's an American citizen." (two different countries)
@@ -25,8 +25,9 @@ from rapidfuzz import fuzz, process
 from checker.findings import Finding, format_message
 
 KIND = "self_contradiction"
-DEFAULTS = {"min_similarity": 90.0, "min_words": 5}
-_NEG = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor)\b|n't\b", re.I)
+DEFAULTS = {"min_similarity": 85.0, "min_words": 5}
+_NEG = re.compile(r"\b(?:not|never|none|nobody|nothing|neither|nor)\b|\bno\b(?!\.|\s*\d)|n't\b", re.I)
+_NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -69,6 +70,7 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
         for i in range(len(sents)):
             for j in range(i + 1, len(sents)):
                 if scores[i][j] and negated[i] != negated[j] and stripped[i] and \
+                        _NUMBER.findall(sents[i].text) == _NUMBER.findall(sents[j].text) and \
                         sents[i].text.strip().lower() != sents[j].text.strip().lower():
                     evidence = []
                     for s in (sents[i], sents[j]):

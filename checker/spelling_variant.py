@@ -132,7 +132,7 @@ def _unlisted(rule, names: pd.DataFrame, listed_forms: set[str]) -> list[list]:
     groups: list[list] = []
     # same transliteration key, different spelling
     for _, frame in names.groupby("normalized"):
-        if frame["value"].str.lower().nunique() >= 2:
+        if frame["value"].str.lower().str.replace("\u2019", "'").nunique() >= 2:
             groups.append(list(frame.itertuples()))
     # one letter apart inside a person's full name whose other part matches
     people = names[names["attribute"] == "person"]

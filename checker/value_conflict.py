@@ -93,8 +93,9 @@ def _scale(row) -> str:
     return row.unit or ""
 
 
-def _is_round(value: float) -> bool:
-    return value >= 100 and value % 10 ** (len(str(int(value))) - 2) == 0
+def _trailing_zeros(value: float) -> int:
+    digits = str(int(value)) if float(value).is_integer() else "1"
+    return len(digits) - len(digits.rstrip("0"))
 
 
 def _categorical_conflict(a, b, params) -> bool:
@@ -118,9 +119,15 @@ def _numeric_conflict(a, b, params) -> str | None:
         return None
     if a.low == a.high and b.low == b.high and a.claim_type == "count":
         va, vb = float(a.low), float(b.low)
-        if abs(va - vb) <= params["rounding_tolerance"] * max(va, vb) and (_is_round(va) or _is_round(vb)):
+        # one figure is a rounded form of the other: 333,000 vs 333,333, 350 vs 354
+        if abs(va - vb) <= params["rounding_tolerance"] * max(va, vb) and _trailing_zeros(va) != _trailing_zeros(vb):
             return "rounding"
     return "conflict"
+
+
+def _is_numeric(row) -> bool:
+    return (row.low is not None and not (isinstance(row.low, float) and math.isnan(row.low))) \
+        or (row.extra or {}).get("month") is not None
 
 
 def _matches(attribute: str, patterns: list[str]) -> bool:
@@ -141,17 +148,19 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
             a, b = frame.loc[a_idx], frame.loc[b_idx]
-            numeric = a.low is not None and not (isinstance(a.low, float) and math.isnan(a.low)) \
-                or (a.extra or {}).get("month") is not None
             if min((a.extra or {}).get("confidence", 1.0), (b.extra or {}).get("confidence", 1.0)) \
                     < params["min_claim_confidence"]:
                 continue
-            kind = _numeric_conflict(a, b, params) if numeric else (
+            kind = _numeric_conflict(a, b, params) if _is_numeric(a) else (
                 "conflict" if _categorical_conflict(a, b, params) else None)
             if kind:
                 conflicts.append((a_idx, b_idx))
                 kinds[(a_idx, b_idx)] = kind
-        conflicts = [c for c in conflicts if not _each_side_states_other(frame, c, params)]
+        neighbours: dict[int, set[int]] = {}
+        for a_idx, b_idx, _ in pairs:
+            neighbours.setdefault(a_idx, set()).add(b_idx)
+            neighbours.setdefault(b_idx, set()).add(a_idx)
+        conflicts = [c for c in conflicts if not _each_side_states_other(frame, c, neighbours, params)]
         if not conflicts:
             continue
         aligned_edges = [(a, b) for a, b, _ in pairs]
@@ -169,15 +178,23 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     return findings
 
 
-def _each_side_states_other(frame: pd.DataFrame, pair: tuple[int, int], params) -> bool:
+def _each_side_states_other(frame: pd.DataFrame, pair: tuple[int, int], neighbours, params) -> bool:
     """True when each article also gives the other's value for this thing ("$450,000 ... $150,000
     of that" in both): two values of one story, not a disagreement between sources."""
     a, b = frame.loc[pair[0]], frame.loc[pair[1]]
 
     def states(article, target) -> bool:
-        rows = frame[frame["article"] == article]
-        return any(_numeric_conflict(r, target, params) is None and str(r.normalized) == str(target.normalized)
-                   or r.sentence == target.sentence for r in rows.itertuples())
+        aligned = neighbours.get(target.name, set())
+        rows = frame[(frame["article"] == article) & frame.index.isin(aligned)]
+        for r in rows.itertuples():
+            if r.sentence == target.sentence:
+                return True
+            if _is_numeric(r) and _is_numeric(target):
+                if _scale(r) == _scale(target) and _numeric_conflict(r, target, params) is None:
+                    return True
+            elif str(r.normalized) == str(target.normalized) and r.negated == target.negated:
+                return True
+        return False
     return states(a.article, b) or states(b.article, a)
 
 

@@ -18,7 +18,8 @@ from claims.model import Claim
 CLAIM_TYPE = "citizenship"
 
 _NAT = r"(?:U\.S\.|U\.K\.|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
-HOLDER = re.compile(rf"\b(?P<nat>{_NAT})(?:-(?P<nat2>{_NAT}))? (?:citizen|citizenship|national|passport[- ]holder)s?\b")
+# "a French national" is a person; "the French national team" is not
+HOLDER = re.compile(rf"\b(?P<nat>{_NAT})(?:-(?P<nat2>{_NAT}))? (?:citizens?|citizenship|nationals|national(?! [a-z])|passport[- ]holders?)\b")
 OF_COUNTRY = re.compile(rf"\b(?:citizens?|citizenship|nationals?) of (?:the )?(?P<nat>{_NAT})\b")
 LOST = re.compile(r"\b(?:lost|renounced|renouncing|gave up|giving up|stripped of|revoked|revoke|lose|losing|relinquish\w*)\b", re.I)
 
@@ -33,13 +34,17 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     if group not in pattern.groupindex or not m.group(group):
                         continue
                     country = country_of(m.group(group))
+                    nat_start = m.start(group)
+                    if not country and " " in m.group(group):  # "Three British nationals"
+                        country = country_of(m.group(group).split(" ")[-1])
+                        nat_start = m.end(group) - len(m.group(group).split(" ")[-1])
                     if not country:
                         continue
                     clause_start = max(text.rfind(",", 0, m.start()), text.rfind(";", 0, m.start()),
                                        text.rfind(".", 0, m.start() - 1)) + 1
                     lead = text[clause_start:m.start()]
                     negated = bool(NEGATION.search(lead)) or bool(LOST.search(lead))
-                    start, end = sent.start + m.start(group), sent.start + m.end()
+                    start, end = sent.start + nat_start, sent.start + m.end()
                     claims.append(ctx.claim(sent, start, end, claim_type=CLAIM_TYPE,
                                             attribute="citizenship", normalized=country,
                                             negated=negated))

@@ -41,7 +41,7 @@ COUNT = re.compile(
     r"(?P<after>(?:[ -][A-Za-z][a-z'-]*){0,3})",
     re.IGNORECASE,
 )
-TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: \w+){{0,3}}? (?:to|at|of|was|is|stood at|reached) (?P<num>{NUMBER})\b", re.I)
+TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
               "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
 CASUALTY = re.compile(r"\b(killed|dead|died|deaths?|injured|wounded|hurt|missing|arrested|rescued|"
@@ -78,7 +78,7 @@ def _head_noun(after: str) -> tuple[str, int]:
     head, end = "", 0
     for i, w in enumerate(words):
         word = w.group().lower()
-        if word in STOPWORDS and word not in ("per",):
+        if (word in STOPWORDS and word not in ("per",)) or word in ("aboard", "inside", "onboard"):
             break
         if i > 0 and (word.endswith("ed") or word.endswith("ing")) and head:
             break
@@ -89,7 +89,8 @@ def _head_noun(after: str) -> tuple[str, int]:
 
 
 def _casualty(text: str, start: int, end: int) -> str:
-    window = text[end:end + 60]
+    """The casualty word of the clause after the counted noun (or just before the number)."""
+    window = re.split(r"[,;:]| and | but | while ", text[end:end + 60])[0]
     m = CASUALTY.search(window) or CASUALTY.search(text[max(0, start - 30):start])
     if not m:
         return ""
@@ -144,7 +145,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 unit = _UNIT_CANON.get(head, "")
                 attribute = unit or stem(head)
                 if not unit:
-                    casualty = _casualty(text, m.start("num"), m.end())
+                    casualty = _casualty(text, m.start("num"), m.start("after") + head_end)
                     if casualty:
                         attribute = f"{attribute}|{casualty}"
             qualifier = (m.group("qual") or "").lower()

@@ -47,6 +47,7 @@ The quantity helpers (``QUANTITY``, ``quantity_range``, ``UNIT_SECONDS``) are sh
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from claims.base import ExtractContext
 from claims.model import Claim
@@ -110,11 +111,15 @@ _FRAME = (r"(?:the|these|those)\s+(?:next|past|last|previous|following|first|fin
 # Frames under which a bare unit means one of it ("the past week"); "the next day" is a date.
 _ONE_UNIT_FRAMES = {"past", "whole", "entire", "full"}
 
-DURATION_RE = re.compile(
+# A duration is found from its unit word, then the words before it are read back from there:
+# scanning for the (rarer, cheaper) unit first keeps the whole pass fast.
+UNIT_RE = re.compile(rf"(?<![A-Za-z])(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?", re.I)
+PREFIX_RE = re.compile(
     rf"(?<![\w$£€.,:/'-])(?:(?P<qual>{_QUAL})\s+)?(?:(?P<frame>{_FRAME})\s+)?"
-    rf"(?:{QUANTITY}\s?(?P<hy>-)?\s?)?(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?",
+    rf"(?:{QUANTITY}\s?(?P<hy>-)?\s?)?\Z",
     re.IGNORECASE,
 )
+PREFIX_WINDOW = 90
 LONE_RE = re.compile(r"(?<![\w-])(?P<unit>hour|day|week|month|year|decade|night)-?long\b", re.I)
 
 # What right after a number-and-unit makes it an age, a date or a rate rather than a duration.
@@ -124,7 +129,7 @@ _AFTER_REJECT = re.compile(
     re.IGNORECASE,
 )
 _RATE_BEFORE = re.compile(
-    r"(?:\d\S*|\$\S*|times|once|twice|thrice|hours|days|weeks|months|years|minutes|seconds"
+    r"(?:\d[\d.,]*\d|\d|\$\S*|times|once|twice|thrice|hours|days|weeks|months|years|minutes|seconds"
     r"|miles|kilometers|kilometres|km|meters|metres|dollars|cents|pounds|euros|percent|calls"
     r"|meals|cigarettes|shifts|flights|trains|visits|sessions|classes|games|patients|people"
     r"|tons|tonnes|barrels|gallons|liters|litres)\s+$",
@@ -133,13 +138,14 @@ _RATE_BEFORE = re.compile(
 _ONE_DAY_BEFORE = re.compile(
     r"\b(?:for|in|over|within|after|than|about|around|nearly|almost|least|just|only|spent|spend"
     r"|spends|spending|took|take|takes|taking|last|lasted|lasts|lasting|another|during|up\s+to"
-    r"|under|by|extra|additional|full|whole|entire|past|next|first|final|previous|following)\s+$",
+    r"|under|by|extra|additional|full|whole|entire|past|next|first|final|previous|following"
+    r"|missing|lost|wasted|gained|saved)\s+$",
     re.IGNORECASE,
 )
 _ONE_DAY_AFTER = re.compile(r"\s+(?:later|earlier|after|before|long|of|in\s+(?:jail|prison|custody))\b", re.I)
 _RELATION_AFTER = re.compile(r"\s+(later|earlier|after|before|afterwards?)\b", re.I)
 _NEXT_WORDS = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)(?:\s+([A-Za-z][A-Za-z'-]*))?")
-_NOT_HEAD = re.compile(r"(?:ed|ly)$")
+_NOT_HEAD = re.compile(r"(?:ed|ly|ing)$")
 _NOT_NOUNS = {
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from",
     "is", "was", "are", "were", "be", "been", "that", "which", "who", "as", "it", "he", "she",
@@ -148,8 +154,18 @@ _NOT_NOUNS = {
     "have", "will", "would", "could", "should", "can", "may", "might", "must", "not", "so",
     "abroad", "away", "back", "home", "again", "ago", "later", "earlier", "long", "through",
     "over", "under", "about", "around", "then", "there", "here", "now", "up", "down", "out",
-    "off", "also", "each", "every", "per", "period", "old",
+    "off", "also", "each", "every", "per", "period", "old", "near", "across", "against", "between",
+    "within", "without", "amid", "among", "toward", "towards", "beyond", "along", "behind", "inside",
+    "outside", "upon", "despite", "via", "like", "plus", "including", "earlier", "early", "late",
 }
+
+
+_VERBS = set("""
+began begins begun ends starts came comes went goes took takes left leaves saw sees got gets made
+makes gave gives kept keeps broke breaks led leads brought brings ran runs held holds fell falls
+rose rises met meets won wins lost loses cost costs became becomes remains seems appears means
+includes follows shows says said brought caused causes marks marked expires runs lasts
+""".split())
 
 
 def _unit_name(word: str) -> str:
@@ -206,12 +222,16 @@ def _head_noun(ctx: ExtractContext, sent, end: int) -> str | None:
     m = _NEXT_WORDS.match(ctx.doc.norm, end, sent.end)
     if not m:
         return None
-    first, second = m.group(1), m.group(2)
-    if first.lower() in _NOT_NOUNS:
+    first = m.group(1).lower()
+    # a capitalised second word is a name or a weekday ("a day-long slowdown Monday")
+    second = m.group(2).lower() if m.group(2) and m.group(2)[0].islower() else ""
+    if first in _NOT_NOUNS:
         return None
-    if second and second.lower() not in _NOT_NOUNS and not _NOT_HEAD.search(second.lower()):
-        return second.lower()
-    return first.lower()
+    # "train ride": a singular modifier noun before the head; "talks began": the head is plural
+    if (second and second not in _NOT_NOUNS and second not in _VERBS and not _NOT_HEAD.search(second)
+            and not (first.endswith("s") and not first.endswith("ss"))):
+        return second
+    return first
 
 
 def _one_day_is_length(text: str, start: int, end: int, sent_start: int) -> bool:
@@ -219,28 +239,98 @@ def _one_day_is_length(text: str, start: int, end: int, sent_start: int) -> bool
     return bool(_ONE_DAY_BEFORE.search(before) or _ONE_DAY_AFTER.match(text, end))
 
 
+@dataclass
+class _Piece:
+    """One duration before it becomes a claim; adjacent pieces may merge ("2 minutes and 40 seconds")."""
+
+    start: int
+    end: int
+    unit: str
+    low_n: float
+    high_n: float
+    fuzzy: bool
+    qual: str | None = None
+    frame: str | None = None
+    compound: bool = False
+    attribute: str = "duration"
+    relation: str | None = None
+    parts: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return self.low_n == self.high_n and not self.fuzzy
+
+
+_JOIN = re.compile(r",?\s+(?:and\s+)?\Z|,\s*\Z")
+
+
 def extract(ctx: ExtractContext) -> list[Claim]:
     norm = ctx.doc.norm
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
-        for m in DURATION_RE.finditer(norm, sent.start, sent.end):
-            claim = _duration(ctx, sent, m)
-            if claim is not None:
-                claims.append(claim)
+        pieces: list[_Piece] = []
+        for u in UNIT_RE.finditer(norm, sent.start, sent.end):
+            m = PREFIX_RE.search(norm, max(sent.start, u.start() - PREFIX_WINDOW), u.start())
+            piece = _piece(ctx, sent, m, u) if m else None
+            if piece is None:
+                continue
+            prev = pieces[-1] if pieces else None
+            if (prev and prev.exact and piece.exact and not piece.qual and not piece.frame
+                    and not prev.compound and not piece.compound
+                    and UNIT_SECONDS[piece.unit] < UNIT_SECONDS[prev.unit]
+                    and _JOIN.match(norm, prev.end, piece.start)):
+                # "2 minutes and 40 seconds", "19 days, 21 hours and 55 minutes": one duration
+                prev.parts = (prev.parts or [(prev.low_n, prev.unit)]) + [(piece.low_n, piece.unit)]
+                prev.end, prev.unit, prev.relation = piece.end, piece.unit, piece.relation
+                continue
+            pieces.append(piece)
         for m in LONE_RE.finditer(norm, sent.start, sent.end):
-            unit = m.group("unit").lower()
-            seconds = float(UNIT_SECONDS[unit])
-            claims.append(ctx.claim(
-                sent, m.start(), m.end(), claim_type=CLAIM_TYPE,
-                attribute=_head_noun(ctx, sent, m.end()) or "duration",
-                normalized=_normalized("", unit, 1, 1, False), low=seconds, high=seconds,
-                unit="s", window=CONTEXT_WINDOW, clause=True, compound=True, count_low=1, count_high=1, unit_word=unit))
+            if any(p.start < m.end() and m.start() < p.end for p in pieces):
+                continue  # "a day-long" was read with its article already
+            pieces.append(_Piece(m.start(), m.end(), m.group("unit").lower(), 1.0, 1.0, False,
+                                 compound=True,
+                                 attribute=_head_noun(ctx, sent, m.end()) or "duration"))
+        claims.extend(_claim(ctx, sent, p) for p in pieces)
     return claims
 
 
-def _duration(ctx: ExtractContext, sent, m: re.Match) -> Claim | None:
+def _claim(ctx: ExtractContext, sent, p: _Piece) -> Claim:
+    prefix = ""
+    if p.parts:
+        seconds = sum(n * UNIT_SECONDS[u] for n, u in p.parts)
+        low = high = float(seconds)
+        text = " ".join(f"{format_number(n)} {_plural(u, n)}" for n, u in p.parts)
+    else:
+        unit_seconds = float(UNIT_SECONDS[p.unit])
+        low, high = p.low_n * unit_seconds, p.high_n * unit_seconds
+        text = None
+    if p.qual:
+        lo_f, hi_f, prefix = _QUALIFIERS.get(p.qual, (1, 1, ""))
+        low = low * lo_f
+        high = float("inf") if hi_f is None else high * hi_f
+    normalized = prefix + text if text else _normalized(prefix, p.unit, p.low_n, p.high_n, p.fuzzy)
+    extra: dict = {}
+    if p.parts:
+        extra["parts"] = [f"{format_number(n)} {_plural(u, n)}" for n, u in p.parts]
+    else:
+        extra.update(count_low=p.low_n, count_high=p.high_n, unit_word=p.unit)
+    if p.qual:
+        extra["qualifier"] = p.qual
+    if p.frame:
+        extra["frame"] = p.frame
+    if p.relation:
+        extra["relation"] = p.relation
+    if p.compound:
+        extra["compound"] = True
+    return ctx.claim(sent, p.start, p.end, claim_type=CLAIM_TYPE, attribute=p.attribute,
+                     normalized=normalized, low=low, high=high, unit="s", window=CONTEXT_WINDOW,
+                     clause=True, **extra)
+
+
+def _piece(ctx: ExtractContext, sent, m: re.Match, u: re.Match) -> _Piece | None:
+    """``m`` is what precedes the unit (qualifier, frame, quantity), ``u`` the unit itself."""
     norm = ctx.doc.norm
-    unit_word = m.group("unit")
+    unit_word = u.group("unit")
     unit = _unit_name(unit_word)
     if unit not in UNIT_SECONDS:
         return None
@@ -253,56 +343,37 @@ def _duration(ctx: ExtractContext, sent, m: re.Match) -> Claim | None:
         if frame not in _ONE_UNIT_FRAMES or unit_word.lower().endswith("s"):
             return None
         count = (1.0, 1.0, False)
-        qty_start = m.start("unit")
+        qty_start = u.start()
     else:
         count = quantity_range(m)
         if count is None:
             return None
         qty_start = min(m.start(g) for g in ("b1", "n1", "fuzzy", "halfa", "art") if m.group(g))
     low_n, high_n, fuzzy = count
-    if m.group("half2"):
+    if u.group("half2"):
         low_n, high_n = low_n + 0.5, high_n + 0.5
-    if _AFTER_REJECT.match(norm, m.end()):
+    if _AFTER_REJECT.match(norm, u.end()):
         return None
-    qty_text = norm[qty_start:m.start("unit")].strip(" -").lower()
-    if m.group("art") and unit in ("second",) and not qual and not frame:
+    qty_text = norm[qty_start:u.start()].strip(" -").lower()
+    if m.group("art") and unit == "second" and not qual and not frame:
         return None  # "a second attack": an ordinal, not a second of time
-    if (m.group("art") or qty_text == "one") and not qual and not frame:
+    hyphen = bool(m.group("hy"))
+    if (m.group("art") or qty_text == "one") and not qual and not frame and not hyphen:
         before = norm[max(sent.start, qty_start - 30):qty_start]
-        if _RATE_BEFORE.search(before):
-            return None  # "$5 a day", "twice a week"
+        if _RATE_BEFORE.search(before) and not _RELATION_AFTER.match(norm, u.end()):
+            return None  # "$5 a day", "twice a week" (but "flights a day after the crash")
         if qty_text == "one" and unit in ("day", "night") and not _one_day_is_length(
-                norm, qty_start, m.end(), sent.start):
+                norm, qty_start, u.end(), sent.start):
             return None  # "One day, he..." means some day
 
     start = m.start()
-    if qual and frame:
+    if qual and frame and qual == "over":
         # "over the next five days": 'over' means during, not more than
-        if qual == "over":
-            qual, start = None, m.start("frame")
+        qual, start = None, m.start("frame")
     # "23-hour train ride": a hyphen and a singular unit make an adjective ("five-days" does not)
-    compound = bool(m.group("long")) or (bool(m.group("hy")) and not unit_word.lower().endswith("s"))
-
-    unit_seconds = float(UNIT_SECONDS[unit])
-    low, high = low_n * unit_seconds, high_n * unit_seconds
-    prefix = ""
-    if qual:
-        lo_f, hi_f, prefix = _QUALIFIERS.get(qual, (1, 1, ""))
-        low = low * lo_f
-        high = float("inf") if hi_f is None else high * hi_f
-    extra: dict = {"count_low": low_n, "count_high": high_n, "unit_word": unit}
-    if qual:
-        extra["qualifier"] = qual
-    if frame:
-        extra["frame"] = frame
-    rel = _RELATION_AFTER.match(norm, m.end())
-    if rel:
-        extra["relation"] = rel.group(1).lower()
-    attribute = "duration"
-    if compound:
-        extra["compound"] = True
-        attribute = _head_noun(ctx, sent, m.end()) or "duration"
-    return ctx.claim(
-        sent, start, m.end(), claim_type=CLAIM_TYPE, attribute=attribute,
-        normalized=_normalized(prefix, unit, low_n, high_n, fuzzy), low=low, high=high,
-        unit="s", window=CONTEXT_WINDOW, clause=True, **extra)
+    compound = bool(u.group("long")) or (bool(m.group("hy")) and not unit_word.lower().endswith("s"))
+    rel = _RELATION_AFTER.match(norm, u.end())
+    return _Piece(
+        start, u.end(), unit, low_n, high_n, fuzzy, qual=qual, frame=frame, compound=compound,
+        attribute=(_head_noun(ctx, sent, u.end()) or "duration") if compound else "duration",
+        relation=rel.group(1).lower() if rel else None)

@@ -17,7 +17,7 @@ from anyascii import anyascii
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
 
-_TOKEN = r"(?:(?:[A-Z]\.){2,}|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]{2,}[a-z]*)"
+_TOKEN = r"(?:(?:[A-Z]\.){2,}|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
 _PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
 _PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
@@ -63,8 +63,11 @@ def split_run(text: str, start: int, common: set[str] = frozenset(),
             close()
             parts.append((m.start(), m.end(), ""))
             continue
-        if sentence_initial and m.start() == 0 and token not in midcap:
-            # a capitalised first word is a name only if the story also capitalises it mid-sentence
+        if sentence_initial and m.start() == 0 and token not in midcap and (
+                bare.lower() in common or bare in NOT_NAMES
+                or bare.lower().endswith(("ing", "ly", "ed", "ers", "ials", "ists", "ors", "ies"))):
+            # a capitalised first word the story never capitalises mid-sentence is a name
+            # only if it does not look like an ordinary word ("Following Maks' return")
             continue
         if (bare in NOT_NAMES or token in NOT_NAMES or bare in TITLE_WORDS
                 or (bare.isupper() and len(bare) > 4) or bare.lower() in common):

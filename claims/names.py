@@ -21,7 +21,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     for sent in ctx.doc.sentences:
         for mention in ctx.entities.mentions(ctx.doc, sent):
             for offset, token in _tokens(mention.text):
-                if len(token) < 4 or token.isupper():
+                if len(token) < 4 or token.isupper() or ("'" in token[1:] or "\u2019" in token) \
+                        and not token.startswith(("O'", "D'")):
                     continue
                 start = mention.start + offset
                 claims.append(ctx.claim(sent, start, start + len(token), claim_type=CLAIM_TYPE,

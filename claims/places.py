@@ -25,7 +25,7 @@ CLAIM_TYPE = "place"
 
 _PLACE = r"(?P<place>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){0,2}(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?)"
 PATTERNS = [
-    ("born_in", re.compile(rf"\bborn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
+    ("born_in", re.compile(rf"\b[Bb]orn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
     ("lives_in", re.compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
     ("located_in", re.compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
     ("travel_to", re.compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
@@ -53,7 +53,7 @@ def _clean_place(place: str) -> tuple[int, str] | None:
         offset += len(words.pop(0)) + 1
     if not words:
         return None
-    name = " ".join(words).rstrip(",.")
+    name = " ".join(words).rstrip(",.").removesuffix("'s")
     first = name.split(",")[0]
     if country_of(first) and country_of(first) != first and first not in ("America", "U.S.", "Britain"):
         if first.endswith(("an", "ish", "ese", "i", "ch")):

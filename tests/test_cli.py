@@ -379,6 +379,21 @@ def test_internal_error_is_one_line(monkeypatch):
     assert result.exit_code == 3 and "Traceback" in result.stderr
 
 
+def test_unreadable_file_is_an_input_error(monkeypatch):
+    from typer.testing import CliRunner
+
+    import checker.pipeline
+    from checker.cli import app
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/stories/x/a.txt")
+
+    monkeypatch.setattr(checker.pipeline, "check_story", denied)
+    result = CliRunner().invoke(app, ["check", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "claimcheck: error: /stories/x/a.txt: Permission denied"
+
+
 def test_keyboard_interrupt_exits_130(monkeypatch):
     from typer.testing import CliRunner
 
@@ -463,7 +478,8 @@ def test_render_markdown_escapes_cells(hand_made):
         assert len(re.split(r"(?<!\\)\|", row)) == 5, row
     assert "**15**" in md
     assert "```diff\n- we will\n+ we shall\n```" in md
-    assert "story/c.txt" in md and "empty article" in md
+    assert "`c.txt`" in md and "empty article" in md  # story-relative: no machine paths
+    assert "rules.yaml" in md
 
 
 def test_render_csv_quotes_and_guards(hand_made):
