@@ -3,55 +3,70 @@
 How it works
     1. Quote claims with at least ``min_words`` words are indexed by their word n-grams
        (n = ``min_shared_words``). Two quotes from different articles sharing an n-gram are a
-       candidate pair (an inverted index, never a loop over all pairs); a pair is kept when its
-       overlapping part is at least ``min_similarity`` percent similar (word-level
-       ``difflib.SequenceMatcher``, autojunk off). Kept pairs are joined (union-find) into quote
-       families, so a quote one source cuts into pieces with narration between ("A," he said.
-       "B.") joins the same family as another source's unbroken version.
+       candidate pair (an inverted index, never a loop over all pairs). A pair is one utterance
+       when the part they share is at least ``min_similarity`` percent similar (word-level
+       ``difflib.SequenceMatcher``, autojunk off) and the overlap has the shape of one text
+       quoted twice: one quote holds the other, or one's end is the other's start (a stock
+       phrase inside two different quotes is not enough). Pairs are joined (union-find) into
+       quote families, so a quote one source cuts into pieces with narration between ("A," he
+       said. "B.") joins the family of another source's unbroken version. Quotes of one article
+       are never compared with each other.
     2. In each family the reference is the article whose pieces hold the most words (ties: fewer
        pieces, then article id). Every piece of every other article is aligned word by word
-       against the reference on normalised words: lowercase, punctuation dropped, curly and
-       straight apostrophes equal. Case, punctuation, quote-mark style and a sentence split
+       against the reference. Words are compared normalised: lowercase, punctuation dropped,
+       curly = straight apostrophes, contractions spelled out (I'm = I am, 'cause = because),
+       British = American spelling (colour = color), 1 = one, "No. 1" = "number one", and
+       "face down" = "facedown". So case, punctuation, quote-mark style and a sentence split
        differently ("worse. People" / "worse, people") are never differences.
-    3. Differences inside the part a piece covers:
-       * ``wording``: words substituted, added or dropped (fewer than ``elision_min_words``),
-         e.g. join/joining, affected/effected;
+    3. Differences inside the stretch a piece covers:
+       * ``wording``: words substituted, added or dropped (fewer than ``elision_min_words``, or a
+         longer run that mostly repeats the words around it, i.e. a reworded phrase), e.g.
+         join/joining, affected/effected;
        * ``elision``: ``elision_min_words`` or more words missing from the middle of a piece with
-         no ``...``, ``…`` or ``[...]`` at that point (in either direction: the reference can be
-         the one that cut). A cut that falls where a source split the quote into pieces, or
-         where the reference itself is split or marks a cut, is not an elision;
-       * ``truncation`` (only when ``flag_truncation``; severity info): a source quotes only the
+         no ``...``, ``…`` or ``[...]`` at that point. Either side can be the one that cut: when
+         the reference lacks words a shorter source has, the reference (and every source reading
+         it unbroken there) is reported. A cut that falls where a source split the quote into
+         pieces, or next to where the reference is split, is not an elision;
+       * ``truncation`` (only with ``flag_truncation``; severity info): a source quotes only the
          start or the end. Not a divergence.
        With ``ignore_name_spelling`` a one-word change between two similar capitalised words
-       (Odessa/Odesa) is left to the spelling-variant rule.
+       (Odessa/Odesa) is left to the spelling-variant rule; with ``ignore_fillers`` changes made
+       only of spoken filler ("you know", "sort of", "just", "that", "literally") are ignored.
     4. At each difference the articles are grouped by their reading, so articles sharing a
-       variant share a finding: "join efforts" (000, 001) vs "joining efforts" (002, 004).
-       Differences of one family and type that split the articles the same way are one finding.
+       variant share a finding: "join" (000, 001) vs "joining" (002, 004). Differences of one
+       family and type that split the articles the same way are one finding.
 
-Parameters (``params:``), with defaults in ``DEFAULTS``: ``min_shared_words``,
-``min_similarity`` (0-100), ``min_words``, ``elision_min_words``, ``flag_elision``,
-``flag_wording``, ``flag_truncation``, ``ignore_name_spelling``.
+Parameters (``params:``), defaults in ``DEFAULTS``: ``min_shared_words`` (4), ``min_similarity``
+(60.0, percent), ``min_words`` (5), ``elision_min_words`` (3), ``flag_elision`` (true),
+``flag_wording`` (true), ``flag_truncation`` (false), ``ignore_name_spelling`` (true),
+``ignore_fillers`` (true).
 
-Message placeholders: ``{subject}`` (speaker), ``{sources}`` (outlets involved), ``{diff}``
-(``... ~~join~~ **joining** efforts ...``), ``{change}`` (wording, elision, truncation),
-``{readings}`` / ``{values}`` (each reading with its sources), ``{reference}``. Unknown
-placeholders are left as written.
+Message placeholders: ``{subject}`` (speaker), ``{sources}`` (outlets involved), ``{change}``
+(what changed, e.g. ``wording: "join" (Diply, 001) vs "joining" (002, ET)`` or ``unmarked cut:
+Diply leaves out "I believe ..." without an ellipsis (kept by 001)``), ``{type}`` (wording,
+elision, truncation), ``{diff}`` (``... and ~~join~~ **joining** efforts ...``), ``{readings}``
+/ ``{values}`` (each reading with its sources), ``{reference}``, ``{count}``. Unknown
+placeholders are left as written. ``details`` holds ``change`` (the type), ``diff``,
+``reference_article`` and ``readings``.
 
-The finding key is the change itself with its readings sorted (``join | joining``), never
-article ids or order, so adding unrelated articles keeps the id.
+The finding key is the change itself, its readings sorted, with two words of context either side
+(``poland and [join | joining] efforts on``), never article ids or order, so adding unrelated
+articles keeps the id.
 
-Example (rules.yaml / rule fixture)::
+Example (rules.yaml, tests/fixtures/rules/quote_divergence.yaml)::
 
-    - id: quote-divergence
+    - id: quote-wording
       kind: quote_divergence
       severity: warning
-      message: "{subject} is quoted differently ({change}): {readings}"
+      message: "Quote of {subject} differs between sources: {change}"
       claim_types: [quote]
       params: {min_similarity: 60.0, elision_min_words: 3}
 
     PASS  a: "... go back to Poland and join efforts on the ground," he said.
-          b: "... go back to Poland and join efforts on the ground." he said.   (punctuation only)
+          b: "... go back to Poland and join efforts on the ground." Maks said.  (punctuation only)
     FAIL  b: "... go back to Poland and joining efforts on the ground," he said. (wording: join | joining)
+    FAIL  b: "I spent the last couple of days with survivor's remorse, and I'm ..."
+          (a: "... remorse, I believe that that's what it's called, and I'm ...": unmarked cut)
 """
 from __future__ import annotations
 
@@ -85,6 +100,7 @@ FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
 MAX_PIECE_WORDS = 600  # longer quotes are compared on their first 600 words (alignment is quadratic)
+EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed first or last word)
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
 DIFF_CONTEXT = 5  # words of context either side of a change in the diff
 _ELLIPSIS = re.compile(r"\u2026|(?:\.\s?){3}")
@@ -190,15 +206,21 @@ def _expand(word: str, gap: str) -> list[str]:
 
 
 def _similar(a: _Piece, b: _Piece, min_shared: int, min_similarity: float) -> bool:
-    """Whether the overlapping parts of two quotes say the same thing."""
+    """Whether two quotes are (parts of) one utterance: their overlapping parts are similar,
+    and the overlap has the shape of one text quoted twice (one holds the other, or one's end
+    is the other's start) rather than a stock phrase inside two different quotes."""
     sm = SequenceMatcher(None, a.words, b.words, autojunk=False)
     blocks = [m for m in sm.get_matching_blocks() if m.size >= 2]
     matched = sum(m.size for m in blocks)
     if matched < min_shared:
         return False
-    span_a = blocks[-1].a + blocks[-1].size - blocks[0].a
-    span_b = blocks[-1].b + blocks[-1].size - blocks[0].b
-    return 200.0 * matched / (span_a + span_b) >= min_similarity
+    a0, a1 = blocks[0].a, blocks[-1].a + blocks[-1].size
+    b0, b1 = blocks[0].b, blocks[-1].b + blocks[-1].size
+    if 200.0 * matched / ((a1 - a0) + (b1 - b0)) < min_similarity:
+        return False
+    head_a, tail_a = a0 <= EDGE_SLACK, len(a.words) - a1 <= EDGE_SLACK
+    head_b, tail_b = b0 <= EDGE_SLACK, len(b.words) - b1 <= EDGE_SLACK
+    return (head_a and tail_a) or (head_b and tail_b) or (tail_a and head_b) or (tail_b and head_a)
 
 
 def _families(pieces: list[_Piece], n: int, min_similarity: float) -> list[list[_Piece]]:
@@ -477,7 +499,10 @@ def _finding(rule: Rule, family: _Family, ctx: StoryContext, change: str, sites)
     descriptions, diffs, reading_texts, changes, involved = [], [], [], [], {}
     for site, readings in sites:
         ordered = sorted(readings.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        descriptions.append(" | ".join(sorted(_fmt_words(w) for w in readings)))
+        # the change with the two words either side: two sites of one quote never share a key
+        left = " ".join(family.ref[max(0, site.i1 - 2):site.i1])
+        right = " ".join(family.ref[site.i2:site.i2 + 2])
+        descriptions.append(f"{left} [{' | '.join(sorted(_fmt_words(w) for w in readings))}] {right}".strip())
         diffs.append(_diff(family, site, readings))
         reading_texts.append(" vs ".join(f'"{_short(_shown(family, site, w))}" ({ctx.sources(arts)})'
                                          for w, arts in ordered))

@@ -52,6 +52,8 @@ def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
         return None
     start, end = sent.start + m.start(group), sent.start + m.end(group)
     as_of, basis = _as_of(ctx, sent.text, m.start(group))
+    if binding == "when" and basis == "published":
+        as_of, basis = None, ""  # "when he was 7" is a past age: no year, no birth-year check
     extra = {"as_of": as_of, "as_of_basis": basis, "binding": binding,
              "confidence": BINDING_CONFIDENCE[binding]}
     if as_of:

@@ -9,12 +9,15 @@ What is recognised::
 
     PASS  "July 16, 1999", "Aug. 12, 2000"    1999-07-16, 2000-08-12           day
     PASS  "24 February 2022", "2000-08-12"    2022-02-24, 2000-08-12           day
-    PASS  "Sunday, Aug. 13"                   (year from the reference)       day, weekday
+    PASS  "Sunday, Aug. 13"                   the year near the reference in which
+                                              Aug. 13 is a Sunday               day, weekday
+    PASS  "Aug. 12-13", "--Aug. 14 -- ..."    a two-day range; timeline entries day
     PASS  "February 24", "March 2", "Nov. 6"  2022-02-24 ... (year inferred)   day
     PASS  "in March", "March 1999"            2022-03, 1999-03                 month
     PASS  "early March", "mid-March"          2022-03 (early) = days 1-10; mid 11-20; late 21-end
     PASS  "September of last year"           2021-09                          month
     PASS  "in 1994", "since 1994", "early 1999"  1994, 1999 (early) = Jan-Apr  year
+    PASS  "the 1998 bombings", "a 1966 law", "from 1994 to 1998", "1994-96"     year
     PASS  "the summer of 1999", "last fall"   1999 (summer)                    season
     PASS  "the '90s", "the 1990s", "the 1800s"  1990s; 1800s is a century     decade/century
     PASS  "3:02 a.m.", "7:30 p.m. (local time)", "1430 GMT", "at noon"   03:02, 19:30 ...   time
@@ -27,7 +30,8 @@ What is recognised::
     FAIL  "August Wilson", "the Long March", "to May" (a month name needs a day, a year, or
           in/of/since/until/early/late/mid/last/this/next... before it, and no name after it)
     FAIL  "Boeing 767", "Flight 990", "2000 people", "555-1234"   (a bare year needs
-          in/since/by/until/before/after/during/from/between..., or "the 1998 <noun>")
+          in/since/by/until/before/after/during/from/between..., or a determiner and a word
+          after it, and is never followed by a count noun: "in 2000 people")
     FAIL  "the past two weeks"                a duration (claims.durations), not a date
 
 Year inference: a date without a year takes the reference time's year; when that puts it more
@@ -43,8 +47,16 @@ Relative expressions ("three weeks ago", "Sunday", "last week") are resolved aga
 half a unit (3 days for weeks, 15 for months, half a year for years); "more than N units ago"
 has ``low`` -inf, "less than N units ago" ends at the reference date.
 
+A weekday with no "next/last/this" looks forward when a future cue (will, 'll, going to,
+scheduled, expected to, plans to...) comes earlier in the same clause, else back
+(``extra['direction']``). Seasons: spring = Mar-May, summer = Jun-Aug, fall = Sep-Nov; "the
+winter of 1999" is kept wide (Dec 1998 - Feb 2000) as it may mean either winter. Decade parts:
+early = years 0-4, mid = 3-7, late = 6-9 (they overlap on purpose).
+
 Overlapping matches resolve to the longest ("Sunday, Aug. 13, 2000" is one claim, its year is not
-claimed again). Month names and weekdays are case-sensitive; every pattern is a linear regex.
+claimed again). Month names and weekdays are case-sensitive; every pattern is a linear regex,
+and a sentence only runs the patterns whose cheap keyword test (a digit, a month stem, "ago",
+"day"...) it passes.
 """
 from __future__ import annotations
 

@@ -14,6 +14,8 @@ upper bound is ``float('inf')``); ``normalized`` is a short human form. What is 
     PASS  "several days", "a few weeks"     3-7 days, 2-4 weeks
     PASS  "two to three weeks", "5-6 hours" 2-3 weeks, 5-6 hours
     PASS  "an hour and a half"              1.5 hours
+    PASS  "2 minutes and 40 seconds"        2 minutes 40 seconds (160 s): adjacent exact amounts in
+                                            falling units are one duration, extra parts=[...]
     PASS  "23-hour train ride"              23 hours          value "23-hour", attribute "ride"
     PASS  "a weeklong strike"               1 week            attribute "strike"
     PASS  "the past week"                   7 days            frame=past (no number: one unit)
@@ -24,6 +26,7 @@ upper bound is ``float('inf')``); ``normalized`` is a short human form. What is 
     FAIL  "for years", "for hours"          no number
     FAIL  "One day, he..."                  means 'some day' (see below)
     FAIL  "the next day"                    a date, not a length of time
+    FAIL  "a second explosion"              an ordinal ("for a second" is kept)
 
 ``normalized`` keeps the written unit, except that a single number of weeks is given in days
 (so "over a week" and "eight days" read alike: ">7 days"); fuzzy counts and ranges keep the
@@ -36,8 +39,10 @@ followed by later/earlier/after/before/long/of. Otherwise ("One day, he...") it 
 and is skipped.
 
 ``attribute`` is "duration", except for compound adjectives ("23-hour train ride"), where it is
-the head noun they modify ("ride"): the next content word, or the one after it when that is not
-an -ed/-ly word. ``context`` (the words around the value, filled in by ``ExtractContext.claim``)
+the head noun they modify ("ride"): the next content word, or the one after it when the first is
+singular and the second is a lowercase word that is not a preposition, a common verb or an
+-ed/-ly/-ing form ("train ride" -> ride, "talks began" -> talks, "drama surrounding" -> drama).
+``context`` (the words around the value, filled in by ``ExtractContext.claim``)
 is what lines durations up across sources: "stuck for the next five days" and "stuck in the
 country for over a week" both carry "stuck".
 

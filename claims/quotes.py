@@ -145,7 +145,6 @@ _ELISION_WORD = re.compile(r"(?i:cause|cos|coz|em|til|tis|twas|round|bout|nuff|o
 _MARK = re.compile(r"[\"'`]")
 _OPEN_BEFORE = set("([{\u2014\u2013-/")
 _CLOSE_AFTER = set(".,;:!?)]}\u2014\u2013-/")
-PRONOUNS = {"he", "she", "they", "we", "i", "it", "him", "her", "them"}
 
 
 def tokenize(text: str) -> list[tuple[str, int, int]]:
@@ -360,7 +359,7 @@ class _Extractor:
         return nearest or self.entities.main_person
 
     def last_role(self, pos: int, para_index: int) -> str | None:
-        lo = self.doc.paragraphs[max(0, para_index - 2)].start
+        lo = max(self.doc.paragraphs[max(0, para_index - 2)].start, pos - 2000)
         found = None
         for m in _ROLE_MENTION.finditer(self.norm, lo, pos):
             if not self.inside_quote(m.start()):
