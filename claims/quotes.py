@@ -3,52 +3,66 @@
 Works on ``doc.norm`` (curly and LDC quotes are already straight ``"`` and ``'``), one article
 paragraph at a time (noise paragraphs are skipped). A claim's ``start``/``end`` are the quote's
 content, inside the marks; ``normalized`` is its lowercased words joined by single spaces
-(punctuation dropped); ``subject`` and ``extra["speaker"]`` hold the speaker.
+(punctuation dropped); ``subject`` and ``extra["speaker"]`` hold the speaker. ``extra`` also has
+``quote_text`` (the content in ``doc.norm``), ``norm_start``/``norm_end``, ``paragraph``,
+``speaker_source``, ``continued``/``continues`` and ``opening_mark``.
 
 Quote marks
     A mark opens after the paragraph start, a space or an opening bracket/dash and before a
     non-space; it closes after a non-space and before a space, punctuation or the paragraph end.
-    Marks nest on a stack, so British quotes with nested quotes (``'He said 'go now.''``) and
-    American ones (``"He said 'go now.'"``) both give one top-level quote; nested quotes never
-    become claims of their own. A single mark counts only when it pairs up like a quote mark:
-    apostrophes (``didn't``, ``'90s``, ``'cause``, ``rock 'n' roll``) never open, and a plural
-    possessive (``Maks' wife``) closes only when no later closing mark could end the quote.
-    A ``"`` that closes while only single marks are open closes them all (``'... crazy."``).
+    Marks nest on a stack, so British quotes with nested quotes (``'He said 'go now,' and
+    left,'``) and American ones (``"He said 'go now.'"``) both give one top-level quote; nested
+    quotes never become claims of their own. A single mark counts only where it pairs up like a
+    quote mark: apostrophes (``didn't``, ``'90s``, ``'cause``, ``rock 'n' roll``) never open,
+    and a plural possessive (``the Joneses' house``) closes only when no later mark could end
+    the quote. A ``"`` that closes while only single marks are open closes them all (``'...
+    crazy."``); an LDC backtick opens a nested quote (```Hi,'``); a lone ``"`` after a digit is
+    an inch mark (``5'11"``).
 
 Awkward cases
     * unbalanced closing mark (``," he acknowledged. And this is it."``): the quote starts after
       the attribution sentence that follows the previous quote in the paragraph, or at the
-      paragraph start, and takes that quote's speaker;
+      paragraph start, and takes that quote's speaker (``extra["opening_mark"]`` is false);
     * multi-paragraph quotes: a paragraph that leaves a quote open continues in the next article
       paragraph when that one starts with an opening mark (both conventions). Each paragraph
-      becomes its own claim (``extra["continued"]`` / ``extra["continues"]`` link them) so every
-      claim's evidence stays inside one paragraph; all of them share the chain's speaker.
+      becomes its own claim, so every claim's evidence stays inside one paragraph;
+      ``extra["continues"]`` / ``extra["continued"]`` link them and they share one speaker.
 
-Speakers, first match wins: an attribution right after the quote (``," he said``,
-``," the 42-year-old dancer confessed``, ``," said Navy Capt. Burt March``, ``, according to
-officials``); one right before it (``X said: "``, ``he told Anderson Cooper: "``, ``a source
-told ET that "``, ``In his words, "``, ``As he put it, "``); the previous paragraph ending in a
-colon (``He went on:``); the earlier piece of a quote split by ``," he said. "``; the rest of a
-multi-paragraph quote; the quote in the previous article paragraph (carried over); the nearest
-person before the quote. Names resolve through ``StoryEntities``; pronouns and definite
-descriptors ("the dancer", "the DWTS alum") resolve to the nearest person named before the
-quote (outside quotes); roles ("the source", "an acquaintance", "officials", "his wife") stay
-as written, and "they" points back to the last such role. ``extra["speaker_source"]`` says
-which rule gave the speaker (after, before, colon, split, chain, carried, context).
+Speakers (``extra["speaker_source"]``), first match wins:
+    after    right after the quote: ``," he said``, ``," the 42-year-old dancer confessed``,
+             ``," said Navy Capt. Burt March``, ``, said someone in the control tower``,
+             ``," officials said``, ``," according to the Navy spokesman``;
+    before   right before it: ``X said: "``, ``he told Anderson Cooper: "``, ``a source told ET
+             that "`` (the quote must start with a capital), ``In his words, "``, ``As he put
+             it, "``, ``Peta captioned a photo of ..., "``;
+    colon    the previous paragraph ends with a colon: ``He went on:``, ``The 42-year-old
+             recalled:``;
+    split    the earlier piece of a quote split by ``," he said. "``, or of a quote whose
+             opening mark is missing;
+    chain    another paragraph of the same multi-paragraph quote;
+    carried  the quote in the previous article paragraph (no attribution of its own);
+    context  the nearest person named before the quote, else the story's main person.
+Names resolve through ``StoryEntities``. Pronouns and definite descriptions of a person ("the
+dancer", "the DWTS alum") resolve to a person named earlier in the sentence (not as an object:
+"an interview with Anderson Cooper, he revealed"), else the last named speaker unless someone
+was named after them, else the nearest person named before (outside quotes). Roles ("the
+source", "an acquaintance", "officials", "his wife", "a spokesman for the police") stay as
+written, and "they"/"it" point back to the last such role.
 
-Which quotes are kept: a quote with an attribution next to it (after, before, colon, split) or
-continuing a multi-paragraph quote is always kept; any other quote needs at least
-``MIN_UNATTRIBUTED_WORDS`` (4) words and must not be in title case, so titles and scare quotes
-('space', 'ready', 'World of Dance', 'Join Efforts On The Ground') are not claims.
+Which quotes are kept: a quote with an attribution (after, before, colon, split) or in a
+multi-paragraph quote is always kept; any other quote needs at least ``MIN_UNATTRIBUTED_WORDS``
+(4) words and must not be in title case, so titles and scare quotes ('space', 'ready', "World
+of Dance", 'Join Efforts On The Ground') are not claims.
 
-Example (extractor fixture)::
+Example (tests/fixtures/extractors/quotes.yaml)::
 
-    PASS  "I spent the last couple of days with survivor's remorse," the 42-year-old dancer confessed.
-          -> quote "I spent the last couple of days with survivor's remorse," by the dancer
-    FAIL  the judge on Ukraine's "World of Dance" series   (a title, not a quote: no claim)
+    PASS  “I spent the last couple of days with survivor’s remorse,” the 42-year-old dancer confessed.
+          -> "I spent the last couple of days with survivor’s remorse," said by Maksim Chmerkovskiy
+    FAIL  he was a judge on Ukraine's "World of Dance" series   (a title: no claim)
 
-Every regex is linear: bounded repetitions over disjoint token classes, no nested quantifiers
-that can backtrack on untrusted text.
+Every regex is linear: anchored or bounded repetitions over disjoint token classes, no nested
+open-ended quantifiers, and searches run on bounded windows (220 characters before a quote,
+160 after it), so untrusted text cannot make them backtrack catastrophically.
 """
 from __future__ import annotations
 
@@ -100,7 +114,7 @@ _ROLE_ALT = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 
 _PRON = r"(?:he|she|they|we|i|it)"
 _DET = r"(?:the|a|an|one|another|his|her|their|its|our)"
-_NAME = r"[A-Z][\w'.\-]*(?:[ ]+(?:[A-Z][\w'.\-]*|de|van|von|bin|al|da|del|la|le|di|du)){0,5}"
+_NAME = r"[A-Z][\w'.\-]*(?:[ \n]+(?:[A-Z][\w'.\-]*|de|van|von|bin|al|da|del|la|le|di|du)){0,5}"
 _ADVERB = r"(?:(?i:[a-z]+ly|also|then|later|again|simply|once|had|has|have|would|will|was|were|is|are|been)\s+)"
 
 # after the closing mark: '," he said', '," the 42-year-old dancer confessed', '," Maks continued'
@@ -120,9 +134,9 @@ BEFORE_IN_WORDS = re.compile(r"(?i:\bin\s+(?P<subj>his|her|their|[\w'.\-]+)\s+(?
 BEFORE_AS = re.compile(
     rf"(?i:\bas\s+(?P<subj>he|she|they|we|[\w'.\-]+(?:\s+[\w'.\-]+)?)\s+(?:put it|puts it|{_VERB}))"
     r"(?:\s+[\w'.\-]+){0,5}\s*[,:]\s*$")
-BEFORE_ACCORDING = re.compile(r"(?i:\baccording\s+to\s+)(?P<subj>[^,\"\n]{1,60})\s*,\s*$")
+BEFORE_ACCORDING = re.compile(r"(?i:\baccording\s+to\s+)(?P<subj>[^,\"]{1,60})\s*,\s*$")
 BEFORE_VERB_LINK = re.compile(
-    rf"\b(?P<verb>(?i:{_VERB}))\b(?P<obj>(?:[^\".!?\n]|\.(?!\s)){{0,90}}?)\s*"
+    rf"\b(?P<verb>(?i:{_VERB}))\b(?P<obj>(?:[^\".!?]|\.(?!\s)){{0,90}}?)\s*"
     r"(?P<link>[,:]|(?i:\bthat)|(?i:\bas\s+saying,?))\s*$")
 BEFORE_VERB_BARE = re.compile(rf"\b(?P<verb>(?i:{_VERB}))\s*$")
 
