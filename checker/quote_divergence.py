@@ -339,6 +339,8 @@ class _Family:
             return
         site = self.sites.setdefault((change, i1, i2), _Site(change, i1, i2))
         site.readings.setdefault(words, set()).add(piece.article)
+        if i1 > 0 and not self.ref_raw[i1] and j1 > 0:
+            j1 -= 1  # shown next to the reference's contraction: "it's" vs "it was"
         site.shown.setdefault(words, " ".join(w for w in piece.raw[j1:j2] if w))
         site.pieces.setdefault(piece.article, piece.pos)
 
@@ -411,7 +413,10 @@ def _shown(family: "_Family", site: "_Site", words: tuple[str, ...]) -> str:
     if not words:
         return "(nothing)"
     if words == tuple(family.ref[site.i1:site.i2]):
-        text = " ".join(w for w in family.ref_raw[site.i1:site.i2] if w)
+        lo = site.i1
+        if lo > 0 and not family.ref_raw[lo]:
+            lo -= 1  # the "is" of "it's": show the contraction as written
+        text = " ".join(w for w in family.ref_raw[lo:site.i2] if w)
     else:
         text = site.shown.get(words, "")
     return text or " ".join(words)
@@ -482,7 +487,8 @@ def _site_pieces(family: _Family, site: _Site, readings) -> dict[str, int]:
 def _diff(family: _Family, site: _Site, readings) -> str:
     ref_words = tuple(family.ref[site.i1:site.i2])
     others = [w for w in readings if w != ref_words]
-    before = [w for w in family.ref_raw[max(0, site.i1 - DIFF_CONTEXT):site.i1] if w]
+    lo = site.i1 - 1 if ref_words and site.i1 > 0 and not family.ref_raw[site.i1] else site.i1
+    before = [w for w in family.ref_raw[max(0, lo - DIFF_CONTEXT):lo] if w]
     after = [w for w in family.ref_raw[site.i2:site.i2 + DIFF_CONTEXT] if w]
     middle = []
     if ref_words:
