@@ -280,15 +280,17 @@ def claims(
 ) -> None:
     """List the claims extracted from a story: see why something was or was not flagged."""
     with reporting_errors():
-        from checker.pipeline import check_story
+        from claims.extract import EXTRACTORS
+        from checker.pipeline import extract_story
         from checker.reports import render_claims
 
         if output is not None:
             check_output_target(output)
-        result = check_story(story, _load_rules(rules))
+        _load_rules(rules)  # a bad rules file is an error here too
+        result = extract_story(story)  # listing claims needs no rules applied
         frame = result.claims
         if types:
-            known = set(frame["claim_type"].dropna()) | {t for r in result.rules.rules for t in r.claim_types}
+            known = set(frame["claim_type"].dropna()) | {m.CLAIM_TYPE for m in EXTRACTORS}
             unknown = [t for t in types if t not in known]
             if unknown:
                 sys.stderr.write(f"{PROG}: note: no claims of type {', '.join(map(repr, unknown))} "
@@ -296,8 +298,8 @@ def claims(
             frame = frame[frame["claim_type"].isin(types)]
         text = render_claims(frame, fmt.value, color=_use_color(output, color), width=_width(output))
         write_report(text, output, for_terminal=fmt is ClaimsFormat.table)
-        if result.problems:
-            _print_problems(result.problems)
+        if result.story.problems:
+            _print_problems(result.story.problems)
             raise typer.Exit(EXIT_INPUT)
 
 

@@ -25,14 +25,19 @@ class StoryContext:
     claims: pd.DataFrame
     rules_dir: Path
 
-    def evidence(self, row) -> Evidence:
-        article = self.articles[row.article]
+    def span_evidence(self, article_id: str, start: int, end: int, *, value: str,
+                      normalized: str, sentence: str = "") -> Evidence:
+        """Evidence for ``article.text[start:end]``, with the article's outlet and time."""
+        article = self.articles[article_id]
         return Evidence(
-            article=row.article, text=article.text[row.start:row.end], start=int(row.start),
-            end=int(row.end), value=row.value, normalized=str(row.normalized),
-            sentence=row.sentence, outlet=article.outlet,
+            article=article_id, text=article.text[start:end], start=start, end=end, value=value,
+            normalized=normalized, sentence=sentence, outlet=article.outlet,
             published=article.published.isoformat(sep=" ") if article.published else None,
         )
+
+    def evidence(self, row) -> Evidence:
+        return self.span_evidence(row.article, int(row.start), int(row.end), value=row.value,
+                                  normalized=str(row.normalized), sentence=row.sentence)
 
     def outlet(self, article_id: str) -> str:
         article = self.articles[article_id]

@@ -51,10 +51,20 @@ def apply_rules(rules: RuleSet, ctx: StoryContext) -> list[Finding]:
     return sort_findings(list(merged.values()))
 
 
-def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
+@dataclass
+class Extraction:
+    """A story read, cleaned and split into claims: everything before the rules."""
+
+    story: Story
+    docs: list[Document]
+    entities: StoryEntities
+    claims: pd.DataFrame
+    timings: dict[str, float]
+
+
+def extract_story(path: str | Path) -> Extraction:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    rules = rules or load_rules()
     story = read_story(path)
     t1 = time.perf_counter()
     timings["read"] = t1 - t0
@@ -63,13 +73,19 @@ def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
     t2 = time.perf_counter()
     timings["clean"] = t2 - t1
     claims = extract_claims(docs, entities)
-    t3 = time.perf_counter()
-    timings["claims"] = t3 - t2
-    ctx = StoryContext(articles={a.id: a for a in story.articles}, docs={d.article.id: d for d in docs},
-                       entities=entities, claims=claims, rules_dir=Path(rules.path).parent)
+    timings["claims"] = time.perf_counter() - t2
+    return Extraction(story, docs, entities, claims, timings)
+
+
+def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
+    rules = rules or load_rules()
+    ex = extract_story(path)
+    t0 = time.perf_counter()
+    ctx = StoryContext(articles={a.id: a for a in ex.story.articles}, docs={d.article.id: d for d in ex.docs},
+                       entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent)
     findings = apply_rules(rules, ctx)
-    timings["align+rules"] = time.perf_counter() - t3
-    return StoryResult(story=story, docs=docs, claims=claims, findings=findings, rules=rules,
+    timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
+    return StoryResult(story=ex.story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
                        timings=timings)
 
 

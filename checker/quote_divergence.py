@@ -345,7 +345,6 @@ class _Family:
         site.pieces.setdefault(piece.article, piece.pos)
 
     def compare(self) -> None:
-        min_gap = self.params["elision_min_words"]
         for article, pieces in self.by_article.items():
             if article == self.ref_article:
                 continue

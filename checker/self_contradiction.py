@@ -34,7 +34,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 def _strip_negation(text: str) -> str:
     text = re.sub(r"n't\b", "", text.lower())
     text = _NEG.sub(" ", text)
-    return " ".join(_WORD.findall(text.replace("can", "can").replace("won", "will")))
+    return " ".join(_WORD.findall(text.replace("won", "will")))
 
 
 def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
@@ -56,8 +56,6 @@ def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
 
 
 def _sentence_findings(rule, ctx) -> list[Finding]:
-    from checker.findings import Evidence
-
     findings = []
     for doc in ctx.docs.values():
         sents = [s for s in doc.sentences if len(s.text.split()) >= rule.params["min_words"]]
@@ -75,9 +73,8 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
                     evidence = []
                     for s in (sents[i], sents[j]):
                         text, start, end = doc.evidence(s.start, s.end)
-                        evidence.append(Evidence(article=doc.article.id, text=text, start=start, end=end,
-                                                 value=text, normalized=_strip_negation(text),
-                                                 sentence=text, outlet=doc.article.outlet))
+                        evidence.append(ctx.span_evidence(doc.article.id, start, end, value=text,
+                                                          normalized=_strip_negation(text), sentence=text))
                     message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
                                                             sources=ctx.sources([doc.article.id]))
                     findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,

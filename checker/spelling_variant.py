@@ -187,8 +187,6 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
 
 
 def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
-    from checker.findings import Evidence
-
     by_spelling: dict[str, set[str]] = defaultdict(set)
     for article, text, *_ in evidence:
         by_spelling[text].add(article)
@@ -204,13 +202,11 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
     if preferred:
         notes.append(f"house style: {preferred}")
     message = format_message(rule.message, values=values, preferred=preferred or "",
-                                            sources=ctx.sources(by_spelling_all(by_spelling)),
+                                            sources=ctx.sources(set().union(*by_spelling.values())),
                                             subject=spellings[0])
     if notes:
         message += " (" + "; ".join(notes) + ")"
-    ev = [Evidence(article=a, text=ctx.articles[a].text[s:e], start=s, end=e, value=t, normalized=t.lower(),
-                   sentence=sent, outlet=ctx.articles[a].outlet,
-                   published=ctx.articles[a].published.isoformat(sep=" ") if ctx.articles[a].published else None)
+    ev = [ctx.span_evidence(a, s, e, value=t, normalized=t.lower(), sentence=sent)
           for a, t, s, e, sent in evidence]
     return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="name",
                    subject=preferred or spellings[0], message=message, evidence=ev,
@@ -220,6 +216,4 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
                             "within_article": mixed, "preferred": preferred, "listed": listed})
 
 
-def by_spelling_all(by_spelling) -> set[str]:
-    return set().union(*by_spelling.values())
 

@@ -43,6 +43,7 @@ FAIL (finding):    "stuck for the next five days" / "stuck in the country for ov
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -131,7 +132,6 @@ def _is_numeric(row) -> bool:
 
 
 def _matches(attribute: str, patterns: list[str]) -> bool:
-    import re
     return not patterns or any(re.search(p, attribute) for p in patterns)
 
 
