@@ -7,7 +7,7 @@ give), optionally ``REGEX_PARAMS`` and ``validate(rule, rules_dir)``, and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +24,7 @@ class StoryContext:
     entities: StoryEntities
     claims: pd.DataFrame
     rules_dir: Path
+    cache: dict = field(default_factory=dict)  # work shared by rule kinds (e.g. quote families)
 
     def span_evidence(self, article_id: str, start: int, end: int, *, value: str,
                       normalized: str, sentence: str = "") -> Evidence:

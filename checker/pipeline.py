@@ -21,6 +21,7 @@ from checker import __version__
 from checker.context import StoryContext
 from checker.findings import SEVERITIES, Finding, sort_findings
 from checker.kinds import KINDS
+from checker.quote_families import families, render_family
 from checker.rules_config import RuleSet, load_rules
 
 
@@ -32,6 +33,7 @@ class StoryResult:
     findings: list[Finding]
     rules: RuleSet
     timings: dict[str, float] = field(default_factory=dict)
+    quote_families: list[dict] = field(default_factory=list)  # quote_families.render_family, for reports
 
     @property
     def problems(self) -> list[InputError]:
@@ -77,16 +79,31 @@ def extract_story(path: str | Path) -> Extraction:
     return Extraction(story, docs, entities, claims, timings)
 
 
+def story_context(ex: Extraction, rules: RuleSet) -> StoryContext:
+    return StoryContext(articles={a.id: a for a in ex.story.articles}, docs={d.article.id: d for d in ex.docs},
+                        entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent)
+
+
+def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
+    """Every quote family side by side, aligned with the parameters of the first enabled quote
+    rule (the families are already built and cached by then)."""
+    quote_rules = [r for r in rules.enabled if r.kind.startswith("quote_")]
+    if not quote_rules or not len(ctx.claims):
+        return []
+    params = quote_rules[0].params
+    return [render_family(f, ctx) for f in families(ctx.claims, ctx, params)]
+
+
 def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
     rules = rules or load_rules()
     ex = extract_story(path)
     t0 = time.perf_counter()
-    ctx = StoryContext(articles={a.id: a for a in ex.story.articles}, docs={d.article.id: d for d in ex.docs},
-                       entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent)
+    ctx = story_context(ex, rules)
     findings = apply_rules(rules, ctx)
+    views = quote_family_view(rules, ctx)
     timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
     return StoryResult(story=ex.story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
-                       timings=timings)
+                       timings=timings, quote_families=views)
 
 
 def result_to_dict(result: StoryResult) -> dict:
@@ -107,6 +124,7 @@ def result_to_dict(result: StoryResult) -> dict:
             for a in result.story.articles
         ],
         "findings": [f.to_dict() for f in result.findings],
+        "quote_families": result.quote_families,
         "problems": [{"path": p.path, "line": p.line, "problem": p.problem} for p in result.problems],
         "summary": {"articles": len(result.story.articles), "claims": int(len(result.claims)),
                     "findings": summary},

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
@@ -171,6 +172,57 @@ def _format_diff(diff: Any) -> str:
     return json.dumps(jsonable(diff), ensure_ascii=False, indent=2)
 
 
+_DIFF_MARK = re.compile(r"~~(.+?)~~|\*\*(.+?)\*\*")
+
+
+def diff_segments(diff: str) -> list[list[str]]:
+    """A finding's diff string (``... and ~~join~~ **joining** efforts ...``) as [op, text]."""
+    out: list[list[str]] = []
+    last = 0
+    for m in _DIFF_MARK.finditer(diff):
+        if m.start() > last:
+            out.append(["equal", diff[last:m.start()]])
+        out.append(["delete", m.group(1)] if m.group(1) is not None else ["insert", m.group(2)])
+        last = m.end()
+    if last < len(diff):
+        out.append(["equal", diff[last:]])
+    return out
+
+
+def segments_text(segments, color: bool) -> Text:
+    """Segments for the terminal: deletions struck through in red, insertions in green; without
+    colour wdiff's [-deleted-] {+inserted+}."""
+    text = Text()
+    for n, (op, part) in enumerate(segments):
+        part = str(part)
+        if n and not part.startswith(" ") and not text.plain.endswith(" "):
+            text.append(" ")
+        if op == "delete":
+            text.append(part if color else f"[-{part.strip()}-]", style="red strike" if color else "")
+        elif op == "insert":
+            text.append(part if color else f"{{+{part.strip()}+}}", style="bold green" if color else "")
+        elif op == "break":
+            text.append(part, style="dim")
+        else:
+            text.append(part.strip() if op != "equal" else part.strip())
+    return text
+
+
+def segments_markdown(segments) -> str:
+    """Segments as Markdown: ~~deleted~~ **inserted**, the text escaped."""
+    parts = []
+    for op, part in segments:
+        shown = md_escape(part)
+        if not shown:
+            continue
+        parts.append(f"~~{shown}~~" if op == "delete" else f"**{shown}**" if op == "insert" else shown)
+    return " ".join(parts)
+
+
+def _changed_families(data: dict) -> list[dict]:
+    return [f for f in data.get("quote_families") or [] if any(v.get("status") != "same" for v in f.get("variants", []))]
+
+
 # --- json --------------------------------------------------------------------------------------
 
 def render_json(data: dict, result: StoryResult | None = None) -> str:
@@ -222,14 +274,30 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
         source.append("\n" + str(ev.get("article", "")), style="dim")
         table.add_row(source, _published(ev, articles), _highlighted(ev, color))
     parts: list[Any] = [head, meta, table]
-    diff = _format_diff((finding.get("details") or {}).get("diff"))
-    if diff:
+    diff = (finding.get("details") or {}).get("diff")
+    if isinstance(diff, str) and diff:
         parts.append(Text("Quote differences:", style="bold"))
-        diff_text = Text()
-        for line in diff.splitlines():
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-            diff_text.append(line + "\n", style=style if color else "")
-        parts.append(Padding(diff_text, (0, 0, 0, 2)))
+        for line in diff.split(" / "):
+            parts.append(Padding(segments_text(diff_segments(line), color), (0, 0, 0, 2)))
+    elif diff:
+        parts.append(Text("Quote differences:", style="bold"))
+        parts.append(Padding(Text(_format_diff(diff)), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def _family_block(family: dict, color: bool) -> Group:
+    ref = family.get("reference") or {}
+    head = Text(f"Quote of {family.get('speaker')}", style="bold")
+    head.append(f" · {1 + len(family.get('variants', []))} sources · family {family.get('id')}", style="dim")
+    parts: list[Any] = [head, Text(f"{ref.get('outlet')} (reference, {ref.get('article')})", style="bold" if color else "")]
+    parts.append(Padding(Text(str(ref.get("text", ""))), (0, 0, 0, 2)))
+    for variant in family.get("variants", []):
+        label = Text(f"{variant.get('outlet')} ({variant.get('article')})", style="bold" if color else "")
+        label.append(f" · {variant.get('status')}", style="dim")
+        if variant.get("speaker") and variant.get("speaker") != family.get("speaker"):
+            label.append(f" · speaker: {variant.get('speaker')}", style="dim")
+        parts.append(label)
+        parts.append(Padding(segments_text(variant.get("segments", []), color), (0, 0, 0, 2)))
     return Group(*parts)
 
 
@@ -277,6 +345,14 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
                            align="left", style="dim"))
         for finding in findings:
             console.print(_finding_block(finding, articles, color))
+            console.print()
+
+    changed = _changed_families(data)
+    if changed:
+        console.print(Rule(Text(f"Quotes side by side ({len(changed)} quoted differently)", style="bold"),
+                           align="left", style="dim"))
+        for family in changed:
+            console.print(_family_block(family, color))
             console.print()
 
     problems = data.get("problems") or []
@@ -381,10 +457,33 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
                 source = f"{md_escape(name)} ({md_escape(ev.get('article'))})" if name else md_escape(ev.get("article"))
                 out.append(f"| {source} | {md_escape(_published(ev, articles))} | {_md_evidence(ev)} |")
             out.append("")
-            diff = _format_diff((f.get("details") or {}).get("diff"))
-            if diff:
-                fence = "````" if "```" in diff else "```"
-                out += ["Quote differences:", "", f"{fence}diff", diff, fence, ""]
+            diff = (f.get("details") or {}).get("diff")
+            if isinstance(diff, str) and diff:
+                out += ["Quote differences:", ""]
+                out += [f"- {segments_markdown(diff_segments(line))}" for line in diff.split(" / ")]
+                out.append("")
+            elif diff:
+                text = _format_diff(diff)
+                fence = "````" if "```" in text else "```"
+                out += ["Quote differences:", "", f"{fence}diff", text, fence, ""]
+
+    families = data.get("quote_families") or []
+    if families:
+        changed = _changed_families(data)
+        out += ["## Quotes side by side", "",
+                f"{len(families)} quotes carried by more than one source; {len(changed)} quoted differently. "
+                "Each starts with the reference (the longest version); other sources follow with "
+                "~~words they leave out or replace~~ and **words they add**; [\u2026] is narration between pieces.", ""]
+        for family in changed:
+            ref = family.get("reference") or {}
+            out += [f"### Quote of {md_escape(family.get('speaker'))} ({1 + len(family.get('variants', []))} sources)", "",
+                     f"**{md_escape(ref.get('outlet'))}** ({md_escape(ref.get('article'))}, reference):", "",
+                     f"> {md_escape(ref.get('text'))}", ""]
+            for variant in family.get("variants", []):
+                note = f"; speaker: {md_escape(variant.get('speaker'))}" if variant.get("speaker") != family.get("speaker") else ""
+                out += [f"**{md_escape(variant.get('outlet'))}** ({md_escape(variant.get('article'))}, "
+                        f"{md_escape(variant.get('status'))}{note}):", "",
+                        f"> {segments_markdown(variant.get('segments', []))}", ""]
 
     problems = data.get("problems") or []
     if problems:

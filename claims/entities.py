@@ -21,6 +21,7 @@ _TOKEN = r"(?:(?:[A-Z]\.){2,}|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
 _PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
 _PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 
 
@@ -131,10 +132,13 @@ class StoryEntities:
                        or name_key(t) in KNOWN_PLACES}
         full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")]
         self.full_names = sorted(full_names, key=lambda t: (-freq[t], t))
+        # "the resignation of Coelho" votes for a place, but Coelho is Tony Coelho's surname
+        surnames = {full.split()[-1] for full in self.full_names if person_votes[full] or freq[full] >= 2}
+        self.places -= {t for t in surnames if name_key(t) not in KNOWN_PLACES}
         self._short: dict[str, str] = {}
         by_part: dict[str, Counter[str]] = defaultdict(Counter)
         for full in self.full_names:
-            tokens = [t for t in full.split() if not t.startswith("'")]
+            tokens = [t for t in full.split() if not t.startswith("'") and t.rstrip(".,") not in NAME_SUFFIXES] or full.split()
             for tok in (tokens[0], tokens[-1]):
                 by_part[tok][self.resolve(full)] += freq[full]
         for part, counter in by_part.items():

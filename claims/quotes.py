@@ -109,6 +109,11 @@ viewer viewers user users group family families wife husband mother father broth
 daughter mom dad parents grandmother grandfather uncle aunt cousin partner girlfriend boyfriend
 fiance fiancee colleague colleagues teammate teammates coach manager publicist rescuer rescuers
 official's board committee court judge jury panel union council
+instructor captain pilot
+pilots specialist specialists scientist scientists engineer engineers economist economists
+professor researcher researchers activist activists commentator commentators controller
+controllers inspector inspectors guard guards driver drivers teacher teachers nurse nurses
+farmer farmers owner owners voter voters report document editorial
 """.split())
 _ROLE_ALT = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 
@@ -121,7 +126,14 @@ _ADVERB = r"(?:(?i:[a-z]+ly|also|then|later|again|simply|once|had|has|have|would
 AFTER_SUBJ_VERB = re.compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?P<subj>(?i:{_PRON})\b|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,6}}?[\w'\-]+|{_NAME}"
     rf"|(?:[a-z][\w'\-]*\s+)?(?i:{_ROLE_ALT})\b)"
-    rf"\s+{_ADVERB}{{0,2}}(?P<verb>(?i:{_VERB}))\b")
+    rf"(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?P<verb>(?i:{_VERB}))\b")
+# '," Interfax quoted Putin as saying', '," the agency quoted him as saying': the object speaks
+_QUOTED_AS = rf"(?i:quoted)\s+(?P<subj>(?i:him|her|them)\b|{_NAME}|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,4}}?[\w'\-]+)\s+(?i:as\s+(?:saying|telling|stating|having\s+said))"
+AFTER_QUOTED_AS = re.compile(rf"[ ,\u2014\u2013-]{{0,3}}(?:[\w.'\-]+\s+){{0,6}}?{_QUOTED_AS}")
+BEFORE_QUOTED_AS = re.compile(rf"{_QUOTED_AS}(?:\s+[\w'.\-]+){{0,4}}\s*[,:]?\s*$")
+# a speech verb earlier in the quote's own sentence: 'Fox said the bomb could have "devastated ..."'
+BEFORE_VERB_INLINE = re.compile(rf"\b(?P<verb>{_VERB})\b(?:[^\".!?']|\.(?!\s)){{0,200}}$")
+_SCARE_BEFORE = re.compile(r"(?i:\b(?:so-called|so called|dubbed|nicknamed|known as|named|titled|entitled|the word|the term))\s*$")
 # '," said Navy Capt. Burt March', ', said someone in the control tower'
 AFTER_VERB_SUBJ = re.compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?P<verb>(?i:{_VERB}))\s+(?P<subj>(?i:{_PRON})\b|{_NAME}"
@@ -148,6 +160,11 @@ _ROLE_END = re.compile(rf"\b(?P<subj>(?:(?i:the|a|an|one|two|three|several|some|
                        rf"(?:[A-Za-z][\w'\-]*\s+)?(?i:{_ROLE_ALT}))\s+(?:(?i:[a-z]+ly|also)\s+)?$")
 _DESC_START = re.compile(r"^\s*(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+[\w'\-]+(?:\s+[\w'\-]+){0,4}?)\s*,")
 _PRON_START = re.compile(r"^\s*(?P<subj>(?i:he|she|they|we))\b")
+_SPEAKS_AFTER = re.compile(rf"(?:'s)?(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?i:{_VERB})\b")
+_ROLE_THEN_NAME = re.compile(r"^(?i:the|a|an|one|another|his|her|their|its|our)\s+(?P<between>(?:[a-z][\w'\-]*\s+){1,3})"
+                             r"(?P<name>[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3})$")
+_NEW_SENTENCE = re.compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|They|We)\s")
+_PREDICATIVE = re.compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
 _MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,)?\s*(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
 _ROLE_MENTION = re.compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
 _OBJECT_BEFORE = re.compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
@@ -366,7 +383,9 @@ class _Extractor:
         for s, people in self.people_before(pos):
             if current is not None and s.index == current.index:
                 return people[-1].canonical
-            nearest, nearest_sent = people[0].canonical, s.index  # subjects come first
+            speaking = [m for m in people if _SPEAKS_AFTER.match(self.norm, m.end, min(s.end, m.end + 90))]
+            # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.') speaks
+            nearest, nearest_sent = (speaking or people)[0].canonical, s.index
             break
         if self.last_speaker is not None and self.last_speaker[1] >= nearest_sent:
             return self.last_speaker[0]
@@ -379,6 +398,20 @@ class _Extractor:
             if not self.inside_quote(m.start()):
                 found = m.group("d")
         return found
+
+    def earlier_role(self, head: str, pos: int, para_index: int) -> str | None:
+        """'the specialist' after 'One aviation specialist, who spoke on condition of
+        anonymity, said ...': the earlier indefinite mention with the same head noun."""
+        if not head.isalpha() or len(head) < 4:
+            return None
+        lo = max(self.doc.paragraphs[max(0, para_index - 3)].start, pos - 3000)
+        pattern = re.compile(rf"\b(?i:a|an|one|another|his|her|their)\s+(?:[\w'\-]+\s+){{0,3}}?{re.escape(head)}\b")
+        found = None
+        for m in pattern.finditer(self.norm, lo, pos):
+            # 'his work as a dancer' describes a named person; 'Kennedy and his instructor' is someone else
+            if not self.inside_quote(m.start()) and not _PREDICATIVE.search(self.norm, max(0, m.start() - 12), m.start()):
+                found = m.group()
+        return _trim_descriptor(found) if found else None
 
     # ----------------------------------------------------------------------------------
     def resolve(self, text: str, start: int, end: int, pos: int, para_index: int) -> str:
@@ -399,13 +432,19 @@ class _Extractor:
         if words[-1].strip("'") in ROLE_NOUNS and not text[:1].isupper() or (
                 len(words) <= 3 and words[-1] in ROLE_NOUNS and words[0] not in ("the", "his", "her", "their")):
             return _trim_descriptor(text)  # "officials", "police", "two witnesses"
+        if words[0] in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our") and len(words) > 1:
+            named = _ROLE_THEN_NAME.match(text)
+            if named and named.group("name").rstrip(".") not in TITLE_WORDS \
+                    and not set(named.group("between").lower().split()) & _DESCRIPTOR_PREP:
+                return self.entities.resolve(named.group("name").removesuffix("'s"))  # 'the newspaper Segodnya'
         if words[0] in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our",
                         "someone", "somebody", "no", "nobody"):
             # role descriptors stay as written; a definite description of a person points back
             if words[0] in ("a", "an", "one", "another", "someone", "somebody", "no", "nobody") \
                     or any(w.strip("'") in ROLE_NOUNS or w.removesuffix("'s") in ROLE_NOUNS for w in words):
                 return _trim_descriptor(text)
-            return self.pronoun_person(pos)
+            earlier = self.earlier_role(words[-1], pos, para_index) if words[0] == "the" else None
+            return earlier or self.pronoun_person(pos)
         sent = self.sentence_at(start)
         if sent is not None:
             people = [m for m in self.entities.people(self.doc, sent) if start <= m.start < end]
@@ -420,11 +459,14 @@ class _Extractor:
             return None
         lo = q.close_pos + 1
         tail_end = min(pend, next_open, lo + 160)
-        for pattern in (AFTER_SUBJ_VERB, AFTER_VERB_SUBJ, AFTER_ACCORDING):
+        ends_sentence = self.norm[q.start:q.end].rstrip(" '\"")[-1:] in (".", "!", "?")
+        for pattern in (AFTER_QUOTED_AS, AFTER_SUBJ_VERB, AFTER_VERB_SUBJ, AFTER_ACCORDING):
             m = pattern.match(self.norm, lo, tail_end)
+            if m and ends_sentence and _NEW_SENTENCE.match(self.norm, lo, tail_end):
+                return None  # '... Tel Aviv." The Israeli daily Haaretz reported ...': a new sentence
             if m:
                 s, e = m.span("subj")
-                if pattern is not AFTER_SUBJ_VERB:
+                if pattern in (AFTER_VERB_SUBJ, AFTER_ACCORDING):
                     # 'said Turkish-born MIT geologist Nafi Toksoz, ...': a name anywhere in the clause
                     stop = _CLAUSE_END.search(self.norm, s, tail_end)
                     e = max(e, stop.start() if stop else tail_end)
@@ -436,7 +478,7 @@ class _Extractor:
             return None
         lo = max(seg_start, q.open_pos - 220)
         head = self.norm[lo:q.open_pos]
-        for pattern in (BEFORE_IN_WORDS, BEFORE_AS, BEFORE_ACCORDING):
+        for pattern in (BEFORE_QUOTED_AS, BEFORE_IN_WORDS, BEFORE_AS, BEFORE_ACCORDING):
             m = pattern.search(head)
             if m:
                 s, e = m.span("subj")
@@ -445,8 +487,43 @@ class _Extractor:
         if not m:
             return None
         link = m.groupdict().get("link") or ""
-        if link.lower() == "that" and not self.norm[q.start:q.start + 1].isupper():
-            return None  # 'admitted that "survivor's remorse"' is a scare quote, not a quote
+        if link.lower() == "that" and not self.norm[q.start:q.start + 1].isupper() \
+                and len(tokenize(self.norm[q.start:q.end])) < MIN_UNATTRIBUTED_WORDS:
+            return None  # 'admitted that "survivor's remorse"' is a phrase, found by the inline rule
+        inverted = self.subject_after_verb(lo + m.start("verb"), lo + m.end("verb"), q)
+        if inverted is not None:
+            return inverted
+        return self.subject_before_verb(lo, lo + m.start("verb"), q)
+
+    def subject_after_verb(self, verb_start: int, verb_end: int, q: _Quote) -> str | None:
+        """The second piece of '"A," said Bruce Tobin, a spokesman, "B."': the verb follows a
+        closing mark, so its subject comes after it."""
+        if not self.norm[max(0, verb_start - 6):verb_start].rstrip().endswith(('"', "'", ",\"", ",'")):
+            return None
+        m = AFTER_VERB_SUBJ.match(self.norm, verb_start, q.open_pos)
+        if not m:
+            return None
+        s = m.start("subj")
+        stop = _CLAUSE_END.search(self.norm, s, q.open_pos)
+        e = stop.start() if stop else q.open_pos
+        return self.resolve(self.norm[s:m.end("subj")], s, e, q.start, q.paragraph)
+
+    def attribution_inline(self, q: _Quote) -> str | None:
+        """A quote inside a sentence whose speech verb comes earlier: 'Fox said the bomb could
+        have "devastated the building"', 'he told Anderson Cooper that he had been "bombarded by
+        sources"'. Not after 'so-called', 'dubbed', 'known as' (a name or a term)."""
+        if q.open_pos is None:
+            return None
+        sent = self.sentence_at(q.open_pos)
+        if sent is None or sent.start >= q.open_pos:
+            return None
+        lo = max(sent.start, q.open_pos - 220)
+        head = self.norm[lo:q.open_pos]
+        if _SCARE_BEFORE.search(head):
+            return None
+        m = BEFORE_VERB_INLINE.search(head)
+        if not m or self.inside_quote(lo + m.start("verb")):
+            return None
         return self.subject_before_verb(lo, lo + m.start("verb"), q)
 
     def subject_before_verb(self, lo: int, verb_start: int, q: _Quote) -> str:
@@ -517,6 +594,8 @@ class _Extractor:
                 if speaker is None and k > 0 and (q.open_pos is None or quotes[k - 1].how == "after"):
                     # the second piece of '"A," he said. "B."', or a quote missing its opening mark
                     speaker, how = quotes[k - 1].speaker, "split"
+                if speaker is None:
+                    speaker, how = self.attribution_inline(q), "inline"
                 if speaker is not None:
                     q.speaker, q.how, q.attributed = speaker, how, True
                     if speaker[:1].isupper():  # a name, not a role descriptor
@@ -558,8 +637,12 @@ class _Extractor:
                 n_words = len(tokenize(self.norm[q.start:q.end]))
                 if not n_words:
                     continue
-                if not q.attributed and (n_words < MIN_UNATTRIBUTED_WORDS or _title_case(self.norm[q.start:q.end])):
+                text = self.norm[q.start:q.end]
+                if not q.attributed and (n_words < MIN_UNATTRIBUTED_WORDS or _title_case(text)):
                     continue
+                if q.how in ("inline", "split") and n_words < MIN_UNATTRIBUTED_WORDS and _title_case(text) \
+                        or q.how == "inline" and not any(c.islower() for c in text):
+                    continue  # a name or a code name in a reported sentence, not someone's words
                 if not q.speaker:
                     if last is not None and last.speaker and pos - last_para_pos <= 1:
                         q.speaker, q.how = last.speaker, "carried"

@@ -36,12 +36,6 @@ def test_larisa_larissa_inside_one_article(result):
     assert len(hits) == 1 and hits[0].articles == ["003_81f5b6ab55212cae"]
 
 
-def test_quote_changes_found(result):
-    quotes = [f for f in _serious(result) if f.kind == "quote_divergence"]
-    assert _find(quotes, "joining efforts"), [f.message for f in quotes]
-    assert _find(quotes, "effected"), [f.message for f in quotes]
-
-
 def test_five_days_vs_over_a_week(result):
     hits = [f for f in _serious(result) if f.claim_type == "duration"]
     assert any({"five days", "over a week"} <= {e.value.replace("the next ", "").replace("for ", "") for e in f.evidence}

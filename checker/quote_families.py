@@ -1,72 +1,49 @@
-"""Rule kind ``quote_divergence``: the same utterance quoted differently by different sources.
+"""Quote families: one utterance as each source quotes it, aligned word by word.
 
-How it works
+Not a rule kind: the quote rule kinds (``quote_wording``, ``quote_elision``,
+``quote_truncation``, ``quote_paraphrase``, ``quote_missing``, ``quote_misattribution``) and the
+reports' side-by-side view all read the families built here, once per story and alignment
+setting (``families`` caches them on the ``StoryContext``).
+
+How a family is built
     1. Quote claims with at least ``min_words`` words are indexed by their word n-grams
        (n = ``min_shared_words``). Two quotes from different articles sharing an n-gram are a
        candidate pair (an inverted index, never a loop over all pairs). A pair is one utterance
        when the part they share is at least ``min_similarity`` percent similar (word-level
        ``difflib.SequenceMatcher``, autojunk off) and the overlap has the shape of one text
        quoted twice: one quote holds the other, or one's end is the other's start (a stock
-       phrase inside two different quotes is not enough). Pairs are joined (union-find) into
-       quote families, so a quote one source cuts into pieces with narration between ("A," he
-       said. "B.") joins the family of another source's unbroken version. Quotes of one article
-       are never compared with each other.
-    2. In each family the reference is the article whose pieces hold the most words (ties: fewer
-       pieces, then article id). Every piece of every other article is aligned word by word
-       against the reference. Words are compared normalised: lowercase, punctuation dropped,
-       curly = straight apostrophes, contractions spelled out (I'm = I am, 'cause = because),
-       British = American spelling (colour = color), 1 = one, "No. 1" = "number one", and
-       "face down" = "facedown". So case, punctuation, quote-mark style and a sentence split
-       differently ("worse. People" / "worse, people") are never differences.
-    3. Differences inside the stretch a piece covers:
+       phrase inside two different quotes is not enough). Pairs are joined (union-find), so a
+       quote one source cuts into pieces with narration between ("A," he said. "B.") joins the
+       family of another source's unbroken version. Quotes of one article are never compared
+       with each other.
+    2. The reference is the article whose pieces hold the most words (ties: fewer pieces, then
+       article id): the longest version. Every piece of every other article is aligned word by
+       word against it. Words are compared normalised: lowercase, punctuation dropped, curly =
+       straight apostrophes, contractions spelled out (I'm = I am, 'cause = because), British =
+       American spelling (colour = color), 1 = one, "No. 1" = "number one", "face down" =
+       "facedown". So case, punctuation, quote-mark style and a sentence split differently
+       ("worse. People" / "worse, people") are never differences.
+    3. Each difference inside the stretch a piece covers becomes a *site*:
        * ``wording``: words substituted, added or dropped (fewer than ``elision_min_words``, or a
-         longer run that mostly repeats the words around it, i.e. a reworded phrase), e.g.
-         join/joining, affected/effected;
+         longer run that mostly repeats the words around it, i.e. a reworded phrase);
        * ``elision``: ``elision_min_words`` or more words missing from the middle of a piece with
-         no ``...``, ``…`` or ``[...]`` at that point. Either side can be the one that cut: when
-         the reference lacks words a shorter source has, the reference (and every source reading
-         it unbroken there) is reported. A cut that falls where a source split the quote into
-         pieces, or next to where the reference is split, is not an elision;
-       * ``truncation`` (only with ``flag_truncation``; severity info): a source quotes only the
-         start or the end. Not a divergence.
+         no ``...``, ``…`` or ``[...]`` there. Either side can be the one that cut: when the
+         reference lacks words a shorter source has, the reference is the one reported. A cut
+         where a source split the quote into pieces, or next to where the reference is split,
+         is not an elision.
        With ``ignore_name_spelling`` a one-word change between two similar capitalised words
        (Odessa/Odesa) is left to the spelling-variant rule; with ``ignore_fillers`` changes made
-       only of spoken filler ("you know", "sort of", "just", "that", "literally") are ignored.
-    4. At each difference the articles are grouped by their reading, so articles sharing a
-       variant share a finding: "join" (000, 001) vs "joining" (002, 004). Differences of one
-       family and type that split the articles the same way are one finding.
+       only of spoken filler ("you know", "sort of", "just") are ignored.
+    4. A piece whose words, where it overlaps the reference, are less than ``paraphrase_below``
+       percent the same (wording sites counted, marked and unmarked cuts not) is a paraphrase
+       inside quote marks: its wording sites are left out and ``quote_paraphrase`` reports it.
 
-Parameters (``params:``), defaults in ``DEFAULTS``: ``min_shared_words`` (4), ``min_similarity``
-(60.0, percent), ``min_words`` (5), ``elision_min_words`` (3), ``flag_elision`` (true),
-``flag_wording`` (true), ``flag_truncation`` (false), ``ignore_name_spelling`` (true),
-``ignore_fillers`` (true).
+Alignment parameters (every quote rule kind accepts them; defaults in ``ALIGN_DEFAULTS``):
+``min_shared_words`` (4), ``min_similarity`` (60.0), ``min_words`` (5), ``elision_min_words``
+(3), ``ignore_name_spelling`` (true), ``ignore_fillers`` (true), ``paraphrase_below`` (70.0).
 
-Message placeholders: ``{subject}`` (speaker), ``{sources}`` (outlets involved), ``{change}``
-(what changed, e.g. ``wording: "join" (Diply, 001) vs "joining" (002, ET)`` or ``unmarked cut:
-Diply leaves out "I believe ..." without an ellipsis (kept by 001)``), ``{type}`` (wording,
-elision, truncation), ``{diff}`` (``... and ~~join~~ **joining** efforts ...``), ``{readings}``
-/ ``{values}`` (each reading with its sources), ``{reference}``, ``{count}``. Unknown
-placeholders are left as written. ``details`` holds ``change`` (the type), ``diff``,
-``reference_article`` and ``readings``.
-
-The finding key is the change itself, its readings sorted, with two words of context either side
-(``poland and [join | joining] efforts on``), never article ids or order, so adding unrelated
-articles keeps the id.
-
-Example (rules.yaml, tests/fixtures/rules/quote_divergence.yaml)::
-
-    - id: quote-wording
-      kind: quote_divergence
-      severity: warning
-      message: "Quote of {subject} differs between sources: {change}"
-      claim_types: [quote]
-      params: {min_similarity: 60.0, elision_min_words: 3}
-
-    PASS  a: "... go back to Poland and join efforts on the ground," he said.
-          b: "... go back to Poland and join efforts on the ground." Maks said.  (punctuation only)
-    FAIL  b: "... go back to Poland and joining efforts on the ground," he said. (wording: join | joining)
-    FAIL  b: "I spent the last couple of days with survivor's remorse, and I'm ..."
-          (a: "... remorse, I believe that that's what it's called, and I'm ...": unmarked cut)
+``render_family`` gives the side-by-side view: the reference first, then each other source as
+segments (``equal``, ``delete``, ``insert``) in its own order, pieces separated by ``[…]``.
 """
 from __future__ import annotations
 
@@ -80,49 +57,69 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from checker.context import StoryContext
-from checker.findings import Finding
+from checker.findings import Finding, fingerprint, format_message
 from checker.rules_config import Rule
+from claims.base import content_words
+from claims.entities import name_key
 from claims.quotes import tokenize
 
-KIND = "quote_divergence"
-DEFAULTS = {
+ALIGN_DEFAULTS = {
     "min_shared_words": 4,
     "min_similarity": 60.0,
     "min_words": 5,
     "elision_min_words": 3,
-    "flag_elision": True,
-    "flag_wording": True,
-    "flag_truncation": False,
     "ignore_name_spelling": True,
     "ignore_fillers": True,
+    "paraphrase_below": 70.0,
 }
+STRONG_ATTRIBUTION = {"after", "before", "colon", "split", "chain"}  # speaker_source values the text states
 FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
 MAX_PIECE_WORDS = 600  # longer quotes are compared on their first 600 words (alignment is quadratic)
 EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed first or last word)
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
-DIFF_CONTEXT = 5  # words of context either side of a change in the diff
+DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
+MIN_PARAPHRASE_CHANGES = 4  # fewer changed words is wording, however short the quote
+REWORDED_MIN_RUN = 6  # words in a row two reworded versions of one quote still share
+PIECE_BREAK = " [\u2026] "
 _ELLIPSIS = re.compile(r"\u2026|(?:\.\s?){3}")
 
 
 @dataclass
-class _Piece:
-    """One quote claim as words."""
+class Piece:
+    """One quote claim as normalised words, with where each word sits in the quote text."""
     pos: int  # row position in the claims frame
     row: object
     article: str
     order: int
+    text: str  # the quote as written (doc.norm)
     words: list[str]
-    raw: list[str]  # the words as written, for the diff
+    raw: list[str]  # each word as written ("" for the second half of a spelled-out contraction)
     gaps: list[str]  # text before each word (gaps[k] sits between words k-1 and k)
+    spans: list[tuple[int, int]]  # each word's (start, end) in ``text``
 
     def ellipsis_before(self, k: int) -> bool:
         return 0 < k < len(self.gaps) and bool(_ELLIPSIS.search(self.gaps[k]))
 
+    def span_text(self, j1: int, j2: int) -> str:
+        """Words j1..j2-1 as written, with the punctuation between them."""
+        if j1 >= j2:
+            return ""
+        return self.text[self.spans[j1][0]:self.spans[j2 - 1][1]]
+
+    @property
+    def speaker(self) -> str:
+        return str(self.row.subject or "")
+
+    @property
+    def speaker_source(self) -> str:
+        extra = self.row.extra if isinstance(self.row.extra, dict) else {}
+        return str(extra.get("speaker_source", ""))
+
 
 @dataclass
-class _Coverage:
+class Coverage:
     """What one article has at each reference word."""
     eq: dict[int, tuple[int, int]] = field(default_factory=dict)  # ref index -> (piece pos, word index)
     sub: dict[int, int] = field(default_factory=dict)  # ref index -> piece pos
@@ -130,7 +127,7 @@ class _Coverage:
 
 
 @dataclass
-class _Site:
+class Site:
     change: str  # "wording" or "elision"
     i1: int
     i2: int
@@ -139,9 +136,19 @@ class _Site:
     pieces: dict[str, int] = field(default_factory=dict)  # variant article -> piece pos
 
 
-def _pieces(claims: pd.DataFrame, ctx: StoryContext, min_words: int) -> list[_Piece]:
+@dataclass
+class Paraphrase:
+    """A piece that overlaps the reference but is reworded too much to be the same words."""
+    piece: Piece
+    similarity: float  # percent of words the same where it overlaps the reference
+    ref_span: tuple[int, int]  # reference words it covers
+
+
+def quote_pieces(claims: pd.DataFrame, ctx: StoryContext, min_words: int = 1) -> list[Piece]:
     out = []
     for pos, row in enumerate(claims.itertuples(index=False)):
+        if row.claim_type != "quote":
+            continue
         extra = row.extra if isinstance(row.extra, dict) else {}
         doc = ctx.docs.get(row.article)
         if doc is not None and "norm_start" in extra:
@@ -152,7 +159,7 @@ def _pieces(claims: pd.DataFrame, ctx: StoryContext, min_words: int) -> list[_Pi
         tokens = tokenize(text)[:MAX_PIECE_WORDS]
         if len(tokens) < min_words:
             continue
-        words, raw, gaps, last = [], [], [], 0
+        words, raw, gaps, spans, last = [], [], [], [], 0
         for n, (word, s, e) in enumerate(tokens):
             if word == "no" and n + 1 < len(tokens) and tokens[n + 1][0].isdigit():
                 word = "number"  # "No. 1" is "number one"
@@ -160,16 +167,15 @@ def _pieces(claims: pd.DataFrame, ctx: StoryContext, min_words: int) -> list[_Pi
                 words.append(_spelling(part))
                 raw.append(text[s:e] if k == 0 else "")
                 gaps.append(text[last:s] if k == 0 else " ")
+                spans.append((s, e))
             last = e
-        out.append(_Piece(pos, row, row.article, order, words, raw, gaps))
+        out.append(Piece(pos, row, row.article, order, text, words, raw, gaps, spans))
     return out
 
 
 _CONTRACTION = re.compile(r"^(\w+?)(n't|'re|'ve|'ll|'m|'d|'s)$")
 _IS_CONTRACTED = {"it", "that", "he", "she", "there", "what", "here", "who", "where", "how", "let"}
 _NOT_STEM = {"ca": "can", "wo": "will", "sha": "shall", "ai": "ai"}
-
-
 _SMALL_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                   "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
 _BRITISH = [(re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"), (re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation)$"), r"iz\1"),
@@ -205,7 +211,7 @@ def _expand(word: str, gap: str) -> list[str]:
     return [stem, {"'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}[suffix]]
 
 
-def _similar(a: _Piece, b: _Piece, min_shared: int, min_similarity: float) -> bool:
+def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool:
     """Whether two quotes are (parts of) one utterance: their overlapping parts are similar,
     and the overlap has the shape of one text quoted twice (one holds the other, or one's end
     is the other's start) rather than a stock phrase inside two different quotes."""
@@ -223,7 +229,20 @@ def _similar(a: _Piece, b: _Piece, min_shared: int, min_similarity: float) -> bo
     return (head_a and tail_a) or (head_b and tail_b) or (tail_a and head_b) or (tail_b and head_a)
 
 
-def _families(pieces: list[_Piece], n: int, min_similarity: float) -> list[list[_Piece]]:
+def _reworded(a: Piece, b: Piece) -> bool:
+    """Whether two quotes too different to be one text are still one utterance reworded: a run
+    of ``REWORDED_MIN_RUN`` words in common, half of the shorter one's content words shared,
+    and no conflicting speakers (the quote_paraphrase rule then reports the rewording)."""
+    if same_speaker(a.speaker, b.speaker) is False:
+        return False
+    blocks = SequenceMatcher(None, a.words, b.words, autojunk=False).get_matching_blocks()
+    if max(m.size for m in blocks) < REWORDED_MIN_RUN:
+        return False
+    sa, sb = content_stems(a.text), content_stems(b.text)
+    return bool(sa and sb) and len(sa & sb) >= 0.5 * min(len(sa), len(sb))
+
+
+def _group(pieces: list[Piece], n: int, min_similarity: float) -> list[list[Piece]]:
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for k, piece in enumerate(pieces):
         for i in range(len(piece.words) - n + 1):
@@ -246,7 +265,10 @@ def _families(pieces: list[_Piece], n: int, min_similarity: float) -> list[list[
     for a, b in sorted(pairs):
         if find(a) != find(b) and _similar(pieces[a], pieces[b], n, min_similarity):
             parent[find(a)] = find(b)
-    groups: dict[int, list[_Piece]] = defaultdict(list)
+    for a, b in sorted(pairs):  # then reworded versions of one utterance
+        if find(a) != find(b) and _reworded(pieces[a], pieces[b]):
+            parent[find(a)] = find(b)
+    groups: dict[int, list[Piece]] = defaultdict(list)
     for k, piece in enumerate(pieces):
         groups[find(k)].append(piece)
     return [g for g in groups.values() if len({p.article for p in g}) > 1]
@@ -265,9 +287,12 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
     def wide(op) -> bool:
         return max(op[2] - op[1], op[4] - op[3]) >= 3
 
-    while lo < hi and ops[lo][2] - ops[lo][1] == 1 and wide(ops[lo + 1]):
+    def both_edges(op, start: bool) -> bool:  # the word starts (or ends) both quotes: not stray
+        return (op[1] == 0 and op[3] == 0) if start else (op[2] == len(ref) and op[4] == len(var))
+
+    while lo < hi and ops[lo][2] - ops[lo][1] == 1 and wide(ops[lo + 1]) and not both_edges(ops[lo], True):
         lo = next(k for k in equal if k > lo)
-    while hi > lo and ops[hi][2] - ops[hi][1] == 1 and wide(ops[hi - 1]):
+    while hi > lo and ops[hi][2] - ops[hi][1] == 1 and wide(ops[hi - 1]) and not both_edges(ops[hi], False):
         hi = max(k for k in equal if k < hi)
     window = list(ops[lo:hi + 1])
     # a changed first or last word ("Joining efforts ..." against "... join efforts ...")
@@ -293,10 +318,13 @@ def _capitalised_pair(a: str, b: str) -> bool:
     return a[:1].isupper() and b[:1].isupper() and fuzz.ratio(a.lower(), b.lower()) >= 75
 
 
-class _Family:
-    def __init__(self, pieces: list[_Piece], params: dict):
+class QuoteFamily:
+    """One utterance across sources: its pieces per article, the reference words, and the
+    differences (sites) and paraphrases found by aligning every other piece against them."""
+
+    def __init__(self, pieces: list[Piece], params: dict):
         self.params = params
-        by_article: dict[str, list[_Piece]] = defaultdict(list)
+        by_article: dict[str, list[Piece]] = defaultdict(list)
         for piece in sorted(pieces, key=lambda p: (p.article, p.order)):
             by_article[piece.article].append(piece)
         self.by_article = dict(by_article)
@@ -311,13 +339,25 @@ class _Family:
                 self.ref_raw.append(piece.raw[k])
                 self.ref_at.append((piece.pos, k))
         self.piece_by_pos = {p.pos: p for p in pieces}
-        ref_cov = _Coverage()
+        ref_cov = Coverage()
         for i, (pos, k) in enumerate(self.ref_at):
             ref_cov.eq[i] = (pos, k)
             if i and self.ref_at[i - 1][0] == pos and not self.piece_by_pos[pos].ellipsis_before(k):
                 ref_cov.joined.add(i)
-        self.coverage: dict[str, _Coverage] = {self.ref_article: ref_cov}
-        self.sites: dict[tuple, _Site] = {}
+        self.coverage: dict[str, Coverage] = {self.ref_article: ref_cov}
+        self.sites: dict[tuple, Site] = {}
+        self.paraphrases: dict[str, list[Paraphrase]] = {}
+        self.ops: dict[int, list[tuple[str, int, int, int, int]]] = {}  # piece pos -> alignment
+        self.id = fingerprint("quote-family", " ".join(self.ref[:12]))
+        self._compare()
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted(self.by_article)
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return [p for a in self.articles for p in self.by_article[a]]
 
     def same_ref_piece(self, i1: int, i2: int) -> bool:
         """Whether reference words i1..i2 (inclusive, clipped) come from one piece: a cut next to
@@ -333,25 +373,34 @@ class _Family:
         distinct = set(missing)
         return "wording" if len(distinct & set(around)) * 2 > len(distinct) else "elision"
 
-    def add_site(self, change: str, i1: int, i2: int, words: tuple[str, ...], piece: _Piece,
-                 j1: int, j2: int) -> None:
+    def _site(self, pending: list, change: str, i1: int, i2: int, words: tuple[str, ...], piece: Piece,
+              j1: int, j2: int) -> None:
         if self.params["ignore_fillers"] and _fillers_only(self.ref[i1:i2]) and _fillers_only(words):
             return
-        site = self.sites.setdefault((change, i1, i2), _Site(change, i1, i2))
+        pending.append((change, i1, i2, words, piece, j1, j2))
+
+    def _add_site(self, change: str, i1: int, i2: int, words: tuple[str, ...], piece: Piece,
+                  j1: int, j2: int) -> None:
+        site = self.sites.setdefault((change, i1, i2), Site(change, i1, i2))
         site.readings.setdefault(words, set()).add(piece.article)
         if i1 > 0 and not self.ref_raw[i1] and j1 > 0:
             j1 -= 1  # shown next to the reference's contraction: "it's" vs "it was"
         site.shown.setdefault(words, " ".join(w for w in piece.raw[j1:j2] if w))
         site.pieces.setdefault(piece.article, piece.pos)
 
-    def compare(self) -> None:
+    def _compare(self) -> None:
         for article, pieces in self.by_article.items():
             if article == self.ref_article:
                 continue
-            cov = self.coverage.setdefault(article, _Coverage())
+            cov = self.coverage.setdefault(article, Coverage())
             for piece in pieces:
-                for tag, i1, i2, j1, j2 in _align(self.ref, piece.words):
+                ops = _align(self.ref, piece.words)
+                self.ops[piece.pos] = ops
+                pending: list = []
+                matched = changed = 0
+                for tag, i1, i2, j1, j2 in ops:
                     if tag == "equal":
+                        matched += i2 - i1
                         for t in range(i2 - i1):
                             cov.eq.setdefault(i1 + t, (piece.pos, j1 + t))
                             if t and not piece.ellipsis_before(j1 + t):
@@ -365,13 +414,17 @@ class _Family:
                         if marked or not self.same_ref_piece(i1 - 1, i2):
                             continue
                         change = self.gap_change(self.ref[i1:i2], piece.words[max(0, j1 - 3):j1 + 3])
-                        self.add_site(change, i1, i2, (), piece, j1, j1)
+                        if change == "wording":
+                            changed += i2 - i1
+                        self._site(pending, change, i1, i2, (), piece, j1, j1)
                     elif tag == "insert":
                         # extra words: the reference (and whoever reads it unbroken) cut them
                         if i1 not in self.coverage[self.ref_article].joined:
                             continue
                         change = self.gap_change(piece.words[j1:j2], self.ref[max(0, i1 - 3):i1 + 3])
-                        self.add_site(change, i1, i1, tuple(piece.words[j1:j2]), piece, j1, j2)
+                        if change == "wording":
+                            changed += j2 - j1
+                        self._site(pending, change, i1, i1, tuple(piece.words[j1:j2]), piece, j1, j2)
                     else:
                         if marked or not self.same_ref_piece(i1 - 1, i2):
                             continue
@@ -380,9 +433,17 @@ class _Family:
                         if (self.params["ignore_name_spelling"] and i2 - i1 == 1 and j2 - j1 == 1
                                 and _capitalised_pair(self.ref_raw[i1], piece.raw[j1])):
                             continue
-                        self.add_site("wording", i1, i2, tuple(piece.words[j1:j2]), piece, j1, j2)
+                        changed += max(i2 - i1, j2 - j1)
+                        self._site(pending, "wording", i1, i2, tuple(piece.words[j1:j2]), piece, j1, j2)
+                similarity = 100.0 * matched / (matched + changed) if matched + changed else 100.0
+                if changed >= MIN_PARAPHRASE_CHANGES and similarity < self.params["paraphrase_below"] and ops:
+                    self.paraphrases.setdefault(article, []).append(
+                        Paraphrase(piece, round(similarity, 1), (ops[0][1], ops[-1][2])))
+                    pending = [p for p in pending if p[0] != "wording"]
+                for site in pending:
+                    self._add_site(*site)
 
-    def supporters(self, site: _Site) -> set[str]:
+    def supporters(self, site: Site) -> set[str]:
         """Articles that read the reference words at this site."""
         out = set()
         span = range(site.i1, site.i2)
@@ -397,17 +458,45 @@ class _Family:
                 out.add(article)
         return out
 
+    def speaker(self, articles=None) -> str:
+        """The speaker most pieces name (the reference's on a tie)."""
+        pieces = [p for p in self.pieces if articles is None or p.article in articles]
+        counts = Counter(p.speaker for p in pieces if p.speaker)
+        if not counts:
+            return ""
+        best = max(counts.values())
+        ref = next((p.speaker for p in self.by_article[self.ref_article] if counts.get(p.speaker) == best), None)
+        return ref or counts.most_common(1)[0][0]
+
+    def ref_text(self) -> str:
+        return PIECE_BREAK.join(p.text.strip() for p in self.by_article[self.ref_article])
+
+
+def families(claims: pd.DataFrame, ctx: StoryContext, params: dict) -> list[QuoteFamily]:
+    """The story's quote families under these alignment parameters (built once per setting)."""
+    setting = tuple((k, params.get(k, v)) for k, v in ALIGN_DEFAULTS.items())
+    cache = ctx.cache.setdefault("quote_families", {})
+    if setting not in cache:
+        merged = dict(setting)
+        quotes = ctx.claims[ctx.claims["claim_type"] == "quote"] if len(ctx.claims) else ctx.claims
+        pieces = quote_pieces(quotes, ctx, merged["min_words"])
+        cache[setting] = [QuoteFamily(members, merged)
+                          for members in _group(pieces, merged["min_shared_words"], merged["min_similarity"])]
+    return cache[setting]
+
+
+# --- findings shared by the kinds --------------------------------------------------------------
 
 def _fmt_words(words) -> str:
     return " ".join(words) if words else "(nothing)"
 
 
-def _short(text: str, words: int = 12) -> str:
+def short(text: str, words: int = 12) -> str:
     parts = text.split()
     return text if len(parts) <= words else " ".join(parts[:words]) + " \u2026"
 
 
-def _shown(family: "_Family", site: "_Site", words: tuple[str, ...]) -> str:
+def _shown(family: QuoteFamily, site: Site, words: tuple[str, ...]) -> str:
     """A reading as its source wrote it (case and contractions kept, punctuation dropped)."""
     if not words:
         return "(nothing)"
@@ -421,40 +510,25 @@ def _shown(family: "_Family", site: "_Site", words: tuple[str, ...]) -> str:
     return text or " ".join(words)
 
 
-class _Fmt(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _message(rule: Rule, values: dict, fallback: str) -> str:
+def message(rule: Rule, values: dict, fallback: str) -> str:
     try:
-        return rule.message.format_map(_Fmt(values))
-    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
+        return format_message(rule.message, **values)
+    except (ValueError, IndexError, AttributeError, TypeError):
         return fallback
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
-    if claims is None or not len(claims):
-        return []
-    claims = claims[claims["claim_type"] == "quote"] if "claim_type" in claims else claims
-    pieces = _pieces(claims, ctx, params["min_words"])
-    findings: list[Finding] = []
-    for members in _families(pieces, params["min_shared_words"], params["min_similarity"]):
-        family = _Family(members, params)
-        family.compare()
-        findings.extend(_family_findings(rule, family, ctx))
-        if params["flag_truncation"]:
-            findings.extend(_truncation_findings(rule, family, ctx))
-    return findings
+def piece_evidence(ctx: StoryContext, pieces) -> list:
+    return [ctx.evidence(p.row) for p in sorted(pieces, key=lambda p: (p.article, p.order))]
 
 
-def _family_findings(rule: Rule, family: _Family, ctx: StoryContext) -> list[Finding]:
-    params = family.params
-    grouped: dict[tuple, list[tuple[_Site, dict[tuple[str, ...], set[str]]]]] = defaultdict(list)
+def site_findings(rule: Rule, family: QuoteFamily, ctx: StoryContext, change: str, kind: str) -> list[Finding]:
+    """Findings for the family's sites of one change type ("wording" or "elision"). Articles
+    sharing a reading share a finding; sites of one family that split the articles the same
+    way are one finding."""
+    grouped: dict[frozenset, list[tuple[Site, dict]]] = defaultdict(list)
     for key in sorted(family.sites):
         site = family.sites[key]
-        if not params["flag_" + site.change]:
+        if site.change != change:
             continue
         variant_articles = set().union(*site.readings.values())
         support = family.supporters(site) - variant_articles
@@ -462,28 +536,24 @@ def _family_findings(rule: Rule, family: _Family, ctx: StoryContext) -> list[Fin
             continue
         readings = {tuple(family.ref[site.i1:site.i2]): support, **site.readings}
         partition = frozenset(frozenset(a) for a in readings.values())
-        grouped[(site.change, partition)].append((site, readings))
-    findings = []
-    for (change, _), sites in grouped.items():
-        findings.append(_finding(rule, family, ctx, change, sites))
-    return findings
+        grouped[partition].append((site, readings))
+    return [_site_finding(rule, family, ctx, change, kind, sites) for sites in grouped.values()]
 
 
-def _site_pieces(family: _Family, site: _Site, readings) -> dict[str, int]:
-    """The claim (piece) of each involved article that covers the site."""
+def _site_pieces(family: QuoteFamily, site: Site, readings) -> dict[str, int]:
+    """The piece of each involved article that covers the site."""
     out = dict(site.pieces)
     anchor = site.i1 if site.i1 < site.i2 else max(0, site.i1 - 1)
     for article in set().union(*readings.values()):
         if article in out:
             continue
-        cov = family.coverage[article]
-        hit = cov.eq.get(anchor)
+        hit = family.coverage[article].eq.get(anchor)
         if hit:
             out[article] = hit[0]
     return out
 
 
-def _diff(family: _Family, site: _Site, readings) -> str:
+def _diff(family: QuoteFamily, site: Site, readings) -> str:
     ref_words = tuple(family.ref[site.i1:site.i2])
     others = [w for w in readings if w != ref_words]
     lo = site.i1 - 1 if ref_words and site.i1 > 0 and not family.ref_raw[site.i1] else site.i1
@@ -500,7 +570,7 @@ def _diff(family: _Family, site: _Site, readings) -> str:
     return lead + " ".join(before + middle + after) + trail
 
 
-def _finding(rule: Rule, family: _Family, ctx: StoryContext, change: str, sites) -> Finding:
+def _site_finding(rule: Rule, family: QuoteFamily, ctx: StoryContext, change: str, kind: str, sites) -> Finding:
     descriptions, diffs, reading_texts, changes, involved = [], [], [], [], {}
     for site, readings in sites:
         ordered = sorted(readings.items(), key=lambda kv: (-len(kv[1]), kv[0]))
@@ -509,20 +579,18 @@ def _finding(rule: Rule, family: _Family, ctx: StoryContext, change: str, sites)
         right = " ".join(family.ref[site.i2:site.i2 + 2])
         descriptions.append(f"{left} [{' | '.join(sorted(_fmt_words(w) for w in readings))}] {right}".strip())
         diffs.append(_diff(family, site, readings))
-        reading_texts.append(" vs ".join(f'"{_short(_shown(family, site, w))}" ({ctx.sources(arts)})'
+        reading_texts.append(" vs ".join(f'"{short(_shown(family, site, w))}" ({ctx.sources(arts)})'
                                          for w, arts in ordered))
         if change == "elision":
             (full, full_arts), (_, cut_arts) = sorted(readings.items(), key=lambda kv: -len(kv[0]))[:2]
             verb = "leaves" if len(cut_arts) == 1 else "leave"
-            changes.append(f'{ctx.sources(cut_arts)} {verb} out "{_short(_shown(family, site, full))}" '
+            changes.append(f'{ctx.sources(cut_arts)} {verb} out "{short(_shown(family, site, full))}" '
                            f"without an ellipsis (kept by {ctx.sources(full_arts)})")
         else:
             changes.append(reading_texts[-1])
         involved.update({a: p for a, p in _site_pieces(family, site, readings).items() if a not in involved})
-    rows = [family.piece_by_pos[pos].row for _, pos in sorted(involved.items())]
-    speakers = Counter(str(r.subject) for r in rows if str(r.subject))
-    ref_subject = next((str(r.subject) for r in rows if r.article == family.ref_article and str(r.subject)), "")
-    subject = speakers.most_common(1)[0][0] if speakers else ref_subject
+    pieces = [family.piece_by_pos[pos] for _, pos in sorted(involved.items())]
+    subject = family.speaker(set(involved))
     articles = sorted(involved)
     values = {
         "subject": subject or "someone", "sources": ctx.sources(articles), "diff": " / ".join(diffs),
@@ -533,35 +601,130 @@ def _finding(rule: Rule, family: _Family, ctx: StoryContext, change: str, sites)
     fallback = f"Quote of {values['subject']} differs between sources: {values['change']}"
     confidence = min(0.95, 0.6 + 0.1 * (len(articles) - 2) + (0.05 if change == "elision" else 0.0))
     return Finding(
-        rule=rule.id, kind=KIND, severity=rule.severity, claim_type="quote", subject=subject,
-        message=_message(rule, values, fallback), evidence=[ctx.evidence(r) for r in rows],
+        rule=rule.id, kind=kind, severity=rule.severity, claim_type="quote", subject=subject,
+        message=message(rule, values, fallback), evidence=piece_evidence(ctx, pieces),
         key=(change, *sorted(descriptions)), confidence=round(confidence, 2),
         details={"change": change, "diff": values["diff"], "reference_article": family.ref_article,
+                 "family": family.id,
                  "readings": [{"text": _shown(family, site, w), "articles": sorted(a)}
                               for site, readings in sites for w, a in readings.items()]},
     )
 
 
-def _truncation_findings(rule: Rule, family: _Family, ctx: StoryContext) -> list[Finding]:
-    partial = []
-    for article, cov in family.coverage.items():
-        if article == family.ref_article or not cov.eq:
+# --- side-by-side view -------------------------------------------------------------------------
+
+def _ref_words_text(family: QuoteFamily, i1: int, i2: int) -> str:
+    """Reference words i1..i2-1 as written, a piece boundary shown as [...]."""
+    parts: list[str] = []
+    i = i1
+    while i < i2:
+        pos, k = family.ref_at[i]
+        j = i
+        while j + 1 < i2 and family.ref_at[j + 1][0] == pos:
+            j += 1
+        piece = family.piece_by_pos[pos]
+        parts.append(piece.span_text(k, family.ref_at[j][1] + 1))
+        i = j + 1
+    return PIECE_BREAK.join(parts)
+
+
+def _whole_words(ops, ref_raw: list[str], var_raw: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes moved so that no change starts inside a spelled-out contraction: "it's" against
+    "it was" shows as ~~it's~~ **it was**, not it ~~it's~~ **was**."""
+    out = [list(op) for op in ops]
+    for k in range(1, len(out)):
+        tag, i1, i2, j1, j2 = out[k]
+        prev = out[k - 1]
+        if tag == "equal" or prev[0] != "equal" or prev[2] - prev[1] < 1:
             continue
-        first, last = min(cov.eq), max(cov.eq)
-        missing = first + (len(family.ref) - 1 - last)
-        if missing >= family.params["elision_min_words"]:
-            partial.append(article)
-    if not partial:
-        return []
-    rows = [p.row for a in sorted([family.ref_article, *partial]) for p in family.by_article[a]]
-    subject = next((str(r.subject) for r in rows if str(r.subject)), "")
-    values = {"subject": subject or "someone", "sources": ctx.sources(partial), "diff": "",
-              "change": f"truncation: {ctx.sources(partial)} quote only part of it", "type": "truncation",
-              "readings": f"{ctx.sources(partial)} quote only part of it",
-              "values": "", "reference": ctx.outlet(family.ref_article), "count": len(partial)}
-    return [Finding(
-        rule=rule.id, kind=KIND, severity="info", claim_type="quote", subject=subject,
-        message=_message(rule, values, f"{ctx.sources(partial)} quote only part of what {subject} said"),
-        evidence=[ctx.evidence(r) for r in rows], key=("truncation", " ".join(family.ref[:8])),
-        confidence=0.5, details={"change": "truncation", "diff": "", "reference_article": family.ref_article},
-    )]
+        if (i1 < len(ref_raw) and not ref_raw[i1]) or (j1 < len(var_raw) and not var_raw[j1]):
+            prev[2] -= 1
+            prev[4] -= 1
+            out[k] = ["replace", i1 - 1, i2, j1 - 1, j2]
+    return [tuple(op) for op in out if op[0] != "equal" or op[2] > op[1]]
+
+
+def _piece_segments(family: QuoteFamily, piece: Piece) -> list[list[str]]:
+    """A variant piece against the reference as [op, text] segments (equal, delete, insert)."""
+    ops = _whole_words(family.ops.get(piece.pos) or [], family.ref_raw, piece.raw)
+    if not ops:
+        return [["insert", piece.text.strip()]]
+    segments: list[list[str]] = []
+
+    def add(op: str, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if segments and segments[-1][0] == op:
+            segments[-1][1] += " " + text
+        else:
+            segments.append([op, text])
+
+    first_j = ops[0][3]
+    if first_j > 0:
+        add("insert", piece.span_text(0, first_j))
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            add("equal", piece.span_text(j1, j2))
+            continue
+        if tag in ("delete", "replace") and i2 > i1:
+            add("delete", _ref_words_text(family, i1, i2))
+        if tag in ("insert", "replace") and j2 > j1:
+            add("insert", piece.span_text(j1, j2))
+    last_j = ops[-1][4]
+    if last_j < len(piece.words):
+        add("insert", piece.span_text(last_j, len(piece.words)))
+    return segments
+
+
+def render_family(family: QuoteFamily, ctx: StoryContext) -> dict:
+    """The family as plain data for the reports: reference first, then each other source."""
+    def source(article: str) -> dict:
+        art = ctx.articles[article]
+        pieces = family.by_article[article]
+        speakers = sorted({p.speaker for p in pieces if p.speaker})
+        return {"article": article, "outlet": art.outlet or article, "speaker": ", ".join(speakers)}
+
+    variants = []
+    for article in family.articles:
+        if article == family.ref_article:
+            continue
+        segments: list[list[str]] = []
+        for n, piece in enumerate(family.by_article[article]):
+            if n:
+                segments.append(["break", PIECE_BREAK.strip()])
+            segments.extend(_piece_segments(family, piece))
+        changed = any(op in ("delete", "insert") for op, _ in segments)
+        status = "paraphrase" if article in family.paraphrases else ("differs" if changed else "same")
+        variants.append({**source(article), "status": status, "segments": segments})
+    return {"id": family.id, "speaker": family.speaker() or "someone",
+            "reference": {**source(family.ref_article), "text": family.ref_text()},
+            "variants": variants}
+
+
+# --- speakers and content words ----------------------------------------------------------------
+
+def is_role(speaker: str) -> bool:
+    """A descriptor ("a source", "officials") rather than a name ("Maks Chmerkovskiy")."""
+    return not speaker[:1].isupper()
+
+
+def same_speaker(a: str, b: str) -> bool | None:
+    """Whether two speakers are one: None when either is unknown or one is a name and the
+    other a descriptor (the text may well mean the same person)."""
+    if not a or not b:
+        return None
+    if is_role(a) != is_role(b):
+        return None
+    if a == b:
+        return True
+    ka, kb = name_key(a).split(), name_key(b).split()
+    if not ka or not kb:
+        return None
+    if is_role(a):
+        return ka[-1].rstrip("s") == kb[-1].rstrip("s")  # "the source" / "a source"
+    return ka[-1] == kb[-1] or fuzz.ratio(" ".join(ka), " ".join(kb)) >= 85
+
+
+def content_stems(text: str) -> set[str]:
+    return set(content_words(text))

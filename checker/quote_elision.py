@@ -1,0 +1,50 @@
+"""Rule kind ``quote_elision``: words cut from the middle of a quote with no ellipsis.
+
+One utterance quoted by several sources (a quote family, see ``checker/quote_families.py``) is
+aligned word by word against the longest version. ``elision_min_words`` (3) or more words
+missing from the middle of one piece, with no ``...``, ``…`` or ``[...]`` at that point, is an
+unmarked cut. Either side can be the one that cut: when the longest version lacks words that a
+shorter one has, the longest is reported. Not cuts: a quote that starts later or ends earlier
+(``quote_truncation``), a gap where a source splits the quote into pieces with narration
+between ("A," he said. "B."), a gap that mostly repeats the words around it (a reworded phrase:
+``quote_wording``).
+
+Guidance: the AP Stylebook ("ellipsis") asks for an ellipsis wherever words are removed from a
+quotation; a quote cut silently reads as one continuous statement the speaker never made.
+
+Parameters: the alignment parameters of ``quote_families.ALIGN_DEFAULTS``
+(``elision_min_words`` sets the shortest cut reported).
+Message placeholders: as ``quote_wording``; ``{change}`` reads ``unmarked cut: Diply leaves out
+"I believe that that's what it's called" without an ellipsis (kept by 001, ET)``.
+
+Example (rules.yaml; cases in tests/fixtures/rules/quote_elision.yaml)::
+
+    - id: quote-elision
+      kind: quote_elision
+      severity: warning
+      message: "Quote of {subject} cut without an ellipsis: {change}"
+      claim_types: [quote]
+
+    PASS  b: "I spent the last couple of days with survivor's remorse ... and I'm currently working"
+    FAIL  b: "I spent the last couple of days with survivor's remorse, and I'm currently working"
+          (a: "... survivor's remorse, I believe that that's what it's called, and I'm ...")
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from checker.context import StoryContext
+from checker.findings import Finding
+from checker.quote_families import ALIGN_DEFAULTS, families, site_findings
+from checker.rules_config import Rule
+
+KIND = "quote_elision"
+DEFAULTS = dict(ALIGN_DEFAULTS)
+
+
+def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+    params = {**DEFAULTS, **rule.params}
+    findings: list[Finding] = []
+    for family in families(claims, ctx, params):
+        findings.extend(site_findings(rule, family, ctx, "elision", KIND))
+    return findings

@@ -1,0 +1,137 @@
+"""Rule kind ``quote_missing``: a statement other sources quote directly, which one source gives
+only as paraphrase, or not at all.
+
+A statement is a quote family (``checker/quote_families.py``) or, with ``min_quoting_sources``
+1, a single source's quote. For every article that does not quote it:
+    * paraphrase: a sentence of that article outside quote marks, in reported speech (a speech
+      verb such as "said", or "according to"), that shares at least
+      ``min_shared_content_words`` content words (stemmed, stopwords dropped) with the quote,
+      covering ``min_content_overlap`` of the smaller side's content words;
+    * absent (``report_absent``, only for statements quoted by ``min_quoting_for_absent`` or more
+      sources): neither quote nor paraphrase, although the article names the speaker.
+Default severity info: choosing what to quote is an editor's call; the finding tells a
+fact-checker which sources carry the exact words.
+
+Parameters: ``min_quoting_sources`` (1), ``min_quoting_for_absent`` (2), ``report_absent``
+(true), ``min_shared_content_words`` (3), ``min_content_overlap`` (0.6), ``min_words`` (5) and
+the other alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
+Message placeholders: ``{subject}``, ``{sources}`` (the quoting sources), ``{paraphrased}``,
+``{absent}``, ``{change}`` (a sentence saying both), ``{values}``.
+
+Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
+
+    - id: quote-missing
+      kind: quote_missing
+      severity: info
+      message: "{subject}: quoted by {sources}; {change}"
+      claim_types: [quote]
+
+    PASS  b: "We are on the verge of a humanitarian disaster," said Akhmed Malsagov.
+    FAIL  (info) b: Malsagov said the republic was on the verge of a humanitarian disaster.
+          (a quotes it; b paraphrases it)
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+from checker.context import StoryContext
+from checker.findings import Finding
+from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, families, is_role, message,
+                                    piece_evidence, quote_pieces, short)
+from checker.rules_config import Rule
+from claims.entities import name_key
+from claims.quotes import SPEECH_VERBS
+
+KIND = "quote_missing"
+DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent": 2, "report_absent": True,
+            "min_shared_content_words": 3, "min_content_overlap": 0.6}
+_REPORTED = re.compile(r"\b(?:" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
+                       + r"|according to)\b", re.I)
+
+
+def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+    params = {**DEFAULTS, **rule.params}
+    fams = families(claims, ctx, params)
+    statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
+    in_family = set()
+    for family in fams:
+        statements.append((family.ref_text(), family.pieces, family.speaker()))
+        in_family.update(p.pos for p in family.pieces)
+    if params["min_quoting_sources"] <= 1:
+        for piece in quote_pieces(claims, ctx, params["min_words"]):
+            if piece.pos not in in_family:
+                statements.append((piece.text, [piece], piece.speaker))
+    sentences = _reported_sentences(ctx, claims)
+    findings = []
+    for text, pieces, speaker in statements:
+        quoting = sorted({p.article for p in pieces})
+        if len(quoting) < params["min_quoting_sources"]:
+            continue
+        finding = _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences)
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def _reported_sentences(ctx: StoryContext, claims: pd.DataFrame) -> dict[str, list[tuple]]:
+    """Per article: (sentence, content stems) of sentences in reported speech with no quote."""
+    quoted = defaultdict(set)
+    for row in claims.itertuples(index=False):
+        if row.claim_type == "quote":
+            quoted[row.article].add(int(row.sentence_index))
+    out: dict[str, list[tuple]] = {}
+    for article, doc in ctx.docs.items():
+        out[article] = [(s, content_stems(s.text)) for s in doc.sentences
+                        if s.index not in quoted[article] and '"' not in s.text and _REPORTED.search(s.text)]
+    return out
+
+
+def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> Finding | None:
+    stems = content_stems(text)
+    if len(stems) < params["min_shared_content_words"]:
+        return None
+    paraphrased: dict[str, object] = {}
+    for article, candidates in sentences.items():
+        if article in quoting:
+            continue
+        best, best_shared = None, 0
+        for sent, sent_stems in candidates:
+            shared = len(stems & sent_stems)
+            need = max(params["min_shared_content_words"],
+                       math.ceil(params["min_content_overlap"] * min(len(stems), len(sent_stems))))
+            if shared >= need and shared > best_shared:
+                best, best_shared = sent, shared
+        if best is not None:
+            paraphrased[article] = best
+    absent = []
+    if params["report_absent"] and len(quoting) >= params["min_quoting_for_absent"] and speaker and not is_role(speaker):
+        surname = name_key(speaker).split()[-1]
+        for article, doc in ctx.docs.items():
+            if article not in quoting and article not in paraphrased and surname in name_key(doc.norm):
+                absent.append(article)
+    if not paraphrased and not absent:
+        return None
+    parts = []
+    if paraphrased:
+        parts.append(f"{ctx.sources(paraphrased)} {'gives' if len(paraphrased) == 1 else 'give'} it only as paraphrase")
+    if absent:
+        parts.append(f"{ctx.sources(absent)} {'does' if len(absent) == 1 else 'do'} not report it")
+    change = " and ".join(parts) + f': "{short(text.strip(), 14)}"'
+    values = {"subject": speaker or "someone", "sources": ctx.sources(quoting),
+              "paraphrased": ctx.sources(paraphrased), "absent": ctx.sources(absent), "change": change,
+              "values": change, "count": len(quoting)}
+    evidence = piece_evidence(ctx, pieces)
+    for article, sent in sorted(paraphrased.items()):
+        doc = ctx.docs[article]
+        verbatim, s, e = doc.evidence(sent.start, sent.end)
+        evidence.append(ctx.span_evidence(article, s, e, value=verbatim, normalized="paraphrase", sentence=verbatim))
+    words = " ".join(sorted(pieces, key=lambda p: -len(p.words))[0].words[:8])
+    return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="quote", subject=speaker,
+                   message=message(rule, values, f"{values['subject']}: quoted by {values['sources']}; {change}"),
+                   evidence=evidence, key=("missing", words), confidence=0.5,
+                   details={"change": "missing", "quoted_by": quoting, "paraphrased_by": sorted(paraphrased),
+                            "absent_from": sorted(absent)})

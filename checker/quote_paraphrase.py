@@ -1,0 +1,172 @@
+"""Rule kind ``quote_paraphrase``: the same utterance substantially reworded but still in quote marks.
+
+Two ways to find one:
+    * inside a quote family (``checker/quote_families.py``): a piece that overlaps the longest
+      version but whose words there are less than ``paraphrase_below`` percent the same (and at
+      least four words differ);
+    * across families: two quotes from different articles, by the same speaker (or one
+      unattributed), whose words differ too much to form a family but which say the same thing:
+      rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
+      (``process.cdist``, all pairs at once), then at least ``min_shared_content_words`` content
+      words (stemmed, stopwords dropped) must be shared, covering ``min_content_overlap`` of the
+      shorter quote's content words.
+Inside a family the reworded piece is named against the longest version; across families two
+sources alone cannot tell which wording is verbatim, so both are shown (the best-matching
+stretch of the longer one) and the finding says at most one is.
+
+Guidance: a paraphrase belongs outside quote marks (AP Stylebook, "quotations in the news":
+quotation marks mean the exact words; "if there is a question about a quote, either don't use
+it or paraphrase it without the quote marks").
+
+Parameters: ``min_candidate_ratio`` (45.0), ``min_shared_content_words`` (4),
+``min_content_overlap`` (0.6), and the alignment parameters of ``quote_families.ALIGN_DEFAULTS``
+(``paraphrase_below``, 70.0, sets how reworded a family member must be).
+Message placeholders: ``{subject}`` (speaker), ``{sources}`` (the paraphrasing sources),
+``{reference}`` (the sources with the other wording), ``{similarity}`` (percent of words the
+same), ``{change}``, ``{values}`` (both versions with their sources).
+
+Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
+
+    - id: quote-paraphrase
+      kind: quote_paraphrase
+      severity: warning
+      message: "{sources} put a paraphrase of {subject} in quote marks: {change}"
+      claim_types: [quote]
+
+    PASS  a: "We are on the verge of a humanitarian disaster," said Akhmed Malsagov.
+          b: Malsagov said the region was on the verge of a humanitarian disaster.  (no marks)
+    FAIL  b: "We are close to a humanitarian catastrophe on the border," Malsagov said.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from checker.context import StoryContext
+from checker.findings import Finding
+from checker.quote_families import (ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, message,
+                                    piece_evidence, quote_pieces, same_speaker, short)
+from checker.rules_config import Rule
+
+KIND = "quote_paraphrase"
+DEFAULTS = {**ALIGN_DEFAULTS, "min_candidate_ratio": 45.0, "min_shared_content_words": 4,
+            "min_content_overlap": 0.6}
+
+
+def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+    params = {**DEFAULTS, **rule.params}
+    fams = families(claims, ctx, params)
+    findings = [_family_finding(rule, ctx, family, article, paraphrases)
+                for family in fams for article, paraphrases in sorted(family.paraphrases.items())]
+    findings.extend(_cross_family(rule, ctx, claims, fams, params))
+    return findings
+
+
+def _finding(rule: Rule, ctx: StoryContext, subject: str, para_articles, other_articles, pieces,
+             para_text: str, other_text: str, similarity: float, key: tuple, known: bool, details: dict) -> Finding:
+    sources, reference = ctx.sources(para_articles), ctx.sources(other_articles)
+    if known:
+        change = f'"{short(para_text, 16)}" ({sources}) vs "{short(other_text, 16)}" ({reference})'
+    else:
+        change = (f'"{short(para_text, 16)}" ({sources}) vs "{short(other_text, 16)}" ({reference}); '
+                  "at most one is verbatim")
+    values = {"subject": subject or "someone", "sources": sources, "reference": reference,
+              "similarity": f"{similarity:.0f}%", "change": change, "values": change, "count": len(pieces)}
+    fallback = f"{sources} put a paraphrase of {values['subject']} in quote marks: {change}"
+    return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="quote", subject=subject,
+                   message=message(rule, values, fallback), evidence=piece_evidence(ctx, pieces),
+                   key=key, confidence=0.6 if known else 0.5,
+                   details={"change": "paraphrase", "similarity": round(similarity, 1), **details})
+
+
+def _family_finding(rule: Rule, ctx: StoryContext, family: QuoteFamily, article: str, paraphrases) -> Finding:
+    others = [a for a in family.articles if a != article and a not in family.paraphrases]
+    lo, hi = paraphrases[0].ref_span
+    pieces = [p.piece for p in paraphrases]
+    for other in others or [family.ref_article]:  # each agreeing source's piece covering the words
+        cov = family.coverage[other].eq
+        hit = next((cov[i] for i in range(lo, hi) if i in cov), None)
+        if hit is not None:
+            pieces.append(family.piece_by_pos[hit[0]])
+    para_text = " ".join(p.piece.text.strip() for p in paraphrases)
+    other_text = " ".join(w for w in family.ref_raw[lo:hi] if w)
+    similarity = min(p.similarity for p in paraphrases)
+    return _finding(rule, ctx, family.speaker(), [article], others or [family.ref_article], pieces, para_text,
+                    other_text, similarity,
+                    key=("paraphrase", " ".join(family.ref[:8]), " ".join(paraphrases[0].piece.words[:8])),
+                    known=len(others) >= 2, details={"family": family.id, "reference_article": family.ref_article})
+
+
+def _cross_family(rule: Rule, ctx: StoryContext, claims: pd.DataFrame, fams: list[QuoteFamily],
+                  params: dict) -> list[Finding]:
+    pieces = quote_pieces(claims, ctx, params["min_words"])
+    if len(pieces) < 2:
+        return []
+    family_of = {p.pos: f for f in fams for p in f.pieces}
+    texts = [" ".join(p.words) for p in pieces]
+    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=params["min_candidate_ratio"],
+                           workers=-1)
+    stems = [content_stems(p.text) for p in pieces]
+    seen: set[tuple] = set()
+    out: list[Finding] = []
+    for a in range(len(pieces)):
+        for b in range(a + 1, len(pieces)):
+            pa, pb = pieces[a], pieces[b]
+            if scores[a][b] <= 0 or pa.article == pb.article:
+                continue
+            fa, fb = family_of.get(pa.pos), family_of.get(pb.pos)
+            if fa is not None and fa is fb:
+                continue
+            shared = stems[a] & stems[b]
+            smaller = min(len(stems[a]), len(stems[b]))
+            if len(shared) < params["min_shared_content_words"] or len(shared) < params["min_content_overlap"] * smaller:
+                continue
+            if same_speaker(pa.speaker, pb.speaker) is False:
+                continue
+            finding = _pair_finding(rule, ctx, pa, pb, fa, fb, float(scores[a][b]))
+            if finding.id not in seen:
+                seen.add(finding.id)
+                out.append(finding)
+    return out
+
+
+def _matched_text(short_piece: Piece, long_piece: Piece) -> str:
+    """The stretch of ``long_piece`` that best matches ``short_piece``, as written."""
+    if len(long_piece.words) <= len(short_piece.words):
+        return long_piece.text.strip()
+    target = " ".join(long_piece.words)
+    hit = fuzz.partial_ratio_alignment(" ".join(short_piece.words), target)
+    if hit is None:
+        return long_piece.text.strip()
+    j1 = target.count(" ", 0, hit.dest_start)
+    j2 = target.count(" ", 0, hit.dest_end) + 1
+    return long_piece.span_text(j1, min(j2, len(long_piece.words)))
+
+
+def _pair_finding(rule: Rule, ctx: StoryContext, pa: Piece, pb: Piece, fa: QuoteFamily | None,
+                  fb: QuoteFamily | None, score: float) -> Finding:
+    """Two quotes that say the same thing in different words. When one of them is carried word
+    for word by two or more sources (a family) and the other is not, the other is the
+    paraphrase; otherwise both are shown and neither is named."""
+    if (pa.article, pa.order) > (pb.article, pb.order):
+        pa, pb, fa, fb = pb, pa, fb, fa
+    agreed_a = fa is not None and len(fa.articles) >= 2
+    agreed_b = fb is not None and len(fb.articles) >= 2
+    if agreed_b and not agreed_a:
+        pa, pb, fa, fb = pb, pa, fb, fa
+        agreed_a, agreed_b = agreed_b, agreed_a
+    known = agreed_a and not agreed_b
+    para, other = pb, pa
+    para_stems = content_stems(para.text)
+    if known:
+        # every source of the agreeing family that carries these words
+        others = [p for p in fa.pieces if p.article != para.article and len(content_stems(p.text) & para_stems) >= 3]
+        others = others or [other]
+        key = ("paraphrase", " ".join(fa.ref[:8]), " ".join(para.words[:8]))
+    else:
+        others = [other]
+        key = ("paraphrase", *sorted([" ".join(pa.words[:8]), " ".join(pb.words[:8])]))
+    subject = other.speaker or para.speaker
+    return _finding(rule, ctx, subject, [para.article], sorted({p.article for p in others}), [para, *others],
+                    _matched_text(other, para), _matched_text(para, other), score, key=key, known=known,
+                    details={"families": [f.id for f in (fa, fb) if f is not None]})

@@ -1,0 +1,53 @@
+"""Rule kind ``quote_wording``: a word substituted, added or dropped inside the same quote.
+
+One utterance quoted by several sources (a quote family, see ``checker/quote_families.py``) is
+aligned word by word against the longest version. A change of fewer than ``elision_min_words``
+words, or a longer run that mostly repeats the words around it (a reworded phrase), is a wording
+change. Articles sharing a reading share the finding: "join" (Diply, 001) vs "joining" (002, ET).
+
+Never differences: punctuation, case, curly vs straight or single vs double marks, British vs
+American punctuation placement, a sentence split differently ("worse. People" / "worse,
+people"), contractions (I'm / I am), British vs American spelling, 1 / one. Left to other rules:
+a name respelled inside a quote (Odessa/Odesa: spelling-variant, with ``ignore_name_spelling``),
+spoken filler ("you know", "sort of": ``ignore_fillers``), a version reworded throughout
+(``quote_paraphrase``).
+
+Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "quotations in
+the news": "Never alter quotations even to correct minor grammatical errors or word usage").
+
+Parameters: the alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
+Message placeholders: ``{subject}`` (speaker), ``{sources}``, ``{change}`` (``wording: "join"
+(Diply, 001) vs "joining" (002, ET)``), ``{diff}`` (``... and ~~join~~ **joining** efforts ...``),
+``{readings}``/``{values}``, ``{reference}``, ``{count}``.
+
+Example (rules.yaml; cases in tests/fixtures/rules/quote_wording.yaml)::
+
+    - id: quote-wording
+      kind: quote_wording
+      severity: warning
+      message: "Quote of {subject} differs between sources: {change}"
+      claim_types: [quote]
+
+    PASS  a: "... go back to Poland and join efforts on the ground," he said.
+          b: "... go back to Poland and join efforts on the ground." Maks said.  (punctuation only)
+    FAIL  b: "... go back to Poland and joining efforts on the ground," he said. (join | joining)
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from checker.context import StoryContext
+from checker.findings import Finding
+from checker.quote_families import ALIGN_DEFAULTS, families, site_findings
+from checker.rules_config import Rule
+
+KIND = "quote_wording"
+DEFAULTS = dict(ALIGN_DEFAULTS)
+
+
+def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+    params = {**DEFAULTS, **rule.params}
+    findings: list[Finding] = []
+    for family in families(claims, ctx, params):
+        findings.extend(site_findings(rule, family, ctx, "wording", KIND))
+    return findings
