@@ -436,7 +436,7 @@ def hand_made():
                           Evidence("b", text_b, s_b, s_b + len(text_b), "15", "15",
                                    "At least 15 people were killed | reports say.")],
                 key=("12", "15"), confidence=float("nan")),
-        Finding(rule="quote-wording", kind="quote_divergence", severity="warning", claim_type="quote",
+        Finding(rule="quote-wording", kind="quote_wording", severity="warning", claim_type="quote",
                 subject="mayor", message='Quote differs: "we will" vs "we shall"',
                 evidence=[Evidence("a", "=cmd()", 0, 6, "=cmd()", "=cmd()")],
                 key=("q",), details={"diff": ["- we will", "+ we shall"]}),
