@@ -193,9 +193,11 @@ def segments_text(segments, color: bool) -> Text:
     """Segments for the terminal: deletions struck through in red, insertions in green; without
     colour wdiff's [-deleted-] {+inserted+}."""
     text = Text()
-    for n, (op, part) in enumerate(segments):
-        part = str(part)
-        if n and not part.startswith(" ") and not text.plain.endswith(" "):
+    for op, part in segments:
+        part = str(part).strip()
+        if not part:
+            continue
+        if text.plain and not text.plain.endswith(" "):
             text.append(" ")
         if op == "delete":
             text.append(part if color else f"[-{part.strip()}-]", style="red strike" if color else "")
@@ -204,7 +206,7 @@ def segments_text(segments, color: bool) -> Text:
         elif op == "break":
             text.append(part, style="dim")
         else:
-            text.append(part.strip() if op != "equal" else part.strip())
+            text.append(part)
     return text
 
 
