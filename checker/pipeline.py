@@ -91,7 +91,7 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
     if not quote_rules or not len(ctx.claims):
         return []
     params = quote_rules[0].params
-    return [render_family(f, ctx) for f in families(ctx.claims, ctx, params)]
+    return [render_family(f, ctx) for f in families(ctx, params)]
 
 
 def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:

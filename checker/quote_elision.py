@@ -35,7 +35,7 @@ import pandas as pd
 
 from checker.context import StoryContext
 from checker.findings import Finding
-from checker.quote_families import ALIGN_DEFAULTS, families, site_findings
+from checker.quote_families import ALIGN_DEFAULTS, change_findings
 from checker.rules_config import Rule
 
 KIND = "quote_elision"
@@ -43,8 +43,4 @@ DEFAULTS = dict(ALIGN_DEFAULTS)
 
 
 def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
-    findings: list[Finding] = []
-    for family in families(claims, ctx, params):
-        findings.extend(site_findings(rule, family, ctx, "elision", KIND))
-    return findings
+    return change_findings(rule, ctx, {**DEFAULTS, **rule.params}, "elision", KIND)

@@ -72,7 +72,6 @@ ALIGN_DEFAULTS = {
     "ignore_fillers": True,
     "paraphrase_below": 70.0,
 }
-STRONG_ATTRIBUTION = {"after", "before", "colon", "split", "chain"}  # speaker_source values the text states
 FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
@@ -472,17 +471,36 @@ class QuoteFamily:
         return PIECE_BREAK.join(p.text.strip() for p in self.by_article[self.ref_article])
 
 
-def families(claims: pd.DataFrame, ctx: StoryContext, params: dict) -> list[QuoteFamily]:
-    """The story's quote families under these alignment parameters (built once per setting)."""
+def story_pieces(ctx: StoryContext, min_words: int) -> list[Piece]:
+    """The story's quote claims as pieces, built once per story: every quote kind and the
+    families use these, so a piece's ``pos`` means the same row everywhere."""
+    cache = ctx.cache.setdefault("quote_pieces", {})
+    if min_words not in cache:
+        quotes = ctx.claims[ctx.claims["claim_type"] == "quote"] if len(ctx.claims) else ctx.claims
+        cache[min_words] = quote_pieces(quotes, ctx, min_words)
+    return cache[min_words]
+
+
+def families(ctx: StoryContext, params: dict) -> list[QuoteFamily]:
+    """The story's quote families under these alignment parameters (built once per setting).
+    Quote kinds read the story's quote claims from ``ctx``, whatever other claim types their
+    rule lists."""
     setting = tuple((k, params.get(k, v)) for k, v in ALIGN_DEFAULTS.items())
     cache = ctx.cache.setdefault("quote_families", {})
     if setting not in cache:
         merged = dict(setting)
-        quotes = ctx.claims[ctx.claims["claim_type"] == "quote"] if len(ctx.claims) else ctx.claims
-        pieces = quote_pieces(quotes, ctx, merged["min_words"])
+        pieces = story_pieces(ctx, merged["min_words"])
         cache[setting] = [QuoteFamily(members, merged)
                           for members in _group(pieces, merged["min_shared_words"], merged["min_similarity"])]
     return cache[setting]
+
+
+def change_findings(rule: Rule, ctx: StoryContext, params: dict, change: str, kind: str) -> list[Finding]:
+    """Findings of one change type ("wording" or "elision") over every family."""
+    findings: list[Finding] = []
+    for family in families(ctx, params):
+        findings.extend(site_findings(rule, family, ctx, change, kind))
+    return findings
 
 
 # --- findings shared by the kinds --------------------------------------------------------------

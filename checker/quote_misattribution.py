@@ -55,7 +55,7 @@ def _full_name(speaker: str) -> bool:
 def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings = []
-    for family in families(claims, ctx, params):
+    for family in families(ctx, params):
         pieces = [p for p in family.pieces if p.speaker
                   and (not params["strong_only"] or p.speaker_source in DIRECT_ATTRIBUTION)
                   and (is_role(p.speaker) or _full_name(p.speaker))]

@@ -41,7 +41,7 @@ import pandas as pd
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, families, is_role, message,
-                                    piece_evidence, quote_pieces, short)
+                                    piece_evidence, story_pieces, short)
 from checker.rules_config import Rule
 from claims.entities import name_key
 from claims.quotes import SPEECH_VERBS
@@ -55,14 +55,14 @@ _REPORTED = re.compile(r"\b(?:" + "|".join(sorted(set(SPEECH_VERBS), key=len, re
 
 def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
-    fams = families(claims, ctx, params)
+    fams = families(ctx, params)
     statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
     in_family = set()
     for family in fams:
         statements.append((family.ref_text(), family.pieces, family.speaker()))
         in_family.update(p.pos for p in family.pieces)
     if params["min_quoting_sources"] <= 1:
-        for piece in quote_pieces(claims, ctx, params["min_words"]):
+        for piece in story_pieces(ctx, params["min_words"]):
             if piece.pos not in in_family:
                 statements.append((piece.text, [piece], piece.speaker))
     sentences = _reported_sentences(ctx, claims)

@@ -45,7 +45,7 @@ from rapidfuzz import fuzz, process
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import (ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, message,
-                                    piece_evidence, quote_pieces, same_speaker, short)
+                                    piece_evidence, story_pieces, same_speaker, short)
 from checker.rules_config import Rule
 
 KIND = "quote_paraphrase"
@@ -55,10 +55,10 @@ DEFAULTS = {**ALIGN_DEFAULTS, "min_candidate_ratio": 45.0, "min_shared_content_w
 
 def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
-    fams = families(claims, ctx, params)
+    fams = families(ctx, params)
     findings = [_family_finding(rule, ctx, family, article, paraphrases)
                 for family in fams for article, paraphrases in sorted(family.paraphrases.items())]
-    findings.extend(_cross_family(rule, ctx, claims, fams, params))
+    findings.extend(_cross_family(rule, ctx, fams, params))
     return findings
 
 
@@ -97,9 +97,8 @@ def _family_finding(rule: Rule, ctx: StoryContext, family: QuoteFamily, article:
                     known=len(others) >= 2, details={"family": family.id, "reference_article": family.ref_article})
 
 
-def _cross_family(rule: Rule, ctx: StoryContext, claims: pd.DataFrame, fams: list[QuoteFamily],
-                  params: dict) -> list[Finding]:
-    pieces = quote_pieces(claims, ctx, params["min_words"])
+def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params: dict) -> list[Finding]:
+    pieces = story_pieces(ctx, params["min_words"])
     if len(pieces) < 2:
         return []
     family_of = {p.pos: f for f in fams for p in f.pieces}

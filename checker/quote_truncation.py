@@ -38,7 +38,7 @@ DEFAULTS = {**ALIGN_DEFAULTS, "min_missing": 3}
 def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings: list[Finding] = []
-    for family in families(claims, ctx, params):
+    for family in families(ctx, params):
         partial: dict[str, int] = {}
         for article, cov in family.coverage.items():
             if article == family.ref_article or not cov.eq:

@@ -45,7 +45,7 @@ def test_every_quote_carried_by_two_sources_is_one_family():
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     ex = extract_story(EXAMPLE)
     ctx = story_context(ex, load_rules())
-    fams = families(ex.claims, ctx, {})
+    fams = families(ctx, {})
     family_of = {}
     for n, family in enumerate(fams):
         for piece in family.pieces:
