@@ -3,7 +3,10 @@
 Claims are first blocked on exact keys (claim type, attribute, and the subject where the rule
 asks for it), so no story ever loops over all claim pairs; inside a block, candidate pairs
 come from an inverted index on context words, and a pair is aligned when the two contexts
-share enough content words (count and Jaccard overlap, both thresholds set per rule).
+share enough content words: a minimum count, and either Jaccard overlap (shared / union) or the
+overlap coefficient (shared / the smaller context) above its threshold, all set per rule. The
+overlap coefficient lets a terse sentence align with a long one that says more around the same
+value. Words can be compared on their first ``prefix`` letters, so "invaded" meets "invasion".
 """
 from __future__ import annotations
 
@@ -11,6 +14,10 @@ from collections import defaultdict
 from itertools import combinations
 
 import pandas as pd
+
+from claims.base import content_words
+
+SENTENCE_MIN_SHARED = 5
 
 
 def blocks(claims: pd.DataFrame, keys: list[str]):
@@ -22,23 +29,14 @@ def blocks(claims: pd.DataFrame, keys: list[str]):
             yield key, frame
 
 
-def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
-                  same_article: bool = False, max_df: float = 0.5) -> list[tuple[int, int, float]]:
-    """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough.
-
-    Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
-    evidence of sameness and are not used to propose candidates.
-    """
-    contexts = {idx: set(str(ctx).split()) for idx, ctx in frame["context"].items()}
-    articles = frame["article"].to_dict()
-    if min_shared <= 0:
-        pairs = combinations(frame.index, 2)
-        return [(a, b, 1.0) for a, b in pairs if same_article or articles[a] != articles[b]]
+def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, max_df: float) -> dict:
+    """(a, b) -> number of shared words, from an inverted index that skips words in more than
+    ``max_df`` of the sets (and at least 5): they carry no evidence of sameness."""
     index: dict[str, list[int]] = defaultdict(list)
-    for idx, words in contexts.items():
-        for word in words:
+    for idx, ws in words.items():
+        for word in ws:
             index[word].append(idx)
-    limit = max(5, int(max_df * len(contexts)))
+    limit = max(5, int(max_df * len(words)))
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for word, ids in index.items():
         if len(ids) > limit:
@@ -46,15 +44,45 @@ def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
         for a, b in combinations(sorted(ids), 2):
             if same_article or articles[a] != articles[b]:
                 shared[(a, b)] += 1
-    out = []
-    for (a, b), n in shared.items():
+    return shared
+
+
+def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
+                  same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
+                  prefix: int = 0, min_sentence_overlap: float = 1.01) -> list[tuple[int, int, float]]:
+    """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough.
+
+    Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
+    evidence of sameness and are not used to propose candidates. ``min_overlap`` above 1 turns
+    the overlap-coefficient test off. ``min_sentence_overlap`` (at most 1) also aligns two claims
+    whose whole sentences say nearly the same (overlap coefficient of their content words, at
+    least ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
+    """
+    contexts = {idx: {w[:prefix] if prefix else w for w in str(ctx).split()}
+                for idx, ctx in frame["context"].items()}
+    articles = frame["article"].to_dict()
+    if min_shared <= 0:
+        pairs = combinations(frame.index, 2)
+        return [(a, b, 1.0) for a, b in pairs if same_article or articles[a] != articles[b]]
+    out = {}
+    for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
         if n < min_shared:
             continue
-        union = len(contexts[a] | contexts[b]) or 1
-        jaccard = len(contexts[a] & contexts[b]) / union
-        if jaccard >= min_jaccard:
-            out.append((a, b, jaccard))
-    return out
+        shared_words = len(contexts[a] & contexts[b])
+        jaccard = shared_words / (len(contexts[a] | contexts[b]) or 1)
+        overlap = shared_words / (min(len(contexts[a]), len(contexts[b])) or 1)
+        if jaccard >= min_jaccard or overlap >= min_overlap:
+            out[(a, b)] = jaccard
+    if min_sentence_overlap <= 1:
+        sentences = {idx: {w[:prefix] if prefix else w for w in content_words(str(text))}
+                     for idx, text in frame["sentence"].items()}
+        for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
+            if (a, b) in out or n < SENTENCE_MIN_SHARED:
+                continue
+            shared_words = len(sentences[a] & sentences[b])
+            if shared_words / (min(len(sentences[a]), len(sentences[b])) or 1) >= min_sentence_overlap:
+                out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
+    return [(a, b, j) for (a, b), j in out.items()]
 
 
 def components(nodes, edges) -> list[list]:

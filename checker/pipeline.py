@@ -64,10 +64,12 @@ class Extraction:
     timings: dict[str, float]
 
 
-def extract_story(path: str | Path) -> Extraction:
+def extract_story(source: str | Path | Story) -> Extraction:
+    """``source`` is a story's path, or a Story already read (the accuracy benchmark edits
+    articles in memory)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    story = read_story(path)
+    story = source if isinstance(source, Story) else read_story(source)
     t1 = time.perf_counter()
     timings["read"] = t1 - t0
     docs = [clean(a) for a in story.articles]
@@ -94,9 +96,9 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
     return [render_family(f, ctx) for f in families(ctx, params)]
 
 
-def check_story(path: str | Path, rules: RuleSet | None = None) -> StoryResult:
+def check_story(source: str | Path | Story, rules: RuleSet | None = None) -> StoryResult:
     rules = rules or load_rules()
-    ex = extract_story(path)
+    ex = extract_story(source)
     t0 = time.perf_counter()
     ctx = story_context(ex, rules)
     findings = apply_rules(rules, ctx)

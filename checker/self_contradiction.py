@@ -26,15 +26,19 @@ from checker.findings import Finding, format_message
 
 KIND = "self_contradiction"
 DEFAULTS = {"min_similarity": 85.0, "min_words": 5}
-_NEG = re.compile(r"\b(?:not|never|none|nobody|nothing|neither|nor)\b|\bno\b(?!\.|\s*\d)|n't\b", re.I)
+NEGATION_CUE = re.compile(r"\b(?:not|never|none|nobody|nothing|neither|nor|cannot)\b|\bno\b(?!\.|\s*\d)|n't\b", re.I)
+_CONTRACTED = re.compile(r"\b(?:can't|cannot|won't|shan't)\b")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def _strip_negation(text: str) -> str:
-    text = re.sub(r"n't\b", "", text.lower())
-    text = _NEG.sub(" ", text)
-    return " ".join(_WORD.findall(text.replace("won", "will")))
+def strip_negation(text: str) -> str:
+    """The sentence without its negations: "can't go" and "cannot go" -> "can go"."""
+    text = text.lower().replace("\u2019", "'")
+    text = _CONTRACTED.sub(lambda m: {"won't": "will", "shan't": "shall"}.get(m.group(), "can"), text)
+    text = re.sub(r"n't\b", "", text)
+    text = NEGATION_CUE.sub(" ", text)
+    return " ".join(_WORD.findall(text))
 
 
 def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
@@ -61,8 +65,8 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
         sents = [s for s in doc.sentences if len(s.text.split()) >= rule.params["min_words"]]
         if len(sents) < 2:
             continue
-        stripped = [_strip_negation(s.text) for s in sents]
-        negated = [bool(_NEG.search(s.text)) for s in sents]
+        stripped = [strip_negation(s.text) for s in sents]
+        negated = [bool(NEGATION_CUE.search(s.text)) for s in sents]
         scores = process.cdist(stripped, stripped, scorer=fuzz.token_sort_ratio,
                                score_cutoff=rule.params["min_similarity"], workers=1)
         for i in range(len(sents)):
@@ -74,7 +78,7 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
                     for s in (sents[i], sents[j]):
                         text, start, end = doc.evidence(s.start, s.end)
                         evidence.append(ctx.span_evidence(doc.article.id, start, end, value=text,
-                                                          normalized=_strip_negation(text), sentence=text))
+                                                          normalized=strip_negation(text), sentence=text))
                     message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
                                                             sources=ctx.sources([doc.article.id]))
                     findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,

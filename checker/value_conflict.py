@@ -1,7 +1,9 @@
 """Rule kind ``value_conflict``: sources give values for the same thing that cannot both be true.
 
 Claims are blocked on ``block_by`` (claim type and attribute, plus the subject for ages and
-citizenship), aligned by context words (``min_shared_words``, ``min_context_jaccard``), and
+citizenship; ``head`` is the attribute's noun without its verb, so "count|charged" and "count"
+meet while "people|killed" and "people|injured" never align), aligned by context words
+(``min_shared_words``, then ``min_context_jaccard`` or ``min_context_overlap``), and
 two aligned claims from different articles conflict when their value ranges do not overlap
 after widening by ``relative_tolerance`` / ``absolute_tolerance``. All conflicting claims of one
 aligned group become one finding, citing every source.
@@ -23,7 +25,11 @@ Options (defaults):
   block_by: [claim_type, attribute]   columns that must be equal to align
   attributes: []                      regexes; only claims whose attribute matches (empty = all)
   min_shared_words: 2                 context words two claims must share
-  min_context_jaccard: 0.1
+  min_context_jaccard: 0.1            shared / all context words of the two
+  min_context_overlap: 1.01           or shared / the smaller context (above 1: not used)
+  word_prefix: 0                      compare context words on this many first letters (0: whole)
+  min_sentence_overlap: 1.01          or the two sentences share this fraction of the shorter
+                                      one's content words (above 1: not used)
   relative_tolerance: 0.0             values within this fraction agree
   absolute_tolerance: 0.0
   rounding_tolerance: 0.02
@@ -35,6 +41,12 @@ Options (defaults):
   min_claim_confidence: 0.0           claims the extractor is less sure of (extra.confidence,
                                       e.g. an age bound to a person only by a pronoun) support
                                       a finding but cannot raise one
+  confident_if_shared: 0              unless the two contexts share this many words (0: never)
+  generic_attributes: []              attributes that align with any other ("duration" for a
+                                      bare "six days"; "a six-day journey" has "journey")
+  subject_as_context: false           the same subject counts as one shared context word
+  max_ratio: 0                        values more than this many times apart are about
+                                      different things, not a conflict (0: no limit)
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -57,6 +69,9 @@ DEFAULTS = {
     "attributes": [],
     "min_shared_words": 2,
     "min_context_jaccard": 0.1,
+    "min_context_overlap": 1.01,
+    "word_prefix": 0,
+    "min_sentence_overlap": 1.01,
     "relative_tolerance": 0.0,
     "absolute_tolerance": 0.0,
     "rounding_tolerance": 0.02,
@@ -66,6 +81,10 @@ DEFAULTS = {
     "exclusive": False,
     "compare_birth_years": True,
     "min_claim_confidence": 0.0,
+    "confident_if_shared": 0,
+    "generic_attributes": [],
+    "subject_as_context": False,
+    "max_ratio": 0.0,
 }
 REGEX_PARAMS = ("attributes", "cumulative")
 
@@ -111,13 +130,46 @@ def _categorical_conflict(a, b, params) -> bool:
     return None in countries or len(countries) > 1 and not (country_of(a.value) or country_of(b.value))
 
 
+_HEDGED = re.compile(r"^(?P<hedge>[^\d$]+?)\s*(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
+
+
+def _same_hedge_different_figure(a, b) -> bool:
+    """"up to 120 days" / "up to 180 days", "about 40" / "about 52": the ranges overlap, but the
+    two sources hedge the same way around different figures, so they report different figures."""
+    ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
+    if not ma or not mb or ma.group("hedge").strip() != mb.group("hedge").strip():
+        return False
+    return ma.group("unit") == mb.group("unit") and ma.group("number") != mb.group("number")
+
+
+def _shared_with_subject(a, b) -> int:
+    """Context words two claims share, plus one when they are about the same subject."""
+    shared = len(set(str(a.context).split()) & set(str(b.context).split()))
+    return shared + (1 if a.subject and a.subject == b.subject else 0)
+
+
+def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
+    """How many times larger one range's nearest finite end is than the other's."""
+    def point(r):
+        finite = [v for v in r if not math.isinf(v) and v > 0]
+        return sum(finite) / len(finite) if finite else None
+    pa, pb = point(ra), point(rb)
+    if not pa or not pb:
+        return 1.0
+    return max(pa, pb) / min(pa, pb)
+
+
 def _numeric_conflict(a, b, params) -> str | None:
     """'conflict', 'rounding' or None when the ranges agree."""
     if _scale(a) != _scale(b):
         return None
     ra, rb = _range(a, params), _range(b, params)
-    if ra is None or rb is None or (ra[0] <= rb[1] and rb[0] <= ra[1]):
+    if ra is None or rb is None:
         return None
+    if ra[0] <= rb[1] and rb[0] <= ra[1] and not _same_hedge_different_figure(a, b):
+        return None
+    if params["max_ratio"] and _ratio(ra, rb) > params["max_ratio"]:
+        return None  # "45 seconds" and "2 days" measure different things, whatever the words say
     if a.low == a.high and b.low == b.high and a.claim_type == "count":
         va, vb = float(a.low), float(b.low)
         # one figure is a rounded form of the other: 333,000 vs 333,333, 350 vs 354
@@ -131,6 +183,29 @@ def _is_numeric(row) -> bool:
         or (row.extra or {}).get("month") is not None
 
 
+def _confident(a, b, minimum: float, if_shared: int) -> bool:
+    """Both claims sure enough to raise a finding. Weekdays ("on Tuesday") are unsure alone, as
+    they depend on when each item was filed, but two read against the same filing day are not;
+    an age bound to a person only by the sentence's topic is unsure, but two that also share
+    ``if_shared`` context words ("the 44-year-old former paratrooper") describe one person."""
+    ea, eb = a.extra or {}, b.extra or {}
+    if ea.get("anchor") and ea.get("anchor") == eb.get("anchor"):
+        return True
+    if if_shared and len(set(str(a.context).split()) & set(str(b.context).split()) - {"year-old"}) >= if_shared:
+        return True
+    return min(ea.get("confidence", 1.0), eb.get("confidence", 1.0)) >= minimum
+
+
+def _compatible(a: str, b: str, generic: list[str]) -> bool:
+    """The same head noun (or one of them generic, like a bare "duration"), and the same verb:
+    "people|killed" and "people|injured" count different things; a missing verb fits any."""
+    ha, _, va = str(a).partition("|")
+    hb, _, vb = str(b).partition("|")
+    if ha != hb and ha not in generic and hb not in generic:
+        return False
+    return not va or not vb or va == vb
+
+
 def _matches(attribute: str, patterns: list[str]) -> bool:
     return not patterns or any(re.search(p, attribute) for p in patterns)
 
@@ -141,15 +216,22 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     if claims.empty:
         return []
     claims = claims[claims["attribute"].map(lambda a: _matches(a, params["attributes"]))]
+    if "head" in params["block_by"]:
+        claims = claims.assign(head=claims["attribute"].map(lambda a: str(a).split("|")[0]))
     findings: list[Finding] = []
     for _, frame in blocks(claims, params["block_by"]):
-        pairs = aligned_pairs(frame, params["min_shared_words"], params["min_context_jaccard"])
+        bonus = 1 if params["subject_as_context"] else 0
+        pairs = aligned_pairs(frame, params["min_shared_words"] - bonus, params["min_context_jaccard"],
+                              min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
+                              min_sentence_overlap=params["min_sentence_overlap"])
+        pairs = [p for p in pairs if _compatible(frame.at[p[0], "attribute"], frame.at[p[1], "attribute"],
+                                                 params["generic_attributes"])
+                 and (not bonus or _shared_with_subject(frame.loc[p[0]], frame.loc[p[1]]) >= params["min_shared_words"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
             a, b = frame.loc[a_idx], frame.loc[b_idx]
-            if min((a.extra or {}).get("confidence", 1.0), (b.extra or {}).get("confidence", 1.0)) \
-                    < params["min_claim_confidence"]:
+            if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"]):
                 continue
             kind = _numeric_conflict(a, b, params) if _is_numeric(a) else (
                 "conflict" if _categorical_conflict(a, b, params) else None)

@@ -31,6 +31,8 @@ _CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 def stem(word: str) -> str:
     """A crude stem so that "killed/kills/killing" and "sailor/sailors" meet."""
     w = word.lower().strip("'-")
+    if w.endswith("'s"):
+        w = w[:-2]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: len(w) - len(suffix)] + keep

@@ -592,6 +592,7 @@ class _Finder:
             if self.ref is None:
                 self.unresolved(m.start(), m.end(), "relative:" + _words(m.group()), "day", **extra)
                 continue
+            extra["anchor"] = self.ref.isoformat()  # two weekdays read against one day compare safely
             ref_wd = self.ref.weekday()
             if direction == "past":
                 day = self.ref - timedelta(days=(ref_wd - wd) % 7)

@@ -125,7 +125,8 @@ class StoryEntities:
                     after = doc.norm[e:min(sent.end, e + 20)]
                     if _PLACE_PREP.search(before) or name_key(text) in KNOWN_PLACES:
                         place_votes[text] += 1
-                    if _PERSON_NEXT.match(after) or any(before.rstrip().endswith(t) for t in PERSON_TITLES):
+                    if _PERSON_NEXT.match(after) or before.endswith("year-old ") or \
+                            any(before.rstrip().endswith(t) for t in PERSON_TITLES):
                         person_votes[text] += 1
         self.freq = freq
         self.places = {t for t in freq if place_votes[t] > person_votes[t]

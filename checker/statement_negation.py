@@ -1,0 +1,110 @@
+"""Rule kind ``statement_negation``: one source negates a statement that another makes.
+
+"The plane was carrying 217 people" in one article and "The plane was not carrying 217
+people" in another. A negated sentence is compared with the sentences of other articles in
+which the words either side of its negation ("was ... carrying") stand next to each other
+without it; a pair is reported when the two share at least ``min_shared_words`` content words
+and ``min_overlap`` of the shorter one's, and neither gives a number the other lacks
+(different figures are the value rules' business). Requiring the negated phrase itself keeps a
+negation elsewhere in a similar sentence ("... but did not say why") from counting.
+
+Guidance: SummEdits (Laban et al., 2023) and FactCC (Kryscinski et al., 2020) both use
+negation as one of the basic single-edit inconsistencies a checker must catch.
+
+Options (defaults):
+  min_shared_words: 4    content words the two sentences must share
+  min_overlap: 0.6       ... and this fraction of the shorter sentence's content words
+  min_words: 6           shorter sentences are not compared (too little context)
+
+PASS: "Officials did not say how many died." / "Officials said 12 died." (not the same statement)
+FAIL: "The reactor was shut down on Monday." / "The reactor was not shut down on Monday."
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from claims.base import content_words
+from checker.findings import Finding, format_message
+from checker.self_contradiction import NEGATION_CUE, strip_negation
+
+KIND = "statement_negation"
+DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.6, "min_words": 6}
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_CONTRACTED = {"can't": "can", "won't": "will", "cannot": "can", "shan't": "shall"}
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(re.sub(r"(?<=\d),(?=\d{3})", "", text)))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _hinges(text: str) -> list[tuple[str, str]]:
+    """(word before, word after) each negation: "was not carrying" -> ("was", "carrying")."""
+    words = _words(text)
+    out = []
+    for i, word in enumerate(words):
+        if word in _CONTRACTED:
+            before = _CONTRACTED[word]
+        elif word.endswith("n't"):
+            before = word[:-3]
+        elif word in ("not", "never", "no"):
+            before = words[i - 1] if i else ""
+        else:
+            continue
+        after = next((w for w in words[i + 1:] if w not in ("not", "never")), "")
+        out.append((before, after))
+    return out
+
+
+def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+    params = rule.params
+    negated, by_bigram = [], {}
+    for doc in ctx.docs.values():
+        for sent in doc.sentences:
+            if len(sent.text.split()) < params["min_words"]:
+                continue
+            words = _words(sent.text)
+            if NEGATION_CUE.search(sent.text):
+                negated.append((doc, sent, words))
+                continue
+            for bigram in set(zip(words, words[1:])):
+                by_bigram.setdefault(bigram, []).append((doc, sent, words))
+    findings = []
+    for doc, sent, words in negated:
+        article = doc.article.id
+        mine = set(content_words(strip_negation(sent.text)))
+        numbers = _numbers(sent.text)
+        seen = set()
+        for hinge in _hinges(sent.text):
+            for other_doc, other, other_words in by_bigram.get(hinge, []):
+                if other_doc.article.id == article or (other_doc.article.id, other.index) in seen:
+                    continue
+                seen.add((other_doc.article.id, other.index))
+                theirs = set(content_words(other.text))
+                shared = len(mine & theirs)
+                other_numbers = _numbers(other.text)
+                if shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs)) \
+                        or not (numbers <= other_numbers or other_numbers <= numbers):
+                    continue
+                findings.append(_finding(rule, ctx, (doc, sent), (other_doc, other)))
+    return findings
+
+
+def _finding(rule, ctx, negating, stating) -> Finding:
+    evidence = []
+    for d, s in (negating, stating):
+        text, start, end = d.evidence(s.start, s.end)
+        evidence.append(ctx.span_evidence(d.article.id, start, end, value=text,
+                                          normalized=strip_negation(text), sentence=text))
+    message = format_message(rule.message, negating=ctx.sources([negating[0].article.id]),
+                             stating=ctx.sources([stating[0].article.id]), statement=evidence[1].text.strip(),
+                             value=evidence[0].text.strip(), subject="")
+    return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="sentence", subject="",
+                   message=message, evidence=evidence, key=("negation", strip_negation(evidence[1].text)),
+                   confidence=0.7)
