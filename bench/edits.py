@@ -84,6 +84,10 @@ State States United National Federal Department Ministry Party Council Republica
 Democrats Republicans Congress Senate House Agency News Press Associated Service English Times
 North South East West Northern Southern Eastern Western Airport Street Avenue Road River
 Sunday Saturday However Although Also Many Some Most Both Each Other Officials Mister
+Attorney County Admiral Tech View Judge Commander Colonel Captain Mayor Sheriff Ambassador
+Ayatollah Sheikh Chairman Director Spokesman Deputy Chief Embassy Airlines Flight Station
+English French Dutch Spanish British American Western Eastern Islamic Christian Muslim Jewish
+International Center Centre Island Islands Ocean Square Park Hospital University College Club
 """.split())
 
 
@@ -331,8 +335,8 @@ RESPELLINGS = [
     (r"ov$", "off"), (r"off$", "ov"), (r"ev$", "yev"), (r"yev$", "ev"), (r"iy$", "i"), (r"([^aeiou])y$", r"\1i"),
     (r"([aeiou])i$", r"\1y"), (r"kh", "k"), (r"([aeiou])k([aeiou])", r"\1kh\2"), (r"ch", "tch"),
     (r"([aeiou])([lnrsm])([aeiou])", r"\1\2\2\3"), (r"([lnrstm])\1", r"\1"), (r"ou", "u"), (r"([^aeiou])u", r"\1ou"),
-    (r"ya", "ia"), (r"ia", "ya"), (r"yu", "iu"), (r"ei", "ey"), (r"^E", "Ye"), (r"^Ye", "E"),
-    (r"j", "dzh"), (r"ts", "tz"), (r"w", "v"), (r"ai", "ay"), (r"ee", "i"),
+    (r"ya", "ia"), (r"ia", "ya"), (r"yu", "iu"), (r"ei", "ey"), (r"([a-z])j", r"\1dzh"), (r"ts", "tz"),
+    (r"ai", "ay"), (r"sh", "sch"),
 ]
 
 

@@ -34,11 +34,22 @@ LEG = re.compile(rf"\bfrom (?P<origin>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){{0,2}}) 
 MODES = re.compile(r"\b(train|plane|flight|car|bus|boat|ship|ferry|foot|helicopter)\b", re.I)
 
 
+# Spellings that transliterations of one name alternate between (Russian, Ukrainian, Arabic,
+# Persian names in English, French and German practice), applied in this order.
+_TRANSLIT = [
+    (re.compile(r"dzh"), "j"), (re.compile(r"tch"), "ch"), (re.compile(r"sch"), "sh"), (re.compile(r"tz"), "ts"),
+    (re.compile(r"kh"), "h"), (re.compile(r"gh"), "g"), (re.compile(r"ph"), "f"), (re.compile(r"ou"), "u"),
+    (re.compile(r"y"), "i"), (re.compile(r"off\b"), "ov"), (re.compile(r"iev\b"), "ev"),
+]
+
+
 def place_key(name: str) -> str:
-    """Spelling-insensitive key: "Odessa"/"Odesa", "Kharazi"/"Kharrazi" meet."""
+    """Spelling-insensitive key: "Odessa"/"Odesa", "Kharazi"/"Kharrazi", "Ustinov"/"Ustinoff",
+    "Tchetchnya"/"Chechnya", "Nantoucket"/"Nantucket" meet; "Austria"/"Australia" do not."""
     key = anyascii(name).lower()
     key = re.sub(r"[^a-z ]", "", key)
-    key = key.replace("kh", "h").replace("gh", "g").replace("y", "i").replace("ph", "f")
+    for pattern, replacement in _TRANSLIT:
+        key = pattern.sub(replacement, key)
     return re.sub(r"(.)\1+", r"\1", key).strip()
 
 
