@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", nargs="*", type=Path, help="story folders (default: bundled + DUC)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--per-type", type=int, default=2, help="edits of each type per story")
+    parser.add_argument("--per-type", type=int, default=3, help="edits of each type per story")
     parser.add_argument("--types", nargs="*", default=INCONSISTENT + CONSISTENT, choices=INCONSISTENT + CONSISTENT)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, help="write every case and the summary here")

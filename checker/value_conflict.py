@@ -301,7 +301,7 @@ def _finding(rule, rows: pd.DataFrame, pair_kinds: list[str], ctx) -> Finding:
         if rows.iloc[0].claim_type == "count" and any(_matches(attr, [p]) for p in params["cumulative"]):
             later_rows = rows[rows.article.isin(later_articles)]
             earlier_rows = rows[~rows.article.isin(later_articles)]
-            if later_rows.low.min() >= earlier_rows.high.max():
+            if later_rows.low.min() > earlier_rows.high.max():  # above every earlier figure
                 severity = params["update_severity"]
                 notes.append("a rising count in a later report is likely an update")
     first = rows.iloc[0]

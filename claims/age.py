@@ -29,7 +29,8 @@ APPOSITIVE = re.compile(rf"(?P<name>{_NAME}), (?P<age>\d{{1,3}})(?=[,.;)]| years
 YEAR_OLD = re.compile(rf"\b(?P<age>{NUMBER})[- ]years?[- ]old\b", re.I)
 AGED = re.compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMBER})\b", re.I)
 WHEN_WAS = re.compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# the year an age held: "a 14-year-old refugee in 1994", not "has run the port since 2015"
+YEAR = re.compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
 _NAME_AFTER = re.compile(r"^(?: [a-z]+){0,2} ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 _RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
 

@@ -130,7 +130,8 @@ LONE_RE = re.compile(r"(?<![\w-])(?P<unit>hour|day|week|month|year|decade|night)
 # What right after a number-and-unit makes it an age, a date or a rate rather than a duration.
 _AFTER_REJECT = re.compile(
     r"(?:-|\s+)olds?\b|\s+of\s+age\b|\s+(?:ago|hence)\b|\s+from\s+now\b"
-    r"|\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b",
+    r"|\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b"
+    r"|[\s-]+(?:trad(?:er|ers|ing)|care|school|student|job|shift|pass)\b",  # "day trader", "day care"
     re.IGNORECASE,
 )
 _RATE_BEFORE = re.compile(

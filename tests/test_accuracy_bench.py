@@ -1,0 +1,96 @@
+"""The accuracy benchmark's harness (bench/accuracy.py) on two small stories: the bundled
+example and a three-article fixture written for this test. The full benchmark is run by hand
+(docs/accuracy.md); this keeps the harness working and its scoring honest."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import accuracy  # noqa: E402
+from edits import CONSISTENT, INCONSISTENT, Edit, respell  # noqa: E402
+
+FIRE = ROOT / "tests" / "fixtures" / "stories" / "harbour-fire"
+EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"
+
+
+@pytest.fixture(scope="module")
+def fire():
+    return accuracy.run_story(str(FIRE), seed=1, per_type=2, types=INCONSISTENT + CONSISTENT)
+
+
+@pytest.fixture(scope="module")
+def example():
+    return accuracy.run_story(str(EXAMPLE), seed=1, per_type=1, types=INCONSISTENT + CONSISTENT)
+
+
+def test_every_type_finds_sites_in_the_fixture(fire):
+    found = {c["type"] for c in fire["cases"]}
+    assert set(INCONSISTENT) - {"age"} <= found, found
+    assert {"number_format", "date_format", "quote_ellipsis"} <= found
+
+
+def test_clear_edits_in_the_fixture_are_flagged(fire):
+    # one fact in three near-identical reports: each of these edits must raise a warning or error
+    for kind in ("count", "duration", "name", "quote_word", "quote_cut", "negation"):
+        cases = [c for c in fire["cases"] if c["type"] == kind]
+        assert cases and all(c["flagged"] for c in cases), (kind, cases)
+
+
+def test_controls_in_the_fixture_stay_quiet(fire):
+    controls = [c for c in fire["cases"] if c["consistent"]]
+    assert controls and not any(c["flagged"] for c in controls), controls
+
+
+def test_unchanged_fixture_is_quiet(fire):
+    assert fire["noise"] == []
+
+
+def test_seed_reproduces_the_same_edits(example):
+    again = accuracy.run_story(str(EXAMPLE), seed=1, per_type=1, types=INCONSISTENT + CONSISTENT)
+    assert [c["id"] for c in again["cases"]] == [c["id"] for c in example["cases"]]
+    other = accuracy.run_story(str(EXAMPLE), seed=2, per_type=1, types=INCONSISTENT + CONSISTENT)
+    assert [c["id"] for c in other["cases"]] != [c["id"] for c in example["cases"]]
+
+
+def test_example_noise_is_counted_and_judged(example):
+    judgements = accuracy.load_judgements()
+    summary = accuracy.summarise([example], judgements)
+    assert summary["noise"]["flagged"] == len(example["noise"]) > 0
+    assert summary["noise"]["judged"] + len(summary["noise"]["unjudged"]) == summary["noise"]["flagged"]
+
+
+def test_edit_apply_tracks_changed_spans():
+    edit = Edit("quote_cut", False, "a", [(4, 10, ""), (20, 25, "Kyiv")], "x", "", "b")
+    text = "0123456789abcdefghijKievvmore"
+    new = edit.apply(text)
+    assert new == "0123abcdefghijKyivmore"
+    assert new[edit.changed[1][0]:edit.changed[1][1]] == "Kyiv"
+    assert edit.changed[0] == (3, 5)  # a cut is covered by the characters either side
+
+
+def test_respellings_look_like_transliterations():
+    import random
+    rng = random.Random(0)
+    assert respell("Ustinov", rng) in {"Ustinoff", "Ustinnov", "Ustinow"} or respell("Ustinov", rng)
+    assert respell("Kyiv", random.Random(1)) != "Kyiv"
+
+
+def test_compare_reports_better_and_worse(tmp_path, example, capsys):
+    summary = accuracy.summarise([example], {})
+    old = {"summary": summary, "stories": [example]}
+    flipped = json.loads(json.dumps(old))
+    case = next(c for c in flipped["stories"][0]["cases"] if not c["consistent"])
+    case["flagged"] = not case["flagged"]
+    flipped["summary"] = accuracy.summarise(flipped["stories"], {})
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    (tmp_path / "new.json").write_text(json.dumps(flipped))
+    accuracy.compare(tmp_path / "old.json", tmp_path / "new.json")
+    out = capsys.readouterr().out
+    expected = "better: 1" if case["flagged"] else "worse: 1"
+    assert expected in out and case["id"] in out
