@@ -76,9 +76,11 @@ def test_edit_apply_tracks_changed_spans():
 
 def test_respellings_look_like_transliterations():
     import random
-    rng = random.Random(0)
-    assert respell("Ustinov", rng) in {"Ustinoff", "Ustinnov", "Ustinow"} or respell("Ustinov", rng)
-    assert respell("Kyiv", random.Random(1)) != "Kyiv"
+    for name in ("Ustinov", "Kharrazi", "Basayev", "Chechnya", "Nantucket", "Yeltsin"):
+        for seed in range(5):
+            other = respell(name, random.Random(seed))
+            assert other and other != name, name
+            assert other[0] == name[0] and abs(len(other) - len(name)) <= 3, (name, other)
 
 
 def test_compare_reports_better_and_worse(tmp_path, example, capsys):
