@@ -214,8 +214,7 @@ def changed_number(text: str, rng: random.Random) -> str:
     return f"{new:,}" if "," in text else str(new)
 
 
-def _value_sites(kind: str, pattern: re.Pattern, docs: list[Document], all_sents: list[Sent],
-                 group: str = "v", skip=None) -> list[tuple[Sent, re.Match, str]]:
+def _value_sites(pattern: re.Pattern, all_sents: list[Sent], group: str = "v", skip=None) -> list[tuple[Sent, re.Match, str]]:
     """(sentence, match, witness): the same number before the same noun or unit elsewhere."""
     def normal(m):
         value = number_value(m.group(group) or "")
@@ -243,12 +242,12 @@ def _looks_like_year(text: str, m: re.Match) -> bool:
 def count_edits(docs, sents, rng) -> list[Edit]:
     def skip(text, m):
         return _looks_like_year(text, m) or re.fullmatch(_TIME_UNITS, m.group("noun")) is not None
-    return [_number_edit("count", s, m, w, rng) for s, m, w in _value_sites("count", COUNT, docs, sents, skip=skip)]
+    return [_number_edit("count", s, m, w, rng) for s, m, w in _value_sites(COUNT, sents, skip=skip)]
 
 
 def duration_edits(docs, sents, rng) -> list[Edit]:
     return [_number_edit("duration", s, m, w, rng)
-            for s, m, w in _value_sites("duration", DURATION, docs, sents, skip=_looks_like_year)]
+            for s, m, w in _value_sites(DURATION, sents, skip=_looks_like_year)]
 
 
 def _number_edit(kind: str, sent: Sent, m: re.Match, witness: str, rng, group: str = "v") -> Edit:
@@ -388,7 +387,7 @@ SUBSTITUTES = {
     "terrible": "horrible", "large": "big", "big": "large", "small": "little", "help": "assist",
     "children": "kids", "government": "administration", "difficult": "hard", "hard": "difficult",
     "happy": "glad", "sure": "certain", "going": "about", "never": "not", "always": "often",
-    "must": "should", "should": "must", "will": "would", "would": "will", "can": "could",
+    "should": "must", "will": "would", "would": "will", "can": "could",
     "could": "can", "may": "might", "might": "may", "everything": "anything", "nothing": "little",
     "everyone": "everybody", "nobody": "no one", "problem": "issue", "situation": "position",
     "attack": "assault", "killed": "murdered", "police": "officers", "truth": "facts", "fear": "worry",
@@ -462,24 +461,23 @@ def _cut(sent, qs, words, shared, rng) -> tuple[int, int, str] | None:
     return start, end, " ".join(w.group(0) for w in words[i:i + n])
 
 
-def quote_cut_edits(docs, sents, rng) -> list[Edit]:
+def _cut_edits(sents, rng, kind: str, marker: str) -> list[Edit]:
+    """Words cut from the middle of each shared quote, replaced by ``marker`` ("" or "... ")."""
     edits = []
     for sent, qs, words, shared, witness in _shared_quotes(sents):
         cut = _cut(sent, qs, words, shared, rng)
         if cut:
             start, end, removed = cut
-            edits.append(Edit("quote_cut", False, sent.article, [(start, end, "")], removed, "", witness))
+            edits.append(Edit(kind, bool(marker), sent.article, [(start, end, marker)], removed, marker.strip(), witness))
     return edits
+
+
+def quote_cut_edits(docs, sents, rng) -> list[Edit]:
+    return _cut_edits(sents, rng, "quote_cut", "")
 
 
 def quote_ellipsis_edits(docs, sents, rng) -> list[Edit]:
-    edits = []
-    for sent, qs, words, shared, witness in _shared_quotes(sents):
-        cut = _cut(sent, qs, words, shared, rng)
-        if cut:
-            start, end, removed = cut
-            edits.append(Edit("quote_ellipsis", True, sent.article, [(start, end, "... ")], removed, "...", witness))
-    return edits
+    return _cut_edits(sents, rng, "quote_ellipsis", "... ")
 
 
 # ---- statements -----------------------------------------------------------------------------
@@ -552,8 +550,8 @@ def contraction_edits(docs, sents, rng) -> list[Edit]:
 def number_format_edits(docs, sents, rng) -> list[Edit]:
     """Digits <-> words for 2..20, in counts and durations: the same number, written differently."""
     edits = []
-    for kind, pattern in (("count", COUNT), ("duration", DURATION)):
-        for sent, m, witness in _value_sites(kind, pattern, docs, sents, skip=_looks_like_year):
+    for pattern in (COUNT, DURATION):
+        for sent, m, witness in _value_sites(pattern, sents, skip=_looks_like_year):
             old = m.group("v")
             value = number_value(old)
             if value is None or value != int(value) or not 2 <= value <= 20:

@@ -49,7 +49,8 @@ def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, 
 
 def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
                   same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
-                  prefix: int = 0, min_sentence_overlap: float = 1.01) -> list[tuple[int, int, float]]:
+                  prefix: int = 0, min_sentence_overlap: float = 1.01,
+                  subject_counts: bool = False) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough.
 
     Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
@@ -57,10 +58,18 @@ def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
     the overlap-coefficient test off. ``min_sentence_overlap`` (at most 1) also aligns two claims
     whose whole sentences say nearly the same (overlap coefficient of their content words, at
     least ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
+    With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
     contexts = {idx: {w[:prefix] if prefix else w for w in str(ctx).split()}
                 for idx, ctx in frame["context"].items()}
     articles = frame["article"].to_dict()
+    subjects = frame["subject"].to_dict() if subject_counts else {}
+
+    def same_subject(a, b) -> int:
+        return 1 if subjects and subjects[a] and subjects[a] == subjects[b] else 0
+    wanted = min_shared
+    if subject_counts:
+        min_shared -= 1  # candidates need one word less; the pair test below adds the subject back
     if min_shared <= 0:
         pairs = combinations(frame.index, 2)
         return [(a, b, 1.0) for a, b in pairs if same_article or articles[a] != articles[b]]
@@ -74,15 +83,18 @@ def aligned_pairs(frame: pd.DataFrame, min_shared: int, min_jaccard: float,
         if jaccard >= min_jaccard or overlap >= min_overlap:
             out[(a, b)] = jaccard
     if min_sentence_overlap <= 1:
-        sentences = {idx: {w[:prefix] if prefix else w for w in content_words(str(text))}
-                     for idx, text in frame["sentence"].items()}
+        words_of: dict[str, set[str]] = {}  # several claims share one sentence
+        for text in frame["sentence"].unique():
+            words_of[str(text)] = {w[:prefix] if prefix else w for w in content_words(str(text))}
+        sentences = {idx: words_of[str(text)] for idx, text in frame["sentence"].items()}
         for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
             if (a, b) in out or n < SENTENCE_MIN_SHARED:
                 continue
             shared_words = len(sentences[a] & sentences[b])
             if shared_words / (min(len(sentences[a]), len(sentences[b])) or 1) >= min_sentence_overlap:
                 out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
-    return [(a, b, j) for (a, b), j in out.items()]
+    return [(a, b, j) for (a, b), j in out.items()
+            if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 
 def components(nodes, edges) -> list[list]:

@@ -27,7 +27,8 @@ from checker.findings import Finding, format_message
 KIND = "self_contradiction"
 DEFAULTS = {"min_similarity": 85.0, "min_words": 5}
 NEGATION_CUE = re.compile(r"\b(?:not|never|none|nobody|nothing|neither|nor|cannot)\b|\bno\b(?!\.|\s*\d)|n't\b", re.I)
-_CONTRACTED = re.compile(r"\b(?:can't|cannot|won't|shan't)\b")
+CONTRACTED = {"can't": "can", "cannot": "can", "won't": "will", "shan't": "shall"}  # negation -> verb
+_CONTRACTED = re.compile(r"\b(?:" + "|".join(CONTRACTED) + r")\b")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -35,7 +36,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 def strip_negation(text: str) -> str:
     """The sentence without its negations: "can't go" and "cannot go" -> "can go"."""
     text = text.lower().replace("\u2019", "'")
-    text = _CONTRACTED.sub(lambda m: {"won't": "will", "shan't": "shall"}.get(m.group(), "can"), text)
+    text = _CONTRACTED.sub(lambda m: CONTRACTED[m.group()], text)
     text = re.sub(r"n't\b", "", text)
     text = NEGATION_CUE.sub(" ", text)
     return " ".join(_WORD.findall(text))

@@ -27,13 +27,12 @@ import pandas as pd
 
 from claims.base import content_words
 from checker.findings import Finding, format_message
-from checker.self_contradiction import NEGATION_CUE, strip_negation
+from checker.self_contradiction import CONTRACTED, NEGATION_CUE, strip_negation
 
 KIND = "statement_negation"
 DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.6, "min_words": 6}
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_CONTRACTED = {"can't": "can", "won't": "will", "cannot": "can", "shan't": "shall"}
 
 
 def _numbers(text: str) -> set[str]:
@@ -49,8 +48,8 @@ def _hinges(text: str) -> list[tuple[str, str]]:
     words = _words(text)
     out = []
     for i, word in enumerate(words):
-        if word in _CONTRACTED:
-            before = _CONTRACTED[word]
+        if word in CONTRACTED:
+            before = CONTRACTED[word]
         elif word.endswith("n't"):
             before = word[:-3]
         elif word in ("not", "never", "no"):

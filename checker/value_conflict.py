@@ -130,7 +130,7 @@ def _categorical_conflict(a, b, params) -> bool:
     return None in countries or len(countries) > 1 and not (country_of(a.value) or country_of(b.value))
 
 
-_HEDGED = re.compile(r"^(?P<hedge>[^\d$]+?)\s*(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
+_HEDGED = re.compile(r"^(?P<hedge>[^\d$]+)(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
 
 
 def _same_hedge_different_figure(a, b) -> bool:
@@ -140,12 +140,6 @@ def _same_hedge_different_figure(a, b) -> bool:
     if not ma or not mb or ma.group("hedge").strip() != mb.group("hedge").strip():
         return False
     return ma.group("unit") == mb.group("unit") and ma.group("number") != mb.group("number")
-
-
-def _shared_with_subject(a, b) -> int:
-    """Context words two claims share, plus one when they are about the same subject."""
-    shared = len(set(str(a.context).split()) & set(str(b.context).split()))
-    return shared + (1 if a.subject and a.subject == b.subject else 0)
 
 
 def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
@@ -220,13 +214,12 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
         claims = claims.assign(head=claims["attribute"].map(lambda a: str(a).split("|")[0]))
     findings: list[Finding] = []
     for _, frame in blocks(claims, params["block_by"]):
-        bonus = 1 if params["subject_as_context"] else 0
-        pairs = aligned_pairs(frame, params["min_shared_words"] - bonus, params["min_context_jaccard"],
+        pairs = aligned_pairs(frame, params["min_shared_words"], params["min_context_jaccard"],
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
-                              min_sentence_overlap=params["min_sentence_overlap"])
+                              min_sentence_overlap=params["min_sentence_overlap"],
+                              subject_counts=params["subject_as_context"])
         pairs = [p for p in pairs if _compatible(frame.at[p[0], "attribute"], frame.at[p[1], "attribute"],
-                                                 params["generic_attributes"])
-                 and (not bonus or _shared_with_subject(frame.loc[p[0]], frame.loc[p[1]]) >= params["min_shared_words"])]
+                                                 params["generic_attributes"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
