@@ -241,13 +241,11 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
         aligned_edges = [(a, b) for a, b, _ in pairs]
         nodes = sorted({n for pair in conflicts for n in pair})
         for group in components(nodes, [c for c in conflicts]):
-            group_set = set(group)
-            # agreeing claims aligned with the group are evidence too (all occurrences, one finding)
-            for a, b in aligned_edges:
-                if (a in group_set) != (b in group_set):
-                    other = b if a in group_set else a
-                    if other not in nodes:
-                        group_set.add(other)
+            core = set(group)
+            # agreeing claims aligned directly with the group are evidence too (all occurrences,
+            # one finding); only direct neighbours, so the result does not depend on edge order
+            group_set = core | {b if a in core else a for a, b in aligned_edges
+                                if (a in core) != (b in core) and (b if a in core else a) not in nodes}
             rows = frame.loc[sorted(group_set)]
             findings.append(_finding(rule, rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
     return findings
