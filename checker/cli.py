@@ -1,4 +1,4 @@
-"""The ``claimcheck`` command line: ``check``, ``claims`` and ``rules``.
+"""The ``claimcheck`` command line: ``check``, ``claims``, ``rules``, ``review`` and ``serve``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or input error (an
 input problem wins over findings); 3 internal error; 130 interrupted; 141 stdout closed early.
@@ -7,15 +7,10 @@ Every error is one line on stderr, ``claimcheck: error: <path>: <problem>``, nev
 """
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
-import traceback
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
 
@@ -26,10 +21,10 @@ except ImportError:  # pragma: no cover - older typer on top of click
 
 from checker import __version__
 from claims.errors import InputError
-
-PROG = "claimcheck"
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer killed by SIGPIPE
+from checker.review_cli import review_app
+from checker.cli_io import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED,
+                            EXIT_OK, PROG, internal_error, quiet_stdout, use_color, report_width, write_stdout,
+                            check_output_target, error_line, reporting_errors, write_report)
 
 
 class ReportFormat(str, Enum):
@@ -37,6 +32,7 @@ class ReportFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+    html = "html"
 
 
 class ClaimsFormat(str, Enum):
@@ -60,144 +56,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-# --- error reporting ---------------------------------------------------------------------------
-
-def error_line(message: str) -> None:
-    """Print one ``claimcheck: error: ...`` line on stderr (newlines folded)."""
-    sys.stderr.write(f"{PROG}: error: {' '.join(str(message).split())}\n")
-    sys.stderr.flush()
-
-
-def _internal_error(exc: BaseException) -> None:
-    if os.environ.get("CLAIMCHECK_DEBUG") == "1":
-        traceback.print_exc(file=sys.stderr)
-    message = " ".join(str(exc).split())
-    sys.stderr.write(f"{PROG}: internal error: {type(exc).__name__}: {message}\n"
-                     f"{PROG}: please report this; set CLAIMCHECK_DEBUG=1 for details\n")
-    sys.stderr.flush()
-
-
-def _quiet_stdout() -> None:
-    """After a broken pipe (``claimcheck check ... | head``) stop further writes from failing."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-@contextmanager
-def reporting_errors() -> Iterator[None]:
-    """Turn every failure inside a command into a one-line message and an exit code.
-
-    Done inside the commands as well as in ``main`` so ``typer.testing.CliRunner`` sees the
-    same behaviour as the console script.
-    """
-    try:
-        yield
-    except (typer.Exit, typer.Abort, ClickException):
-        raise
-    except InputError as exc:
-        error_line(str(exc))
-        raise typer.Exit(EXIT_INPUT) from None
-    except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted\n")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except BrokenPipeError:
-        _quiet_stdout()
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
-    except OSError as exc:
-        if not exc.filename:
-            _internal_error(exc)
-            raise typer.Exit(EXIT_INTERNAL) from None
-        # a file the user named (or one inside it) cannot be read: an input problem, not a bug
-        error_line(f"{exc.filename}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        _internal_error(exc)
-        raise typer.Exit(EXIT_INTERNAL) from None
-
-
-# --- output ------------------------------------------------------------------------------------
-
-def check_output_target(output: Path) -> None:
-    """Fail before the (slow) check when the report could not be written anyway."""
-    if output.is_dir():
-        raise InputError(str(output), "is a folder; --output needs a file name")
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(str(output), f"folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise InputError(str(output), f"folder {str(folder)!r} is not writable")
-
-
-def _new_file_mode(target: Path) -> int:
-    if target.exists():
-        return target.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_report(text: str, output: Path | None, *, for_terminal: bool = False) -> None:
-    """Write to stdout, or atomically to ``output``: a failed run never leaves half a report.
-
-    ``for_terminal`` (text reports, tables) lets stdout use the terminal's encoding; data
-    formats (json, csv, markdown) always go out as UTF-8.
-    """
-    if output is None:
-        _write_stdout(text, for_terminal=for_terminal)
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(str(output), f"cannot write report: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); a report should get the usual permissions
-        os.chmod(tmp, _new_file_mode(output))
-        os.replace(tmp, output)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(str(output), f"cannot write report: {exc.strerror or exc}") from None
-        raise
-
-
-def _write_stdout(text: str, *, for_terminal: bool = True) -> None:
-    stream = sys.stdout
-    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
-    if encoding in ("utf-8", "utf8") or not hasattr(stream, "buffer"):
-        stream.write(text)
-    else:
-        # a non-UTF-8 stdout must not turn one odd character into a crash; data formats stay
-        # UTF-8 (what JSON and CSV readers expect), text for people is shown as best it can be
-        stream.flush()
-        stream.buffer.write(text.encode(encoding if for_terminal else "utf-8", errors="replace"))
-    stream.flush()
-
-
-def _use_color(output: Path | None, color: bool | None) -> bool:
-    if color is not None:
-        return color
-    if output is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return bool(getattr(sys.stdout, "isatty", lambda: False)())
-
-
-def _width(output: Path | None) -> int:
-    from checker.reports import DEFAULT_WIDTH
-
-    if output is None and getattr(sys.stdout, "isatty", lambda: False)():
-        return max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
-    return DEFAULT_WIDTH
 
 
 def _print_problems(problems) -> None:
@@ -227,6 +85,8 @@ def _root(
     """Cross-source claim-consistency checker: finds where the articles of one story disagree."""
 
 
+DB_HELP = ("Review database (SQLite; created on first use). Default: $CLAIMCHECK_DB, else "
+           "reports/claimcheck.db.")
 STORY_HELP = "Story folder (articles as .txt/.md/.html/.json/.jsonl, optional meta.json) or a .json/.jsonl feed."
 RULES_HELP = "Rules file (YAML); default: the rules.yaml shipped with claimcheck."
 
@@ -243,25 +103,36 @@ def check(
                                    help="Exit 1 when there is a finding of this severity or worse."),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", show_default=False,
                                          help="Colour the text report (default: when stdout is a terminal)."),
+    db: Optional[Path] = typer.Option(
+        None, "--db", show_default=False,
+        help="Review database: record this check, reopen reviewed findings whose evidence changed and "
+             "show each finding's review status. Default: $CLAIMCHECK_DB, else reports/claimcheck.db "
+             "when it exists (check never creates the default one)."),
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
         from checker.findings import SEVERITY_RANK
         from checker.pipeline import check_story, result_to_dict
         from checker.reports import render
+        from checker.review_store import ReviewStore, attach_reviews, counts_toward_failure, db_path
 
         if output is not None:
             check_output_target(output)
+        store_path = db_path(db, must_exist=True)
+        store = ReviewStore(store_path) if store_path is not None else None
         result = check_story(story, _load_rules(rules))
         data = result_to_dict(result)
-        options = {"color": _use_color(output, color), "width": _width(output)} if fmt is ReportFormat.text else {}
+        if store is not None:
+            attach_reviews(data, store.record_check(data))
+        options = {"color": use_color(output, color), "width": report_width(output)} if fmt is ReportFormat.text else {}
         write_report(render(fmt.value, data, result, **options), output,
                      for_terminal=fmt is ReportFormat.text)
         if result.problems:
             _print_problems(result.problems)
             raise typer.Exit(EXIT_INPUT)
         threshold = SEVERITY_RANK[fail_on.value]
-        failing = any(SEVERITY_RANK.get(f.severity, 0) >= threshold for f in result.findings)
+        failing = any(SEVERITY_RANK.get(f["severity"], 0) >= threshold and counts_toward_failure(f)
+                      for f in data["findings"])
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -296,7 +167,7 @@ def claims(
                 sys.stderr.write(f"{PROG}: note: no claims of type {', '.join(map(repr, unknown))} "
                                  f"(types: {', '.join(sorted(known)) or 'none'})\n")
             frame = frame[frame["claim_type"].isin(types)]
-        text = render_claims(frame, fmt.value, color=_use_color(output, color), width=_width(output))
+        text = render_claims(frame, fmt.value, color=use_color(output, color), width=report_width(output))
         write_report(text, output, for_terminal=fmt is ClaimsFormat.table)
         if result.story.problems:
             _print_problems(result.story.problems)
@@ -316,9 +187,9 @@ def list_rules(
         from rich.table import Table
 
         ruleset = _load_rules(rules)
-        color = _use_color(None, None)
+        color = use_color(None, None)
         buffer = io.StringIO()
-        console = Console(file=buffer, width=_width(None), force_terminal=color, no_color=not color,
+        console = Console(file=buffer, width=report_width(None), force_terminal=color, no_color=not color,
                           color_system="standard" if color else None, highlight=False, markup=False)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
                       title=f"{len(ruleset.rules)} rules from {ruleset.path}")
@@ -329,7 +200,50 @@ def list_rules(
             table.add_row(rule.id, rule.kind, rule.severity, "yes" if rule.enabled else "no",
                           ", ".join(rule.claim_types), f"line {line}" if line else "")
         console.print(table)
-        _write_stdout(buffer.getvalue())
+        write_stdout(buffer.getvalue())
+
+
+@app.command()
+def serve(
+    stories: Optional[list[Path]] = typer.Argument(
+        None, metavar="[STORY]...", show_default=False,
+        help="Stories to serve; default: every story already recorded in the review database."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    host: str = typer.Option("127.0.0.1", "--host",
+                             help="Address to listen on (only this machine by default; 0.0.0.0 opens it to the network)."),
+    port: int = typer.Option(8765, "--port", "-p", help="Port (0 picks a free one).", min=0, max=65535),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    by: Optional[str] = typer.Option(None, "--by", show_default=False,
+                                     help="Reviewer name for decisions that do not give one (default: your login name)."),
+) -> None:
+    """Serve the HTML report with buttons to confirm, dismiss, follow up and add notes."""
+    with reporting_errors():
+        from checker.review_store import ReviewStore, db_path
+        from checker.serve import make_server
+
+        store = ReviewStore(db_path(db))
+        paths = list(stories or [])
+        if not paths:
+            paths = [Path(s["path"]) for s in store.stories() if s["path"] and Path(s["path"]).exists()]
+            if not paths:
+                raise InputError(str(store.path), "no stories recorded here yet; name a story to serve")
+        problems: list[InputError] = []
+        server = make_server(paths, store, host=host, port=port, rules=_load_rules(rules), reviewer=by,
+                             on_problem=lambda exc: (problems.append(exc), error_line(str(exc))))
+        sys.stderr.write(f"{PROG}: serving {len(server.stories)} "
+                         f"{'story' if len(server.stories) == 1 else 'stories'} at {server.url} "
+                         f"(decisions go to {store.path}; Ctrl-C to stop)\n")
+        sys.stderr.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            sys.stderr.write(f"{PROG}: stopped\n")
+        finally:
+            server.server_close()
+        raise typer.Exit(EXIT_INPUT if problems else EXIT_OK)
+
+
+app.add_typer(review_app, name="review")
 
 
 # --- entry point -------------------------------------------------------------------------------
@@ -367,10 +281,10 @@ def run(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
-        _internal_error(exc)
+        internal_error(exc)
         return EXIT_INTERNAL
     return rv if isinstance(rv, int) else EXIT_OK
 

@@ -2,7 +2,10 @@
 
 A finding's ``id`` is a fingerprint of what the conflict is (rule, claim type, subject and the
 conflicting values or wording), never of where it was found, so checking the story again, or
-adding unrelated articles, gives the same id. ``evidence_hash`` changes when the evidence does.
+adding unrelated articles, gives the same id. ``evidence_hash`` changes when the evidence does:
+a source added or dropped, or the words of a claim edited in an article. It ignores offsets, so
+an edit elsewhere in an article (a paragraph added above the claim) does not reopen a reviewed
+finding.
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ class Finding:
         if not self.id:
             self.id = fingerprint(self.rule, self.claim_type, self.subject, *self.key)
         if not self.evidence_hash:
-            self.evidence_hash = fingerprint(*sorted(f"{e.article}:{e.start}:{e.end}:{e.text}" for e in self.evidence))
+            self.evidence_hash = evidence_fingerprint(self.evidence)
 
     @property
     def articles(self) -> list[str]:
@@ -61,6 +64,10 @@ class Finding:
 def fingerprint(*parts: Any) -> str:
     text = "\x1f".join(str(p).strip().lower() for p in parts)
     return "cc-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def evidence_fingerprint(evidence: list[Evidence]) -> str:
+    return fingerprint(*sorted({f"{e.article}\x1e{e.text}\x1e{e.normalized}" for e in evidence}))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -39,7 +39,8 @@ SEVERITY_HELP = {
     "info": "for awareness (e.g. a claim only one source makes)",
 }
 CSV_COLUMNS = ["finding_id", "rule", "kind", "severity", "claim_type", "subject", "message",
-               "article", "outlet", "published", "value", "normalized", "start", "end", "text"]
+               "article", "outlet", "published", "value", "normalized", "start", "end", "text",
+               "review_status", "review_note", "reviewer", "reviewed_at"]
 CLAIM_TABLE_COLUMNS = ["article", "claim_type", "subject", "attribute", "value", "normalized", "sentence"]
 # claims table: longest text kept per column (cut with …); the sentence gets the rest of the line
 CLAIM_FIELD_WIDTHS = {"article": 24, "claim_type": 12, "subject": 24, "attribute": 18, "value": 20,
@@ -120,6 +121,32 @@ def _counts_line(data: dict) -> str:
         n = counts.get(sev, 0)
         parts.append(f"{n} info" if sev == "info" else _plural(n, sev))
     return ", ".join(parts)
+
+
+def review_line(finding: dict) -> str | None:
+    """A finding's review in one line ("dismissed by ana on 2026-11-21: same person, two
+    spellings"), or None when no review database is in use."""
+    review = finding.get("review")
+    if not review:
+        return None
+    line = str(review.get("status"))
+    if review.get("reviewer") and review.get("decisions"):
+        line += f" by {review['reviewer']}"
+    if review.get("decided_at"):
+        line += f" on {str(review['decided_at'])[:10]}"
+    if review.get("note"):
+        line += f": {review['note']}"
+    if review.get("reopened_because"):
+        line += f" (reopened: {review['reopened_because']})"
+    return " ".join(line.split())
+
+
+def review_counts_line(data: dict) -> str | None:
+    """"3 open, 1 dismissed" from ``summary["review"]``; None without a review database."""
+    counts = (data.get("summary") or {}).get("review")
+    if not counts:
+        return None
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no findings"
 
 
 def _evidence_context(ev: dict) -> tuple[str, int, int]:
@@ -266,6 +293,9 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     if isinstance(conf, (int, float)) and math.isfinite(conf):
         meta.append(f" · confidence {conf:.2f}")
     meta.append(f" · id {finding.get('id')}")
+    review = review_line(finding)
+    if review:
+        meta.append(f"\nreview: {review}")
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=True, pad_edge=False)
     table.add_column("Source", ratio=2, overflow="fold")
@@ -320,6 +350,8 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     n_articles, n_claims = summary.get("articles", len(articles)), summary.get("claims", 0)
     console.print(Text(f"{_plural(n_articles, 'article')}, {_plural(n_claims, 'claim')} · "
                        f"findings: {_counts_line(data)}"))
+    if review_counts_line(data):
+        console.print(Text(f"review: {review_counts_line(data)}"))
     if story.get("path"):
         console.print(Text(f"{story['path']}", style="dim"))
     console.print()
@@ -429,6 +461,8 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
             f"| Articles | {summary.get('articles', len(articles))} |",
             f"| Claims | {summary.get('claims', 0)} |"]
     out += [f"| {SEVERITY_TITLES[s]} | {counts.get(s, 0)} |" for s in SEVERITIES]
+    if review_counts_line(data):
+        out.append(f"| Review | {review_counts_line(data)} |")
     tool = data.get("tool") or {}
     if tool:
         out.append(f"| Tool | {md_escape(tool.get('name'))} {md_escape(tool.get('version'))} |")
@@ -453,7 +487,11 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
             conf = f.get("confidence")
             if isinstance(conf, (int, float)) and math.isfinite(conf):
                 out.append(f"- Confidence: {conf:.2f}")
-            out += [f"- ID: `{f.get('id')}`", "", "| source | published | evidence |", "|---|---|---|"]
+            out.append(f"- ID: `{f.get('id')}`")
+            review = review_line(f)
+            if review:
+                out.append(f"- Review: {md_escape(review)}")
+            out += ["", "| source | published | evidence |", "|---|---|---|"]
             for ev in f.get("evidence", []):
                 name = _source_name(ev, articles)
                 source = f"{md_escape(name)} ({md_escape(ev.get('article'))})" if name else md_escape(ev.get("article"))
@@ -541,18 +579,28 @@ def render_csv(data: dict, result: StoryResult | None = None) -> str:
     for f in data.get("findings", []):
         head = [f.get("id"), f.get("rule"), f.get("kind"), f.get("severity"), f.get("claim_type"),
                 f.get("subject"), f.get("message")]
+        review = f.get("review") or {}
+        tail = [review.get("status"), review.get("note"), review.get("reviewer"), review.get("decided_at")]
         for ev in f.get("evidence") or [{}]:
             published = ev.get("published") or articles.get(ev.get("article"), {}).get("published")
             rows.append(head + [ev.get("article"), _source_name(ev, articles) or None, published,
                                 ev.get("value"), ev.get("normalized"), ev.get("start"), ev.get("end"),
-                                ev.get("text")])
+                                ev.get("text")] + tail)
     return _csv_text(rows, CSV_COLUMNS)
 
 
 # --- dispatch ----------------------------------------------------------------------------------
 
+def render_html(data: dict, result: StoryResult | None = None) -> str:
+    """The self-contained HTML report (``checker/html_report.py``)."""
+    from checker.html_report import render_html as render
+
+    return render(data, result)
+
+
 RENDERERS: dict[str, Callable[..., str]] = {
     "text": render_text, "json": render_json, "markdown": render_markdown, "csv": render_csv,
+    "html": render_html,
 }
 
 

@@ -23,6 +23,7 @@ class Article:
     published_estimated: bool = False  # True when taken from a date line in the text, not metadata
     title: str | None = None
     format: str = "txt"
+    url: str | None = None  # where the article was published, when the metadata says
 
 
 @dataclass

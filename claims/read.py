@@ -97,7 +97,12 @@ def _article_from_record(record: dict, path: Path, index: int, source_format: st
         id=art_id, path=str(path), text=text, outlet=record.get("outlet") or record.get("source"),
         published=parse_published(record.get("published") or record.get("date") or record.get("datetime")),
         title=record.get("title") or record.get("headline"), format="json",
+        url=_url(record.get("url") or record.get("link")),
     )
+
+
+def _url(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def read_feed(path: Path) -> list[Article]:
@@ -145,6 +150,7 @@ def read_file_article(path: Path, meta: dict | None) -> Article:
         id=str(meta.get("id") or path.stem), path=str(path), text=text,
         outlet=meta.get("outlet"), published=published, published_estimated=estimated,
         title=meta.get("headline") or meta.get("title") or title, format=fmt,
+        url=_url(meta.get("url")),
     )
 
 

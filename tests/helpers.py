@@ -41,3 +41,31 @@ def contexts(articles: list[Article]) -> list[ExtractContext]:
 
 def claim_field(claim, key: str):
     return getattr(claim, key) if hasattr(claim, key) else claim.extra.get(key)
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    """Run ``claimcheck ARGS`` in this process (fast: no interpreter start-up, no pandas import);
+    (exit code, stdout, stderr). No run may ever print a traceback."""
+    from checker.cli import run
+
+    capsys.readouterr()
+    code = run([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return code, out, err
+
+
+HARBOUR_FIRE = FIXTURES / "stories" / "harbour-fire"
+
+
+def story_with_toll_conflict(folder: Path, name: str = "harbour-fire") -> Path:
+    """The harbour-fire fixture copied to ``folder/name`` with Paper B giving 14 dead instead of
+    12: one count conflict (an error) to review."""
+    import shutil
+
+    story = folder / name
+    shutil.copytree(HARBOUR_FIRE, story)
+    paper = story / "paper-b.txt"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("killed 12 sailors", "killed 14 sailors"),
+                     encoding="utf-8")
+    return story

@@ -1,0 +1,202 @@
+"""``claimcheck serve``: review in the browser, over real HTTP on a loopback port."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from checker.review_store import ReviewStore
+from checker.serve import make_server
+from helpers import story_with_toll_conflict
+
+PAYLOAD = '<script>alert("x")</script> <img src=x onerror=alert(1)>'
+
+
+@pytest.fixture()
+def served(tmp_path):
+    """A server on a free port with the toll-conflict story; yields (server, story path)."""
+    story = story_with_toll_conflict(tmp_path)
+    store = ReviewStore(tmp_path / "review.db")
+    server = make_server([story], store, port=0, quiet=True, reviewer="tester")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, story
+    server.shutdown()
+    server.server_close()
+
+
+def request(server, method: str, path: str, form: dict | None = None, headers: dict | None = None,
+            body: bytes | None = None) -> tuple[int, dict, str]:
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    sent = {"Host": f"{host}:{port}"}
+    if form is not None:
+        body = urlencode(form).encode()
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    sent.update(headers or {})
+    conn.request(method, path, body=body, headers=sent)
+    response = conn.getresponse()
+    text = response.read().decode("utf-8")
+    conn.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+
+
+def toll_id(server) -> str:
+    [finding] = [f for f in server.stories["harbour-fire"].data["findings"] if f["rule"] == "count-conflict"]
+    return finding["id"]
+
+
+def decision(server, **fields) -> dict:
+    form = {"csrf_token": server.csrf_token, "story": "harbour-fire", "finding_id": toll_id(server),
+            "status": "dismissed", "note": ""}
+    form.update(fields)
+    return form
+
+
+def finding_card(page: str, finding_id: str) -> str:
+    at = page.index(f'id="{finding_id}"')
+    return page[at: at + 6000]
+
+
+def test_pages_and_a_decision_that_sticks(served):
+    server, _ = served
+    status, headers, page = request(server, "GET", "/")
+    assert status == 200 and 'href="/story/harbour-fire"' in page
+    status, headers, page = request(server, "GET", "/story/harbour-fire")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "script-src 'sha256-" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    assert page.count('class="review-form"') == len(server.stories["harbour-fire"].data["findings"])
+    assert server.csrf_token in page
+
+    status, headers, _ = request(server, "POST", "/decide", decision(server, note="two dock workers"))
+    assert status == 303 and headers["location"] == f"/story/harbour-fire#{toll_id(server)}"
+    _, _, page = request(server, "GET", "/story/harbour-fire")
+    card = finding_card(page, toll_id(server))
+    assert 'data-status="dismissed"' in card and "two dock workers" in card and "tester" in card
+
+    status, _, body = request(server, "POST", "/decide", decision(server, status="confirmed", by="ana"),
+                              headers={"Accept": "application/json"})
+    assert status == 200 and json.loads(body)["decision"]["reviewer"] == "ana"
+    history = server.store.history("harbour-fire", toll_id(server))
+    assert [(d.status, d.reviewer) for d in history] == [("dismissed", "tester"), ("confirmed", "ana")]
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"form": {"csrf_token": "forged"}}, 403),
+    ({"headers": {"Origin": "http://evil.example"}}, 403),
+    ({"headers": {"Referer": "http://evil.example/page"}}, 403),
+    ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403),
+    ({"headers": {"Origin": "null"}}, 403),
+    ({"headers": {"Host": "evil.example:80"}}, 421),
+    ({"form": {"finding_id": "cc-000000000000"}}, 404),
+    ({"form": {"story": "../../etc"}}, 404),
+    ({"form": {"status": "deleted"}}, 400),
+    ({"form": {"note": "x" * 20_000}}, 400),
+    ({"raw": b'{"status": "dismissed"}', "headers": {"Content-Type": "application/json"}}, 415),
+    ({"raw": b"a=" + b"x" * 70_000, "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 413),
+])
+def test_refused_requests_change_nothing(served, change, expected):
+    server, _ = served
+    form = decision(server, **change.get("form", {}))
+    if "raw" in change:
+        status, _, _ = request(server, "POST", "/decide", body=change["raw"], headers=change["headers"])
+    else:
+        status, _, _ = request(server, "POST", "/decide", form, headers=change.get("headers"))
+    assert status == expected
+    assert server.store.history("harbour-fire", toll_id(server)) == []
+
+
+def test_same_origin_posts_are_accepted(served):
+    server, _ = served
+    host, port = server.server_address[:2]
+    headers = {"Origin": f"http://{host}:{port}", "Sec-Fetch-Site": "same-origin"}
+    status, _, _ = request(server, "POST", "/decide", decision(server), headers=headers)
+    assert status == 303
+
+
+def test_unknown_pages_and_methods(served):
+    server, _ = served
+    assert request(server, "GET", "/story/nope")[0] == 404
+    assert request(server, "GET", "/etc/passwd")[0] == 404
+    assert request(server, "PUT", "/decide", body=b"")[0] == 405
+    assert request(server, "POST", "/elsewhere", decision(server))[0] == 404
+
+
+def test_concurrent_reviewers_lose_nothing(served):
+    server, _ = served
+    statuses = ["confirmed", "dismissed", "follow-up", "corrected", "open"]
+
+    def post(i: int) -> int:
+        form = decision(server, status=statuses[i % 5], note=f"note {i}", by=f"reviewer-{i % 2}")
+        return request(server, "POST", "/decide", form, headers={"Accept": "application/json"})[0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(post, range(60)))
+    assert results == [200] * 60
+    history = server.store.history("harbour-fire", toll_id(server))
+    assert sorted(d.note for d in history) == sorted(f"note {i}" for i in range(60))
+    assert len({d.seq for d in history}) == 60
+
+
+def test_check_again_reopens_what_changed(served):
+    server, story = served
+    request(server, "POST", "/decide", decision(server, note="fine"))
+    paper = story / "paper-b.txt"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("killed 14 sailors", "killed 16 sailors"),
+                     encoding="utf-8")
+    status, headers, _ = request(server, "POST", "/recheck", {"csrf_token": server.csrf_token, "story": "harbour-fire"})
+    assert status == 303
+    _, _, page = request(server, "GET", "/story/harbour-fire")
+    card = finding_card(page, toll_id(server))
+    assert 'data-status="open"' in card and "replaces cc-" in card and "16 sailors" in card
+
+
+def test_served_article_text_is_escaped(tmp_path):
+    story = story_with_toll_conflict(tmp_path)
+    paper = story / "paper-b.txt"
+    paper.write_text(paper.read_text(encoding="utf-8").replace(
+        "according to regional officials.", f"according to regional officials. {PAYLOAD}"), encoding="utf-8")
+    meta = story / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"Paper B"', json.dumps(f"Paper B {PAYLOAD}")),
+                    encoding="utf-8")
+    server = make_server([story], ReviewStore(tmp_path / "review.db"), port=0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        _, _, page = request(server, "GET", "/story/harbour-fire")
+        _, _, index = request(server, "GET", "/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "onerror=alert(1)" in page.replace("&#x27;", "'").replace("&quot;", '"')  # shown, as text
+    for html_page in (page, index):
+        assert "<img" not in html_page and '<script>alert' not in html_page
+        assert len(re.findall(r"<script\b", html_page)) <= 1
+
+
+def test_serve_command_errors(capsys, tmp_path, monkeypatch):
+    from helpers import run_cli
+
+    monkeypatch.delenv("CLAIMCHECK_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "serve", "--db", tmp_path / "empty.db")
+    assert code == 2 and "no stories recorded here yet" in err
+    code, _, err = run_cli(capsys, "serve", tmp_path / "missing", "--db", tmp_path / "r.db")
+    assert code == 2 and "missing: no such file or folder" in err and "no story could be checked" in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 2
+
+
+def test_a_port_in_use_is_an_input_error(served, capsys, tmp_path, monkeypatch):
+    from helpers import run_cli
+
+    server, story = served
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "serve", story, "--db", tmp_path / "r2.db", "--port", server.server_address[1])
+    assert code == 2 and "cannot listen" in err
