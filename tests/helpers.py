@@ -1,6 +1,7 @@
 """Build articles and stories from fixture text, for data-driven tests."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -68,4 +69,37 @@ def story_with_toll_conflict(folder: Path, name: str = "harbour-fire") -> Path:
     paper = story / "paper-b.txt"
     paper.write_text(paper.read_text(encoding="utf-8").replace("killed 12 sailors", "killed 14 sailors"),
                      encoding="utf-8")
+    return story
+
+
+@contextmanager
+def serving(story: Path, db: Path, **options):
+    """``claimcheck serve`` for one story on a free loopback port, in a background thread."""
+    import threading
+
+    from checker.review_store import ReviewStore
+    from checker.serve import make_server
+
+    server = make_server([story], ReviewStore(db), port=0, quiet=True, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def hostile_story(folder: Path, payload: str, after: str) -> Path:
+    """The toll-conflict story with ``payload`` (web text meant to run in a browser) written into
+    Paper B after ``after`` and into its outlet name."""
+    import json
+
+    story = story_with_toll_conflict(folder)
+    paper = story / "paper-b.txt"
+    text = paper.read_text(encoding="utf-8")
+    assert after in text
+    paper.write_text(text.replace(after, f"{after} {payload}"), encoding="utf-8")
+    meta = story / "meta.json"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('"Paper B"', json.dumps(f"Paper B {payload}")),
+                    encoding="utf-8")
     return story

@@ -73,3 +73,11 @@ def test_committed_example_report_is_current(result):
     committed = (ROOT / "reports" / "maks-returns-to-poland.md").read_text(encoding="utf-8")
     assert committed == render_markdown(result_to_dict(result), result), \
         "regenerate: claimcheck check examples/maks-returns-to-poland --format markdown --output reports/maks-returns-to-poland.md"
+
+
+def test_committed_html_report_is_current(result):
+    from checker.html_report import render_html
+
+    committed = (ROOT / "reports" / "maks-returns-to-poland.html").read_text(encoding="utf-8")
+    assert committed == render_html(result_to_dict(result), result), \
+        "regenerate: claimcheck check examples/maks-returns-to-poland --format html --output reports/maks-returns-to-poland.html"

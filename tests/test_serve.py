@@ -4,16 +4,12 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from checker.review_store import ReviewStore
-from checker.serve import make_server
-from helpers import story_with_toll_conflict
+from helpers import hostile_story, serving, story_with_toll_conflict
 
 PAYLOAD = '<script>alert("x")</script> <img src=x onerror=alert(1)>'
 
@@ -22,13 +18,8 @@ PAYLOAD = '<script>alert("x")</script> <img src=x onerror=alert(1)>'
 def served(tmp_path):
     """A server on a free port with the toll-conflict story; yields (server, story path)."""
     story = story_with_toll_conflict(tmp_path)
-    store = ReviewStore(tmp_path / "review.db")
-    server = make_server([story], store, port=0, quiet=True, reviewer="tester")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, story
-    server.shutdown()
-    server.server_close()
+    with serving(story, tmp_path / "review.db", reviewer="tester") as server:
+        yield server, story
 
 
 def request(server, method: str, path: str, form: dict | None = None, headers: dict | None = None,
@@ -159,22 +150,10 @@ def test_check_again_reopens_what_changed(served):
 
 
 def test_served_article_text_is_escaped(tmp_path):
-    story = story_with_toll_conflict(tmp_path)
-    paper = story / "paper-b.txt"
-    paper.write_text(paper.read_text(encoding="utf-8").replace(
-        "according to regional officials.", f"according to regional officials. {PAYLOAD}"), encoding="utf-8")
-    meta = story / "meta.json"
-    meta.write_text(meta.read_text(encoding="utf-8").replace('"Paper B"', json.dumps(f"Paper B {PAYLOAD}")),
-                    encoding="utf-8")
-    server = make_server([story], ReviewStore(tmp_path / "review.db"), port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    story = hostile_story(tmp_path, PAYLOAD, after="according to regional officials.")
+    with serving(story, tmp_path / "review.db") as server:
         _, _, page = request(server, "GET", "/story/harbour-fire")
         _, _, index = request(server, "GET", "/")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "onerror=alert(1)" in page.replace("&#x27;", "'").replace("&quot;", '"')  # shown, as text
     for html_page in (page, index):
         assert "<img" not in html_page and '<script>alert' not in html_page
