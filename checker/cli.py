@@ -243,6 +243,49 @@ def serve(
         raise typer.Exit(EXIT_INPUT if problems else EXIT_OK)
 
 
+@app.command()
+def nightly(
+    inbox: Path = typer.Argument(..., metavar="INBOX", show_default=False,
+                                 help="Folder of story folders and/or .jsonl/.json/.csv feeds (records carry "
+                                      "'story'; those without one are grouped automatically), or one feed."),
+    out: Path = typer.Option(Path("reports"), "--out", "-o", help="Reports go to OUT/DATE/."),
+    night: Optional[str] = typer.Option(None, "--date", show_default=False,
+                                        help="The night's date, YYYY-MM-DD (default: today)."),
+    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, show_default=False,
+                                       help="Stories checked at once (default: one per CPU core)."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", case_sensitive=False,
+                                   help="Exit 1 when there are NEW findings of this severity or worse."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", show_default=False,
+        help="Run on Dask: 'local' starts a local cluster, or a scheduler address tcp://HOST:PORT "
+             "(needs pip install 'claimcheck[dask]')."),
+    story_timeout: float = typer.Option(120.0, "--story-timeout", min=0.001,
+                                        help="Seconds one story may take; past it the story is reported as failed."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+) -> None:
+    """Check every story of the day in parallel; report what is new and resolved since last night."""
+    with reporting_errors():
+        from checker.nightly import new_at_or_above, run_nightly
+        from checker.review_store import ReviewStore, db_path
+
+        ruleset = _load_rules(rules)  # a bad rules file fails now, not in every worker
+        store = ReviewStore(db_path(db))
+        result = run_nightly(inbox, out, night, store=store, jobs=jobs, rules_path=ruleset.path,
+                             scheduler=scheduler, timeout_s=story_timeout)
+        summary, counts = result.summary, result.summary["counts"]
+        new = counts["new"]
+        sys.stderr.write(
+            f"{PROG} nightly: {summary['date']}: {counts['checked']} stories checked, {counts['failed']} failed, "
+            f"{counts['articles']} articles in {result.seconds:.1f} s; new: {new.get('error', 0)} errors, "
+            f"{new.get('warning', 0)} warnings, {new.get('info', 0)} info; {counts['resolved']} resolved; "
+            f"report: {result.folder / 'index.html'}\n")
+        if counts["failed"] or summary["inbox_problems"]:
+            raise typer.Exit(EXIT_INPUT)
+        failing = fail_on is not FailOn.never and new_at_or_above(summary, fail_on.value)
+        raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
 app.add_typer(review_app, name="review")
 
 

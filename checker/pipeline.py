@@ -25,6 +25,15 @@ from checker.quote_families import families, render_family
 from checker.rules_config import RuleSet, load_rules
 
 
+class StoryTimeout(Exception):
+    """The story's time limit ran out (``check_story(..., deadline=...)``)."""
+
+
+def check_deadline(deadline: float | None, stage: str) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise StoryTimeout(f"time limit reached during {stage}")
+
+
 @dataclass
 class StoryResult:
     story: Story
@@ -40,9 +49,10 @@ class StoryResult:
         return self.story.problems
 
 
-def apply_rules(rules: RuleSet, ctx: StoryContext) -> list[Finding]:
+def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules.enabled:
+        check_deadline(deadline, f"rule {rule.id}")
         subset = ctx.claims[ctx.claims["claim_type"].isin(rule.claim_types)]
         findings.extend(KINDS[rule.kind].check(rule, subset, ctx))
     merged: dict[str, Finding] = {}
@@ -96,12 +106,17 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
     return [render_family(f, ctx) for f in families(ctx, params)]
 
 
-def check_story(source: str | Path | Story, rules: RuleSet | None = None) -> StoryResult:
+def check_story(source: str | Path | Story, rules: RuleSet | None = None,
+                deadline: float | None = None) -> StoryResult:
+    """``deadline`` (a ``time.monotonic()`` value) is checked between stages and rules; past it
+    the check stops with StoryTimeout. (Extraction has its own per-article budget.)"""
     rules = rules or load_rules()
     ex = extract_story(source)
+    check_deadline(deadline, "claim extraction")
     t0 = time.perf_counter()
     ctx = story_context(ex, rules)
-    findings = apply_rules(rules, ctx)
+    findings = apply_rules(rules, ctx, deadline)
+    check_deadline(deadline, "rules")
     views = quote_family_view(rules, ctx)
     timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
     return StoryResult(story=ex.story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,

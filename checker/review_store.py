@@ -14,6 +14,7 @@ What is kept
 - ``snapshots``: each distinct evidence set a finding has had, by ``evidence_hash``, so a
   reopened finding can say what changed since the decision.
 - ``stories``: where each story was read from, for ``claimcheck serve`` with no story named.
+- ``runs``: each nightly run: date, inbox, start, end, status and counts, failed stories.
 
 Decisions stick: ``record_check`` compares each finding's evidence with the evidence its latest
 decision was made on. When they differ (an article edited, a new source adding a value, a source
@@ -98,6 +99,23 @@ MIGRATIONS: list[list[str]] = [
             path TEXT NOT NULL,
             last_checked TEXT NOT NULL)""",
     ],
+    [  # 1 -> 2: nightly runs
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            date TEXT NOT NULL,
+            inbox TEXT NOT NULL,
+            output TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+            stories INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            articles INTEGER NOT NULL DEFAULT 0,
+            findings INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            resolved INTEGER NOT NULL DEFAULT 0,
+            failures_json TEXT NOT NULL DEFAULT '[]')""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -171,6 +189,9 @@ class ReviewStore:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             conn.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL sync cannot corrupt the database; a power cut may lose the last
+            # commit, which costs far less than an fsync on every decision and every check
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             yield conn
         except sqlite3.DatabaseError as exc:
@@ -234,7 +255,7 @@ class ReviewStore:
                 self._record_finding(conn, story, finding, snapshots[finding["id"]], now)
             for finding in data.get("findings", []):
                 self._inherit_decision(conn, story, finding, snapshots[finding["id"]], now)
-        return self.reviews(story, [f["id"] for f in data.get("findings", [])])
+            return _reviews(conn, story, [f["id"] for f in data.get("findings", [])])
 
     def _record_finding(self, conn: sqlite3.Connection, story: str, finding: dict,
                         snapshot: list[dict], now: str) -> None:
@@ -328,13 +349,7 @@ class ReviewStore:
     def reviews(self, story: str, finding_ids: list[str] | None = None) -> dict[str, dict]:
         """Each finding's review: its latest decision, or ``open`` with no decision yet."""
         with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT d.*, counts.n FROM decisions d JOIN (SELECT finding_id, MAX(seq) AS last, COUNT(*) AS n "
-                "FROM decisions WHERE story = ? GROUP BY finding_id) counts ON d.seq = counts.last",
-                (story,)).fetchall()
-        latest = {r["finding_id"]: (_decision(r), r["n"]) for r in rows}
-        ids = finding_ids if finding_ids is not None else list(latest)
-        return {fid: review_dict(*latest[fid]) if fid in latest else review_dict(None, 0) for fid in ids}
+            return _reviews(conn, story, finding_ids)
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -395,12 +410,44 @@ class ReviewStore:
         out.sort(key=lambda f: (f["story"], -SEVERITY_RANK.get(f["severity"], 0), f["finding_id"]))
         return [f for f in out if status is None or f["review"]["status"] == status]
 
+    # --- nightly runs ---------------------------------------------------------------------
+
+    def start_run(self, date: str, inbox: str, output: str, *, now: str | None = None) -> int:
+        with self._write() as conn:
+            cursor = conn.execute("INSERT INTO runs (date, inbox, output, started, status) VALUES (?, ?, ?, ?, 'running')",
+                                  (date, inbox, output, now or utc_now()))
+            return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int], failures: list[dict],
+                   *, now: str | None = None) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE runs SET finished = ?, status = ?, stories = ?, failed = ?, articles = ?, "
+                         "findings = ?, new = ?, resolved = ?, failures_json = ? WHERE id = ?",
+                         (now or utc_now(), status, counts.get("stories", 0), counts.get("failed", 0),
+                          counts.get("articles", 0), counts.get("findings", 0), counts.get("new", 0),
+                          counts.get("resolved", 0), json.dumps(failures, ensure_ascii=False), run_id))
+
+    def runs(self) -> list[dict]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM runs ORDER BY id").fetchall()
+        return [{**dict(r), "failures": json.loads(r["failures_json"])} for r in rows]
+
     def stories(self) -> list[dict]:
         with self._connect() as conn:
             return [dict(r) for r in conn.execute("SELECT * FROM stories ORDER BY story").fetchall()]
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+def _reviews(conn: sqlite3.Connection, story: str, finding_ids: list[str] | None) -> dict[str, dict]:
+    rows = conn.execute(
+        "SELECT d.*, counts.n FROM decisions d JOIN (SELECT finding_id, MAX(seq) AS last, COUNT(*) AS n "
+        "FROM decisions WHERE story = ? GROUP BY finding_id) counts ON d.seq = counts.last",
+        (story,)).fetchall()
+    latest = {r["finding_id"]: (_decision(r), r["n"]) for r in rows}
+    ids = finding_ids if finding_ids is not None else list(latest)
+    return {fid: review_dict(*latest[fid]) if fid in latest else review_dict(None, 0) for fid in ids}
+
 
 def _decision(row: sqlite3.Row) -> Decision:
     return Decision(seq=row["seq"], story=row["story"], finding_id=row["finding_id"], status=row["status"],

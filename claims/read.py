@@ -83,7 +83,7 @@ def decode_article(path: Path, data: bytes) -> str:
         raise InputError(str(path), f"not valid UTF-8 (byte {exc.start})") from None
 
 
-def _article_from_record(record: dict, path: Path, index: int, source_format: str) -> Article:
+def article_from_record(record: dict, path: Path, index: int, source_format: str) -> Article:
     if not isinstance(record, dict):
         raise InputError(str(path), f"record {index + 1} is not an object")
     text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str)), None)
@@ -128,7 +128,7 @@ def read_feed(path: Path) -> list[Article]:
             records = data
         else:
             records = [data]
-    return [_article_from_record(r, path, i, "json") for i, r in enumerate(records)]
+    return [article_from_record(r, path, i, "json") for i, r in enumerate(records)]
 
 
 def read_file_article(path: Path, meta: dict | None) -> Article:
