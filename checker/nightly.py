@@ -228,10 +228,10 @@ class NightWriter:
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
         (self.tmp / "stories").mkdir(parents=True)
-        self.jsonl = (self.tmp / "findings.jsonl").open("w", encoding="utf-8")
-        self.csv_file = (self.tmp / "findings.csv").open("w", encoding="utf-8", newline="")
-        self.csv = csv.writer(self.csv_file, lineterminator="\n")
-        self.csv.writerow(FINDING_COLUMNS)
+        # stories finish in any order; each writes its own part, joined in story order at the
+        # end, so the same night gives the same files however the work was scheduled
+        self.parts = self.tmp / ".parts"
+        self.parts.mkdir()
         self.stories: list[StoryLine] = []
         self.seen: set[tuple[str, str]] = set()
         self.new_findings: list[dict] = []
@@ -254,30 +254,27 @@ class NightWriter:
         line.counts = dict(Counter(f["severity"] for f in data["findings"]))
         line.review = dict(Counter((f.get("review") or {}).get("status", "open") for f in data["findings"]))
         new = Counter()
-        for finding in data["findings"]:
-            key = (outcome.id, finding["id"])
-            self.seen.add(key)
-            is_new = key not in self.previous and counts_toward_failure(finding)
-            finding["new"] = is_new
-            if is_new:
-                new[finding["severity"]] += 1
-                self.new_findings.append(_finding_row(self.night, outcome.id, finding))
-            self._write_finding(outcome.id, finding)
-            self._count_outlets(finding, data)
+        part = self.parts / file_name(outcome.id)
+        with part.with_suffix(".jsonl").open("w", encoding="utf-8") as jsonl, \
+                part.with_suffix(".csv").open("w", encoding="utf-8", newline="") as table:
+            rows = csv.writer(table, lineterminator="\n")
+            for finding in data["findings"]:
+                key = (outcome.id, finding["id"])
+                self.seen.add(key)
+                finding["new"] = key not in self.previous and counts_toward_failure(finding)
+                row = _finding_row(self.night, outcome.id, finding)
+                if finding["new"]:
+                    new[finding["severity"]] += 1
+                    self.new_findings.append(row)
+                jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
+                rows.writerow(_csv_row(row))
+                self._count_outlets(finding, data)
         line.new = dict(new)
         from checker.html_report import render_html
 
         line.report = f"stories/{file_name(outcome.id)}.html"
         (self.tmp / line.report).write_text(render_html(data), encoding="utf-8")
         return line
-
-    def _write_finding(self, story: str, finding: dict) -> None:
-        row = _finding_row(self.night, story, finding)
-        self.jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
-        from checker.reports import csv_safe
-
-        self.csv.writerow([csv_safe(v) if isinstance(v, str) else v for v in
-                           (row[c] if not isinstance(row[c], list) else "; ".join(row[c]) for c in FINDING_COLUMNS)])
 
     def _count_outlets(self, finding: dict, data: dict) -> None:
         if finding["severity"] == "info" or (finding.get("review") or {}).get("status") == "dismissed":
@@ -294,9 +291,18 @@ class NightWriter:
         return [row for key, row in sorted(self.previous.items())
                 if key[0] in self.checked_stories and key not in self.seen]
 
+    def _join_parts(self) -> None:
+        names = sorted(file_name(s.id) for s in self.stories if s.status == "ok")
+        with (self.tmp / "findings.jsonl").open("wb") as jsonl, (self.tmp / "findings.csv").open("wb") as table:
+            table.write((",".join(FINDING_COLUMNS) + "\n").encode("utf-8"))
+            for name in names:
+                for suffix, target in ((".jsonl", jsonl), (".csv", table)):
+                    with (self.parts / name).with_suffix(suffix).open("rb") as part:
+                        shutil.copyfileobj(part, target)
+        shutil.rmtree(self.parts)
+
     def finish(self, inbox: Inbox, meta: dict) -> dict:
-        self.jsonl.close()
-        self.csv_file.close()
+        self._join_parts()
         summary = build_summary(self, inbox, meta)
         (self.tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                                encoding="utf-8")
@@ -316,15 +322,19 @@ class NightWriter:
             shutil.rmtree(old, ignore_errors=True)
 
     def abandon(self) -> None:
-        for handle in (self.jsonl, self.csv_file):
-            if not handle.closed:
-                handle.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _outlets(finding: dict, data: dict) -> set[str]:
     outlets = {a["id"]: a.get("outlet") for a in data["articles"]}
     return {ev.get("outlet") or outlets.get(ev["article"]) or ev["article"] for ev in finding["evidence"]}
+
+
+def _csv_row(row: dict) -> list:
+    from checker.reports import csv_safe
+
+    values = ("; ".join(row[c]) if isinstance(row[c], list) else row[c] for c in FINDING_COLUMNS)
+    return [csv_safe(v) if isinstance(v, str) else v for v in values]
 
 
 def _finding_row(night: str, story: str, finding: dict) -> dict:
@@ -449,6 +459,8 @@ def run_nightly(inbox_path: Path, out: Path, night: str | None = None, *, store:
     writer = NightWriter(out, night, load_findings(previous_folder), store)
     run_id = store.start_run(night, str(inbox_path), str(out)) if store is not None else None
     progress = Progress(len(inbox.jobs), progress_stream)
+    for problem in inbox.problems:
+        progress.log(f"skipped {problem}")
     workers = jobs or os.cpu_count() or 1
     if runner is None:
         runner = (lambda js: run_dask(js, scheduler, workers, rules_path, timeout_s)) if scheduler else \
