@@ -215,6 +215,10 @@ def serve(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     by: Optional[str] = typer.Option(None, "--by", show_default=False,
                                      help="Reviewer name for decisions that do not give one (default: your login name)."),
+    allow_host: Optional[list[str]] = typer.Option(
+        None, "--allow-host", show_default=False,
+        help="With --host 0.0.0.0: a host name reviewers use to reach this server (repeatable); IP "
+             "addresses and this machine's own names are always accepted."),
 ) -> None:
     """Serve the HTML report with buttons to confirm, dismiss, follow up and add notes."""
     with reporting_errors():
@@ -229,7 +233,8 @@ def serve(
                 raise InputError(str(store.path), "no stories recorded here yet; name a story to serve")
         problems: list[InputError] = []
         server = make_server(paths, store, host=host, port=port, rules=_load_rules(rules), reviewer=by,
-                             on_problem=lambda exc: (problems.append(exc), error_line(str(exc))))
+                             on_problem=lambda exc: (problems.append(exc), error_line(str(exc))),
+                             allow_hosts=allow_host)
         sys.stderr.write(f"{PROG}: serving {len(server.stories)} "
                          f"{'story' if len(server.stories) == 1 else 'stories'} at {server.url} "
                          f"(decisions go to {store.path}; Ctrl-C to stop)\n")

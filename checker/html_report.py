@@ -667,6 +667,9 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
         f'<input type="hidden" name="csrf_token" value="{_esc(review.csrf_token)}">',
         f'<input type="hidden" name="story" value="{_esc(review.story)}">',
         f'<input type="hidden" name="finding_id" value="{fid}">',
+        # the evidence the reviewer is looking at: a decision on evidence that has changed since
+        # the page was loaded is refused rather than applied to evidence nobody saw
+        f'<input type="hidden" name="evidence_hash" value="{_esc(finding.get("evidence_hash"))}">',
         '<label>Note <textarea name="note" rows="2"></textarea></label>',
         '<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"></label>',
         f'<div class="buttons">{buttons}</div>',

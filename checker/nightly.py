@@ -53,6 +53,21 @@ class StoryOutcome:
     data: dict | None = None  # the report contract, when checked
 
 
+_RULES: dict = {}
+
+
+def _rules(path: str | None):
+    """The rule set, parsed once per worker process (parsing rules.yaml costs more than
+    checking a small story)."""
+    from checker.rules_config import load_rules
+
+    key = (path, os.stat(path).st_mtime_ns if path and os.path.exists(path) else None)
+    if key not in _RULES:
+        _RULES.clear()
+        _RULES[key] = load_rules(path) if path else load_rules()
+    return _RULES[key]
+
+
 class _Alarm(Exception):
     pass
 
@@ -68,7 +83,6 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     elsewhere (Dask runs tasks in threads) the limit is checked between stages and rules.
     """
     from checker.pipeline import StoryTimeout, check_story, result_to_dict
-    from checker.rules_config import load_rules
 
     started = time.perf_counter()
     deadline = time.monotonic() + timeout_s
@@ -77,7 +91,7 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     try:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, timeout_s)
-        rules = load_rules(rules_path) if rules_path else load_rules()
+        rules = _rules(rules_path)
         result = check_story(job.story if job.story is not None else job.path, rules, deadline=deadline)
         data = result_to_dict(result)
         if job.story is not None or data["story"]["id"] != job.id:

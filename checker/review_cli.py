@@ -154,12 +154,13 @@ def history(
         decisions = store.history(story_id, fid)
         lines = [f"{fid} ({story_id}): {len(decisions)} decision" + ("" if len(decisions) == 1 else "s")]
         for d in decisions:
+            # one line per decision, whatever a note holds
             line = f"{d.decided_at}  {d.status:<10} {d.reviewer}"
             if d.note:
-                line += f": {d.note}"
+                line += f": {' '.join(d.note.split())}"
             if d.reopened_because:
                 line += f" (reopened: {d.reopened_because})"
-            lines.append(" ".join(line.split(" \n")))
+            lines.append(line)
         write_stdout("\n".join(lines) + "\n")
 
 

@@ -118,6 +118,13 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+APPLICATION_ID = 0x63436B31  # "cCk1": marks a SQLite file as a claimcheck review database
+_CONTROL = {c for c in range(0x20)} | {0x7F} | set(range(0x80, 0xA0))
+
+
+class StaleEvidence(Exception):
+    """A decision was made on evidence that has changed since (the page was loaded before the
+    last check)."""
 
 
 @dataclass
@@ -174,8 +181,10 @@ class ReviewStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(str(self.path), f"cannot create its folder: {exc.strerror}") from None
+        self._checked = False
         with self._connect() as conn:
             self._migrate(conn)
+        self._checked = True
 
     # --- connection and schema -------------------------------------------------------------
 
@@ -188,10 +197,12 @@ class ReviewStore:
         try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            # WAL with NORMAL sync cannot corrupt the database; a power cut may lose the last
-            # commit, which costs far less than an fsync on every decision and every check
-            conn.execute("PRAGMA synchronous = NORMAL")
+            if self._checked:
+                # WAL lets readers and a writer work at once; with NORMAL sync it cannot corrupt
+                # the database, and a power cut may lose only the last commit, which costs far
+                # less than an fsync on every decision and every check
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             yield conn
         except sqlite3.DatabaseError as exc:
@@ -214,6 +225,11 @@ class ReviewStore:
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        app = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app not in (0, APPLICATION_ID) or (version == 0 and conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master").fetchone()[0]):
+            # never take over somebody else's database, even for a read
+            raise InputError(str(self.path), "a SQLite database of another program, not a claimcheck review database")
         if version > SCHEMA_VERSION:
             raise InputError(str(self.path), f"made by a newer claimcheck (schema {version}; "
                                              f"this one knows up to {SCHEMA_VERSION})")
@@ -227,6 +243,7 @@ class ReviewStore:
                 for statement in MIGRATIONS[step]:
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -244,18 +261,26 @@ class ReviewStore:
         decided findings whose evidence changed, and return each finding's review by id."""
         now = now or utc_now()
         story = data["story"]["id"]
+        ids = [f["id"] for f in data.get("findings", [])]
+        if data.get("problems"):
+            # an article could not be read (an editor mid-save, say): its claims are missing,
+            # so this check must neither reopen decisions nor mark findings gone
+            with self._connect() as conn:
+                return _reviews(conn, story, ids)
         snapshots = {f["id"]: evidence_snapshot(f, data) for f in data.get("findings", [])}
         with self._write() as conn:
             conn.execute("INSERT INTO stories (story, path, last_checked) VALUES (?, ?, ?) "
                          "ON CONFLICT (story) DO UPDATE SET path = excluded.path, "
                          "last_checked = excluded.last_checked",
-                         (story, str(data["story"].get("path") or ""), now))
+                         # to the microsecond: a server compares it to see if another check came since
+                         (story, _absolute(data["story"].get("path")),
+                          datetime.now(timezone.utc).isoformat(timespec="microseconds")))
             conn.execute("UPDATE findings SET present = 0 WHERE story = ?", (story,))
             for finding in data.get("findings", []):
                 self._record_finding(conn, story, finding, snapshots[finding["id"]], now)
             for finding in data.get("findings", []):
                 self._inherit_decision(conn, story, finding, snapshots[finding["id"]], now)
-            return _reviews(conn, story, [f["id"] for f in data.get("findings", [])])
+            return _reviews(conn, story, ids)
 
     def _record_finding(self, conn: sqlite3.Connection, story: str, finding: dict,
                         snapshot: list[dict], now: str) -> None:
@@ -270,11 +295,16 @@ class ReviewStore:
             "evidence_hash = excluded.evidence_hash, last_seen = excluded.last_seen, present = 1",
             (story, fid, finding["rule"], finding["kind"], finding["severity"], finding["claim_type"],
              str(finding["subject"]), finding["message"], current, now, now))
-        conn.execute("INSERT OR IGNORE INTO snapshots (story, finding_id, evidence_hash, evidence_json, "
-                     "first_seen) VALUES (?, ?, ?, ?, ?)",
+        # the same evidence may come with a new url, outlet or headline: keep the latest of those
+        conn.execute("INSERT INTO snapshots (story, finding_id, evidence_hash, evidence_json, first_seen) "
+                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (story, finding_id, evidence_hash) "
+                     "DO UPDATE SET evidence_json = excluded.evidence_json",
                      (story, fid, current, json.dumps(snapshot, ensure_ascii=False, sort_keys=True), now))
         latest = _latest(conn, story, fid)
-        if latest is None or latest.status == "open" or latest.evidence_hash == current:
+        if latest is None or latest.evidence_hash == current:
+            return
+        if latest.status == "open":
+            self._restore(conn, story, fid, latest, current, now)
             return
         before = _snapshot(conn, story, fid, latest.evidence_hash)
         reason = (f"evidence changed since it was marked {latest.status} by {latest.reviewer} "
@@ -282,6 +312,25 @@ class ReviewStore:
         conn.execute("INSERT INTO decisions (story, finding_id, status, note, reviewer, decided_at, "
                      "evidence_hash, reopened_because) VALUES (?, ?, 'open', '', ?, ?, ?, ?)",
                      (story, fid, CHECKER, now, current, reason))
+
+    def _restore(self, conn: sqlite3.Connection, story: str, finding_id: str, latest: Decision,
+                 current: str, now: str) -> None:
+        """The checker reopened a finding and the evidence is now back to what a person decided
+        on (an article briefly broken, a source added and withdrawn): their decision returns."""
+        if latest.reviewer != CHECKER:
+            return
+        rows = conn.execute("SELECT * FROM decisions WHERE story = ? AND finding_id = ? AND reviewer != ? "
+                            "ORDER BY seq DESC LIMIT 1", (story, finding_id, CHECKER)).fetchall()
+        if not rows:
+            return
+        human = _decision(rows[0])
+        if human.evidence_hash != current or human.status == "open":
+            return
+        conn.execute("INSERT INTO decisions (story, finding_id, status, note, reviewer, decided_at, evidence_hash, "
+                     "reopened_because) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                     (story, finding_id, human.status,
+                      f"restored: the evidence is again what {human.reviewer} decided on {human.decided_at[:10]}"
+                      + (f" ({human.note})" if human.note else ""), CHECKER, now, current))
 
     def _inherit_decision(self, conn: sqlite3.Connection, story: str, finding: dict,
                           snapshot: list[dict], now: str) -> None:
@@ -317,23 +366,30 @@ class ReviewStore:
 
     def decide(self, story: str, finding_id: str, status: str, note: str = "", reviewer: str | None = None,
                *, evidence_hash: str | None = None, now: str | None = None) -> Decision:
-        """Append a decision. ``evidence_hash`` is the evidence the reviewer looked at (a served
-        page may be older than the last check); by default the finding's latest evidence."""
+        """Append a decision on the finding's latest evidence. ``evidence_hash`` is the evidence
+        the reviewer looked at (a served page may be older than the last check): when given and
+        no longer current, nothing is written and StaleEvidence is raised."""
         if status not in STATUSES:
             raise InputError(str(self.path), f"unknown status {status!r} (known: {', '.join(STATUSES)})")
-        note = note or ""
+        note = (note or "").replace("\r\n", "\n")
         reviewer = (reviewer or os_user()).strip() or os_user()
         if len(note) > MAX_NOTE:
             raise InputError(str(self.path), f"note too long ({len(note)} characters; limit {MAX_NOTE})")
         if len(reviewer) > MAX_REVIEWER:
             raise InputError(str(self.path), f"reviewer name too long (limit {MAX_REVIEWER})")
+        # notes and names end up on terminals and in logs: no escape sequences, no fake lines
+        if any(ord(c) in _CONTROL for c in note if c not in "\n\t") or any(ord(c) in _CONTROL for c in reviewer):
+            raise InputError(str(self.path), "control characters are not allowed in a note or reviewer name")
+        if reviewer == CHECKER:
+            raise InputError(str(self.path), f"{CHECKER!r} is the checker's own name; choose another reviewer name")
         with self._write() as conn:
             row = conn.execute("SELECT evidence_hash FROM findings WHERE story = ? AND finding_id = ?",
                                (story, finding_id)).fetchone()
             if row is None:
                 raise InputError(str(self.path), f"no finding {finding_id!r} in story {story!r}")
-            if evidence_hash is None or _snapshot(conn, story, finding_id, evidence_hash) is None:
-                evidence_hash = row["evidence_hash"]
+            if evidence_hash is not None and evidence_hash != row["evidence_hash"]:
+                raise StaleEvidence(f"the evidence of {finding_id} changed since it was shown")
+            evidence_hash = row["evidence_hash"]
             cursor = conn.execute(
                 "INSERT INTO decisions (story, finding_id, status, note, reviewer, decided_at, evidence_hash) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -377,38 +433,54 @@ class ReviewStore:
             raise InputError(wanted, f"ambiguous: matches {options}; give the full id and --story")
         return rows[0]["story"], rows[0]["finding_id"]
 
-    def finding(self, story: str, finding_id: str) -> dict:
-        """A recorded finding with its latest evidence and review."""
-        with self._connect() as conn:
-            row = conn.execute("SELECT * FROM findings WHERE story = ? AND finding_id = ?",
-                               (story, finding_id)).fetchone()
-            if row is None:
-                raise InputError(finding_id, f"no such finding in story {story!r}")
-            evidence = _snapshot(conn, story, finding_id, row["evidence_hash"]) or []
-        out = dict(row)
-        out["present"] = bool(out["present"])
-        out["evidence"] = evidence
-        out["review"] = self.reviews(story, [finding_id])[finding_id]
-        return out
-
     def findings(self, story: str | None = None, status: str | None = None,
                  include_gone: bool = False) -> list[dict]:
-        """Recorded findings with their reviews, filtered; those the last check no longer found
-        are left out unless ``include_gone``."""
-        query, args = "SELECT story, finding_id FROM findings", []
-        clauses = []
+        """Recorded findings with their latest evidence and review, filtered; those the last
+        check no longer found are left out unless ``include_gone``. One query, whatever the size."""
+        clauses, args = [], []
         if story is not None:
-            clauses.append("story = ?")
+            clauses.append("f.story = ?")
             args.append(story)
         if not include_gone:
-            clauses.append("present = 1")
-        if clauses:
-            query += " WHERE " + " AND ".join(clauses)
+            clauses.append("f.present = 1")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        query = (
+            "SELECT f.*, s.evidence_json, d.seq AS d_seq, d.status AS d_status, d.note AS d_note, "
+            "d.reviewer AS d_reviewer, d.decided_at AS d_decided_at, d.evidence_hash AS d_evidence_hash, "
+            "d.reopened_because AS d_reopened_because, latest.n AS d_count "
+            "FROM findings f "
+            "LEFT JOIN snapshots s ON s.story = f.story AND s.finding_id = f.finding_id "
+            "AND s.evidence_hash = f.evidence_hash "
+            "LEFT JOIN (SELECT story, finding_id, MAX(seq) AS last, COUNT(*) AS n FROM decisions "
+            "GROUP BY story, finding_id) latest ON latest.story = f.story AND latest.finding_id = f.finding_id "
+            "LEFT JOIN decisions d ON d.seq = latest.last" + where)
         with self._connect() as conn:
-            keys = conn.execute(query + " ORDER BY story, finding_id", args).fetchall()
-        out = [self.finding(r["story"], r["finding_id"]) for r in keys]
+            rows = conn.execute(query, args).fetchall()
+        out = []
+        for row in rows:
+            item = {k: row[k] for k in row.keys() if not k.startswith("d_") and k != "evidence_json"}
+            item["present"] = bool(item["present"])
+            item["evidence"] = json.loads(row["evidence_json"]) if row["evidence_json"] else []
+            decision = None if row["d_seq"] is None else Decision(
+                seq=row["d_seq"], story=row["story"], finding_id=row["finding_id"], status=row["d_status"],
+                note=row["d_note"], reviewer=row["d_reviewer"], decided_at=row["d_decided_at"],
+                evidence_hash=row["d_evidence_hash"], reopened_because=row["d_reopened_because"])
+            item["review"] = review_dict(decision, row["d_count"] or 0)
+            out.append(item)
         out.sort(key=lambda f: (f["story"], -SEVERITY_RANK.get(f["severity"], 0), f["finding_id"]))
         return [f for f in out if status is None or f["review"]["status"] == status]
+
+    def finding(self, story: str, finding_id: str) -> dict:
+        """A recorded finding with its latest evidence and review."""
+        found = [f for f in self.findings(story, include_gone=True) if f["finding_id"] == finding_id]
+        if not found:
+            raise InputError(finding_id, f"no such finding in story {story!r}")
+        return found[0]
+
+    def last_checked(self, story: str) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT last_checked FROM stories WHERE story = ?", (story,)).fetchone()
+        return row["last_checked"] if row else None
 
     # --- nightly runs ---------------------------------------------------------------------
 
@@ -447,6 +519,14 @@ def _reviews(conn: sqlite3.Connection, story: str, finding_ids: list[str] | None
     latest = {r["finding_id"]: (_decision(r), r["n"]) for r in rows}
     ids = finding_ids if finding_ids is not None else list(latest)
     return {fid: review_dict(*latest[fid]) if fid in latest else review_dict(None, 0) for fid in ids}
+
+
+def _absolute(path: str | None) -> str:
+    """Stories are found again by path (``serve`` with no story named), from any folder."""
+    if not path:
+        return ""
+    file, sep, rest = str(path).partition("#")
+    return str(Path(file).resolve()) + sep + rest
 
 
 def _decision(row: sqlite3.Row) -> Decision:

@@ -3,12 +3,13 @@
 A small standard-library HTTP server (no framework to install, nothing to configure), meant for a
 fact-checker's own machine or a newsroom's intranet:
 
-- binds to 127.0.0.1 unless told otherwise, and then answers only requests addressed to that
-  host and port (a ``Host`` check, against DNS rebinding);
+- binds to 127.0.0.1 unless told otherwise, and answers only requests whose ``Host`` names this
+  server (an address, or one of this machine's names or ``--allow-host``), against DNS rebinding;
 - every POST must carry the server's CSRF token (a random secret made at start-up, put in each
   form), and is refused when the browser says it comes from another site (``Origin``,
   ``Referer`` or ``Sec-Fetch-Site``);
-- accepts only known stories, finding ids and statuses; article text is only ever escaped into
+- accepts only known stories, finding ids and statuses, and refuses (409) a decision made on a
+  page whose evidence has changed since it was loaded; article text is only ever escaped into
   HTML, never run; pages carry a Content-Security-Policy that allows no script but our own;
 - each request uses its own database connection and writes in a transaction
   (``review_store``), so reviewers acting at once lose nothing.
@@ -21,18 +22,20 @@ from __future__ import annotations
 import copy
 import hmac
 import html
+import ipaddress
 import json
 import re
 import secrets
+import socket
 import sys
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from checker.review_store import STATUSES, ReviewStore, attach_reviews, os_user
+from checker.review_store import STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
 from claims.errors import InputError
 
 MAX_BODY = 64 * 1024
@@ -53,6 +56,7 @@ class ServedStory:
     id: str
     path: str
     data: dict  # the report contract, without reviews (they are read fresh for every page)
+    checked_at: str | None  # when this check was recorded; another check since makes it stale
 
 
 def check_for_review(path: str | Path, store: ReviewStore, rules=None) -> ServedStory:
@@ -62,7 +66,8 @@ def check_for_review(path: str | Path, store: ReviewStore, rules=None) -> Served
     result = check_story(path, rules)
     data = result_to_dict(result)
     store.record_check(data)
-    return ServedStory(id=data["story"]["id"], path=str(path), data=data)
+    return ServedStory(id=data["story"]["id"], path=str(path), data=data,
+                       checked_at=store.last_checked(data["story"]["id"]))
 
 
 class ReviewServer(ThreadingHTTPServer):
@@ -70,8 +75,12 @@ class ReviewServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], stories: dict[str, ServedStory], store: ReviewStore,
-                 *, rules=None, reviewer: str | None = None, quiet: bool = False):
+                 *, rules=None, reviewer: str | None = None, quiet: bool = False,
+                 allow_hosts: list[str] | None = None):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, ReviewHandler)
+        self.extra_hosts = {h.lower() for h in allow_hosts or []}
         self.stories = stories
         self.store = store
         self.rules = rules
@@ -86,13 +95,25 @@ class ReviewServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
 
-    def allowed_hosts(self) -> set[str] | None:
-        """Host headers accepted; None when bound to all interfaces (names unknown)."""
+    def host_allowed(self, header: str) -> bool:
+        """Whether a request's Host names this server. Bound to one address: that address (and
+        the loopback names); bound to all interfaces: any IP address, this machine's names and
+        ``--allow-host`` names, never a name an attacker's DNS could point here (DNS rebinding)."""
         host, port = self.server_address[:2]
-        if host in ("0.0.0.0", "::"):
-            return None
-        names = {str(host)} | (LOOPBACK if host in LOOPBACK else set())
-        return {f"{n}:{port}" for n in names} | {f"[{n}]:{port}" for n in names if ":" in n}
+        name, _, given_port = header.lower().rpartition(":") if not header.endswith("]") else (header.lower(), "", "")
+        if given_port != str(port):
+            return False
+        name = name.strip("[]")
+        if host not in ("0.0.0.0", "::"):
+            names = {str(host).lower()} | (LOOPBACK if str(host) in LOOPBACK else set())
+            return name in names or name in self.extra_hosts
+        try:
+            ipaddress.ip_address(name)
+            return True
+        except ValueError:
+            pass
+        return name in LOOPBACK or name in self.extra_hosts or name in {socket.gethostname().lower(),
+                                                                         socket.getfqdn().lower()}
 
 
 class ReviewHandler(BaseHTTPRequestHandler):
@@ -106,15 +127,21 @@ class ReviewHandler(BaseHTTPRequestHandler):
         if not self._host_ok():
             return
         path = urlsplit(self.path).path
-        if path == "/":
-            self._send_html(self._index_page())
-            return
-        match = _STORY_PATH.match(path)
-        story = self._story(match.group(1)) if match else None
-        if story is None:
-            self._send_text(HTTPStatus.NOT_FOUND, "no such page")
-            return
-        self._send_html(self._story_page(story))
+        try:
+            if path == "/":
+                self._send_html(self._index_page())
+                return
+            match = _STORY_PATH.match(path)
+            story = self._story(unquote(match.group(1))) if match else None
+            if story is None:
+                self._send_text(HTTPStatus.NOT_FOUND, "no such page")
+                return
+            self._send_html(self._story_page(self._fresh(story)))
+        except InputError as exc:  # the database went away, a story folder vanished, ...
+            self._log(f"error: {exc}")
+            self._send_text(HTTPStatus.SERVICE_UNAVAILABLE, f"cannot show this page: {exc.problem}")
+
+    do_HEAD = do_GET  # noqa: N815 - _send leaves the body out for HEAD
 
     def do_POST(self) -> None:  # noqa: N802
         if not self._host_ok() or not self._same_origin():
@@ -122,16 +149,20 @@ class ReviewHandler(BaseHTTPRequestHandler):
         form = self._form()
         if form is None:
             return
-        if not hmac.compare_digest(form.get("csrf_token", ""), self.server.csrf_token):
+        if not hmac.compare_digest(form.get("csrf_token", "").encode("utf-8"), self.server.csrf_token.encode("utf-8")):
             self._send_text(HTTPStatus.FORBIDDEN, "the page is out of date or not from this server; reload it")
             return
         path = urlsplit(self.path).path
-        if path == DECIDE_PATH:
-            self._decide(form)
-        elif path == RECHECK_PATH:
-            self._recheck(form)
-        else:
-            self._send_text(HTTPStatus.NOT_FOUND, "no such page")
+        try:
+            if path == DECIDE_PATH:
+                self._decide(form)
+            elif path == RECHECK_PATH:
+                self._recheck(form)
+            else:
+                self._send_text(HTTPStatus.NOT_FOUND, "no such page")
+        except InputError as exc:
+            self._log(f"error: {exc}")
+            self._send_text(HTTPStatus.SERVICE_UNAVAILABLE, f"not saved: {exc.problem}")
 
     def do_PUT(self) -> None:  # noqa: N802
         self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed")
@@ -157,7 +188,11 @@ class ReviewHandler(BaseHTTPRequestHandler):
         try:
             decision = self.server.store.decide(story.id, finding_id, status, form.get("note", ""),
                                                 form.get("by") or self.server.reviewer,
-                                                evidence_hash=finding["evidence_hash"])
+                                                evidence_hash=form.get("evidence_hash") or finding["evidence_hash"])
+        except StaleEvidence:
+            self._send_text(HTTPStatus.CONFLICT, "not saved: the evidence behind this finding changed since the "
+                                                 "page was loaded; reload the page and decide again")
+            return
         except InputError as exc:
             self._send_text(HTTPStatus.BAD_REQUEST, exc.problem)
             return
@@ -181,6 +216,16 @@ class ReviewHandler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.stories[story.id] = fresh
         self._redirect(f"/story/{quote(story.id, safe='')}")
+
+    def _fresh(self, story: ServedStory) -> ServedStory:
+        """The story as last recorded: when another check (``claimcheck check --db``, a nightly
+        run) recorded it since, check it again so the page shows the evidence decisions apply to."""
+        if self.server.store.last_checked(story.id) == story.checked_at:
+            return story
+        fresh = check_for_review(story.path, self.server.store, self.server.rules)
+        with self.server.lock:
+            self.server.stories[story.id] = fresh
+        return fresh
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -219,8 +264,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
     # --- request checks ------------------------------------------------------------------------
 
     def _host_ok(self) -> bool:
-        allowed = self.server.allowed_hosts()
-        if allowed is None or self.headers.get("Host", "") in allowed:
+        if self.server.host_allowed(self.headers.get("Host", "")):
             return True
         self._send_text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host header for this server")
         return False
@@ -236,7 +280,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         for header in ("Origin", "Referer"):
             value = self.headers.get(header)
             if value and value != "null":
-                if urlsplit(value).netloc != host:
+                origin = urlsplit(value)
+                if origin.scheme != "http" or origin.netloc != host:
                     self._send_text(HTTPStatus.FORBIDDEN, "cross-site request refused")
                     return False
                 return True
@@ -269,10 +314,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         return {k: v[0] for k, v in fields.items()}
 
     def _story(self, story_id: str) -> ServedStory | None:
-        from urllib.parse import unquote
-
         with self.server.lock:
-            return self.server.stories.get(unquote(story_id))
+            return self.server.stories.get(story_id)
 
     # --- responses -----------------------------------------------------------------------------
 
@@ -327,7 +370,7 @@ def _page_policy(page: str) -> str:
 
 def make_server(paths: list[Path], store: ReviewStore, *, host: str = "127.0.0.1", port: int = 8765,
                 rules=None, reviewer: str | None = None, quiet: bool = False,
-                on_problem=None) -> ReviewServer:
+                on_problem=None, allow_hosts: list[str] | None = None) -> ReviewServer:
     """Check every story and make the server (not yet serving). A story that cannot be read is
     reported through ``on_problem`` and left out; the rest are served."""
     stories: dict[str, ServedStory] = {}
@@ -342,10 +385,18 @@ def make_server(paths: list[Path], store: ReviewStore, *, host: str = "127.0.0.1
         for problem in story.data.get("problems", []):
             if on_problem is not None:
                 on_problem(InputError(problem["path"], problem["problem"], line=problem.get("line")))
+        if story.id in stories:
+            problem = InputError(str(path), f"story id {story.id!r} is already served (from "
+                                            f"{stories[story.id].path}); story ids are folder names")
+            if on_problem is None:
+                raise problem
+            on_problem(problem)
+            continue
         stories[story.id] = story
     if not stories:
         raise InputError(", ".join(map(str, paths)) or str(store.path), "no story could be checked")
     try:
-        return ReviewServer((host, port), stories, store, rules=rules, reviewer=reviewer, quiet=quiet)
+        return ReviewServer((host, port), stories, store, rules=rules, reviewer=reviewer, quiet=quiet,
+                            allow_hosts=allow_hosts)
     except OSError as exc:
         raise InputError(f"{host}:{port}", f"cannot listen: {exc.strerror or exc}") from None

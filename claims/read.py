@@ -181,7 +181,7 @@ def read_story(path: str | Path) -> Story:
         story.articles = read_feed(root)
         return story
 
-    story = Story(id=root.name, path=str(root))
+    story = Story(id=root.name or root.resolve().name, path=str(root))
     try:
         story.meta = read_meta(root)
     except InputError as exc:

@@ -80,7 +80,8 @@ def serving(story: Path, db: Path, **options):
     from checker.review_store import ReviewStore
     from checker.serve import make_server
 
-    server = make_server([story], ReviewStore(db), port=0, quiet=True, **options)
+    options.setdefault("port", 0)
+    server = make_server([story], ReviewStore(db), quiet=True, **options)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server

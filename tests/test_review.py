@@ -294,3 +294,59 @@ def test_two_processes_writing_at_once_lose_nothing(capsys, tmp_path):
     for name in ("ana", "bo"):  # each reviewer's decisions all there, in their own order
         notes = [d.note for d in history if d.reviewer == name]
         assert notes == [f"{name} {i}" for i in range(40)]
+
+
+def test_a_check_that_could_not_read_an_article_changes_no_decision(capsys, tmp_path):
+    story, db = story_with_toll_conflict(tmp_path), tmp_path / "review.db"
+    finding = toll_finding(check_json(capsys, story, db)[1])
+    run_cli(capsys, "review", "set", finding["id"], "--status", "dismissed", "--by", "ana", "--db", db)
+    site = story / "site-c.txt"
+    saved = site.read_text(encoding="utf-8")
+    site.write_text("", encoding="utf-8")  # an editor mid-save
+    code, out, err = run_cli(capsys, "check", story, "--db", db, "-f", "json")
+    assert code == 2 and "empty article" in err
+    assert toll_finding(json.loads(out))["review"]["status"] == "dismissed"
+    site.write_text(saved, encoding="utf-8")
+    again = toll_finding(check_json(capsys, story, db)[1])
+    assert again["review"]["status"] == "dismissed" and again["review"]["decisions"] == 1
+
+
+def test_a_reopened_finding_whose_evidence_comes_back_gets_its_decision_back(capsys, tmp_path):
+    story, db = story_with_toll_conflict(tmp_path), tmp_path / "review.db"
+    finding = toll_finding(check_json(capsys, story, db)[1])
+    run_cli(capsys, "review", "set", finding["id"], "--status", "dismissed", "--note", "dock workers",
+            "--by", "ana", "--db", db)
+    extra = story / "radio-d.txt"
+    extra.write_text("Fire kills 14\n\nA fire on the cargo ship Polar Star killed 14 sailors in Murmansk harbour "
+                     "on March 3, the radio said.\n", encoding="utf-8")
+    assert toll_finding(check_json(capsys, story, db)[1])["review"]["status"] == "open"
+    extra.unlink()  # the source is withdrawn
+    review = toll_finding(check_json(capsys, story, db)[1])["review"]
+    assert review["status"] == "dismissed" and review["reviewer"] == "claimcheck"
+    assert review["note"].startswith("restored: the evidence is again what ana decided on")
+    assert "dock workers" in review["note"]
+
+
+@pytest.mark.parametrize("note, by, problem", [
+    ("fine\x1b]0;pwned\x07", "ana", "control characters"),
+    ("fine", "eve\x1b[31m", "control characters"),
+    ("fine", "claimcheck", "the checker's own name"),
+])
+def test_notes_and_names_cannot_carry_terminal_escapes_or_pose_as_the_checker(capsys, tmp_path, note, by, problem):
+    story, db = story_with_toll_conflict(tmp_path), tmp_path / "review.db"
+    finding = toll_finding(check_json(capsys, story, db)[1])
+    code, _, err = run_cli(capsys, "review", "set", finding["id"], "--status", "dismissed", "--note", note,
+                           "--by", by, "--db", db)
+    assert code == 2 and problem in err
+    assert ReviewStore(db).history("harbour-fire", finding["id"]) == []
+
+
+def test_another_programs_database_is_never_taken_over(tmp_path, capsys):
+    other = tmp_path / "crm.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (name TEXT)")
+    code, _, err = run_cli(capsys, "review", "list", "--db", other)
+    assert code == 2 and "another program" in err
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["customers"]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0

@@ -5,7 +5,7 @@ import http.client
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -179,3 +179,45 @@ def test_a_port_in_use_is_an_input_error(served, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "serve", story, "--db", tmp_path / "r2.db", "--port", server.server_address[1])
     assert code == 2 and "cannot listen" in err
+
+
+def test_a_decision_on_evidence_changed_since_the_page_loaded_is_refused(served, capsys):
+    from helpers import run_cli
+
+    server, story = served
+    _, _, page = request(server, "GET", "/story/harbour-fire")
+    shown = re.search(r'name="evidence_hash" value="([^"]+)"', finding_card(page, toll_id(server))).group(1)
+    (story / "radio-d.txt").write_text("Fire kills 14\n\nA fire on the cargo ship Polar Star killed 14 sailors in "
+                                       "Murmansk harbour on March 3, the radio said.\n", encoding="utf-8")
+    code, _, _ = run_cli(capsys, "check", story, "--db", server.store.path, "--fail-on", "never")
+    assert code == 0
+    status, _, body = request(server, "POST", "/decide", decision(server, evidence_hash=shown))
+    assert status == 409 and "reload" in body
+    assert server.store.history("harbour-fire", toll_id(server)) == []
+    _, _, page = request(server, "GET", "/story/harbour-fire")  # the page is checked again: radio-d is there
+    card = finding_card(page, toll_id(server))
+    assert "radio-d" in page
+    fresh = re.search(r'name="evidence_hash" value="([^"]+)"', card).group(1)
+    assert fresh != shown
+    assert request(server, "POST", "/decide", decision(server, evidence_hash=fresh))[0] == 303
+
+
+def test_odd_story_ids_and_tokens(tmp_path):
+    story = story_with_toll_conflict(tmp_path, "a b%2Fc ü%")
+    with serving(story, tmp_path / "review.db") as server:
+        assert request(server, "GET", "/story/" + quote("a b%2Fc ü%", safe=""))[0] == 200
+        [finding] = [f for f in server.stories["a b%2Fc ü%"].data["findings"] if f["rule"] == "count-conflict"]
+        form = {"csrf_token": server.csrf_token, "story": "a b%2Fc ü%", "finding_id": finding["id"], "status": "dismissed"}
+        assert request(server, "POST", "/decide", form)[0] == 303
+        assert request(server, "POST", "/decide", {**form, "csrf_token": "é"})[0] == 403
+        assert request(server, "HEAD", "/")[0] == 200
+
+
+def test_bound_to_all_interfaces_only_addresses_and_known_names_are_answered(tmp_path):
+    story = story_with_toll_conflict(tmp_path)
+    with serving(story, tmp_path / "review.db", host="0.0.0.0", allow_hosts=["review.newsroom.example"]) as server:
+        port = server.server_address[1]
+        for host, expected in ((f"127.0.0.1:{port}", 200), (f"10.1.2.3:{port}", 200),
+                               (f"review.newsroom.example:{port}", 200), (f"rebind.evil.example:{port}", 421),
+                               (f"127.0.0.1:{port + 1}", 421)):
+            assert request(server, "GET", "/", headers={"Host": host})[0] == expected, host
