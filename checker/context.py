@@ -7,6 +7,7 @@ give), optionally ``REGEX_PARAMS`` and ``validate(rule, rules_dir)``, and
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,34 @@ import pandas as pd
 from claims.entities import StoryEntities
 from claims.model import Article, Document
 from checker.findings import Evidence
+
+
+def claim_rows(frame: pd.DataFrame) -> list:
+    """``list(frame.itertuples())`` (the same namedtuples and values), several times faster:
+    one ``tolist()`` per column instead of pandas' per-value boxing."""
+    row = namedtuple("Pandas", ["Index", *frame.columns], rename=True)
+    columns = [frame.index.tolist()] + [frame[c].tolist() for c in frame.columns]
+    return list(map(row._make, zip(*columns)))
+
+
+def grouped_rows(frame: pd.DataFrame, keys: list[str], dropna: bool = True) -> list[tuple[tuple, list]]:
+    """``[(key, rows) for key, group in frame.groupby(keys)]`` with ``claim_rows`` rows, in the
+    same order (keys sorted, rows in frame order). Plain Python: a story has hundreds of small
+    groups, and pandas builds a DataFrame for each."""
+    if frame.empty:
+        return []
+    rows = claim_rows(frame)
+    fields = ["Index", *frame.columns]
+    positions = [fields.index(k) for k in keys]
+    by_key: dict[tuple, list] = {}
+    for r in rows:
+        by_key.setdefault(tuple(r[p] for p in positions), []).append(r)
+    if all(isinstance(v, str) for key in by_key for v in key):
+        return [(key, by_key[key]) for key in sorted(by_key)]
+    # a missing value somewhere: pandas decides where (or whether) it goes
+    row_of = {r.Index: r for r in rows}
+    return [(key, [row_of[i] for i in group.index])
+            for key, group in frame.groupby(keys, sort=True, dropna=dropna)]
 
 
 @dataclass

@@ -51,6 +51,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import combinations
 
 import pandas as pd
@@ -181,6 +182,7 @@ _BRITISH = [(re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"), (re.compile(r"(?<=[
             (re.compile(r"(?<=[a-z]{2})yse(s?|d)$"), r"yze\1"), (re.compile(r"(?<=[a-z]{3})tre(s?)$"), r"ter\1")]
 
 
+@lru_cache(maxsize=1 << 15)  # pure, and called for every word of every quote
 def _spelling(word: str) -> str:
     """One spelling for words written several ways: British/American (colour/color,
     organise/organize, centre/center) and small numbers (1/one)."""

@@ -18,10 +18,12 @@ FAIL: "Divers found no survivors." ... "Divers found survivors." (same article)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from checker.context import grouped_rows
 from checker.findings import Finding, format_message
 
 KIND = "self_contradiction"
@@ -33,6 +35,7 @@ _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 14)  # pure; statement_negation asks again for the same sentences
 def strip_negation(text: str) -> str:
     """The sentence without its negations: "can't go" and "cannot go" -> "can go"."""
     text = text.lower().replace("\u2019", "'")
@@ -46,11 +49,10 @@ def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     findings = []
     if claims.empty:
         return findings
-    for (article, subject, ctype, value), frame in claims.groupby(
-            ["article", "subject", "claim_type", "normalized"]):
-        if frame["negated"].nunique() < 2:
+    for (article, subject, ctype, value), rows in grouped_rows(
+            claims, ["article", "subject", "claim_type", "normalized"]):
+        if len({r.negated for r in rows}) < 2:
             continue
-        rows = list(frame.itertuples())
         message = format_message(rule.message, subject=subject or "the story", value=value,
                                                 sources=ctx.sources([article]))
         findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
@@ -68,24 +70,30 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
             continue
         stripped = [strip_negation(s.text) for s in sents]
         negated = [bool(NEGATION_CUE.search(s.text)) for s in sents]
-        scores = process.cdist(stripped, stripped, scorer=fuzz.token_sort_ratio,
-                               score_cutoff=rule.params["min_similarity"], workers=1)
-        for i in range(len(sents)):
-            for j in range(i + 1, len(sents)):
-                if scores[i][j] and negated[i] != negated[j] and stripped[i] and \
-                        _NUMBER.findall(sents[i].text) == _NUMBER.findall(sents[j].text) and \
-                        sents[i].text.strip().lower() != sents[j].text.strip().lower():
-                    evidence = []
-                    for s in (sents[i], sents[j]):
-                        text, start, end = doc.evidence(s.start, s.end)
-                        evidence.append(ctx.span_evidence(doc.article.id, start, end, value=text,
-                                                          normalized=strip_negation(text), sentence=text))
-                    message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
-                                                            sources=ctx.sources([doc.article.id]))
-                    findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,
-                                            claim_type="sentence", subject="", message=message,
-                                            evidence=evidence, key=("sentence", doc.article.id, stripped[i]),
-                                            confidence=0.6))
+        # only a negated sentence against one that is not can contradict: score those pairs
+        # (the scorer is symmetric), not all n x n
+        neg = [i for i in range(len(sents)) if negated[i]]
+        pos = [i for i in range(len(sents)) if not negated[i]]
+        if not neg or not pos:
+            continue
+        cross = process.cdist([stripped[i] for i in neg], [stripped[j] for j in pos],
+                              scorer=fuzz.token_sort_ratio, score_cutoff=rule.params["min_similarity"],
+                              workers=1)
+        alike = sorted((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in zip(*cross.nonzero()))
+        for i, j in alike:
+            if stripped[i] and _NUMBER.findall(sents[i].text) == _NUMBER.findall(sents[j].text) and \
+                    sents[i].text.strip().lower() != sents[j].text.strip().lower():
+                evidence = []
+                for s in (sents[i], sents[j]):
+                    text, start, end = doc.evidence(s.start, s.end)
+                    evidence.append(ctx.span_evidence(doc.article.id, start, end, value=text,
+                                                      normalized=strip_negation(text), sentence=text))
+                message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
+                                                        sources=ctx.sources([doc.article.id]))
+                findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,
+                                        claim_type="sentence", subject="", message=message,
+                                        evidence=evidence, key=("sentence", doc.article.id, stripped[i]),
+                                        confidence=0.6))
     return findings
 
 

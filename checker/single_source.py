@@ -18,6 +18,7 @@ import re
 
 import pandas as pd
 
+from checker.context import grouped_rows
 from checker.findings import Finding, format_message
 
 KIND = "single_source"
@@ -29,12 +30,12 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     if claims.empty or len(ctx.articles) < rule.params["min_articles"]:
         return []
     patterns = [re.compile(p) for p in rule.params["attributes"]]
-    claims = claims[claims["attribute"].map(lambda a: any(p.search(str(a)) for p in patterns))]
+    claims = claims[[any(p.search(str(a)) for p in patterns) for a in claims["attribute"].tolist()]]
     findings = []
-    for (ctype, subject, attribute), frame in claims.groupby(["claim_type", "subject", "attribute"]):
-        if frame["article"].nunique() != 1:
+    for (ctype, subject, attribute), group in grouped_rows(claims, ["claim_type", "subject", "attribute"]):
+        if len({r.article for r in group}) != 1:
             continue
-        rows = list(frame.drop_duplicates("normalized").itertuples())
+        rows = _first_per_value(group)
         article = rows[0].article
         values = ", ".join(sorted({str(r.normalized) for r in rows}))
         message = format_message(rule.message, subject=subject or "the story", values=values,
@@ -46,3 +47,13 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
                                 key=(attribute, values), confidence=0.5))
     return findings
 
+
+def _first_per_value(rows: list) -> list:
+    """``drop_duplicates("normalized")``: the first row of each value (missing values are one value)."""
+    seen, out = set(), []
+    for r in rows:
+        key = r.normalized if isinstance(r.normalized, str) else None
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

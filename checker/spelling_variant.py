@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
+from checker.context import claim_rows
 from checker.findings import Finding, format_message
 
 KIND = "spelling_variant"
@@ -94,6 +95,9 @@ def validate(rule, rules_dir: Path) -> None:
     load_pairs(rule, rules_dir)
 
 
+_RUN = re.compile(r"[\w-]+")
+
+
 def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     pairs = load_pairs(rule, ctx.rules_dir)
     if not pairs:
@@ -106,9 +110,17 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
             groups[form.lower()] = (forms, preferred)
     alternation = "|".join(re.escape(f) for f in sorted({f for f in groups}, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+    # The alternation is slow to scan, and few sentences hold a listed form. A match starts a
+    # run of [\w-] characters equal to the form's first run, so a sentence none of whose runs
+    # is such a first run is skipped. Only for ASCII text and forms: regex case folding goes
+    # beyond str.lower.
+    first_runs = {m.group() for m in map(_RUN.match, groups) if m}
+    can_skip = len(first_runs) > 0 and all(f.isascii() and _RUN.match(f) for f in groups)
     found: dict[frozenset, list] = defaultdict(list)
     for doc in ctx.docs.values():
         for sent in doc.sentences:
+            if can_skip and sent.text.isascii() and first_runs.isdisjoint(_RUN.findall(sent.text.lower())):
+                continue
             for m in pattern.finditer(sent.text):
                 word = m.group()
                 if not word[0].isupper():
@@ -126,29 +138,42 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
 def _unlisted(rule, names: pd.DataFrame, listed_forms: set[str]) -> list[list]:
     if names.empty:
         return []
-    names = names[names["value"].str.len() >= rule.params["min_length"]]
+    # plain Python over the rows: a story has thousands of name claims and pandas' per-group
+    # string methods cost far more than the comparisons themselves
     ignore = {i.lower() for i in rule.params["ignore"]} | listed_forms
-    names = names[~names["value"].str.lower().isin(ignore)]
+    min_length = rule.params["min_length"]
+    rows = [r for r in claim_rows(names)
+            if isinstance(r.value, str) and len(r.value) >= min_length and r.value.lower() not in ignore]
     groups: list[list] = []
-    # same transliteration key, different spelling
-    for _, frame in names.groupby("normalized"):
-        if frame["value"].str.lower().str.replace("\u2019", "'").nunique() >= 2:
-            groups.append(list(frame.itertuples()))
+    # same transliteration key, different spelling (groups in key order, as groupby gives them)
+    by_key: dict[str, list] = defaultdict(list)
+    for row in rows:
+        if isinstance(row.normalized, str):  # (groupby drops missing keys)
+            by_key[row.normalized].append(row)
+    for key in sorted(by_key):
+        frame = by_key[key]
+        if len({r.value.lower().replace("\u2019", "'") for r in frame}) >= 2:
+            groups.append(frame)
     # one letter apart inside a person's full name whose other part matches
-    people = names[names["attribute"] == "person"]
+    people = [r for r in rows if r.attribute == "person"]
     spellings: dict[str, list] = defaultdict(list)
-    for row in people.itertuples():
+    for row in people:
         spellings[row.value].append(row)
     entity_parts: dict[str, set[str]] = defaultdict(set)
-    for row in people.itertuples():
+    for row in people:
         entity_parts[row.value].update(p for p in str(row.subject).split() if p != row.value)
     tokens = sorted(spellings)
+    lowered = {t: t.lower() for t in tokens}
     for i, a in enumerate(tokens):
+        a_low = lowered[a]
         for b in tokens[i + 1:]:
-            if a[0] != b[0] or min(len(a), len(b)) < 5 or a.lower().startswith(b.lower()) \
-                    or b.lower().startswith(a.lower()):
+            if a[0] != b[0]:
+                break  # tokens are sorted: no later one starts with a's letter either
+            b_low = lowered[b]
+            if min(len(a), len(b)) < 5 or a_low.startswith(b_low) \
+                    or b_low.startswith(a_low):
                 continue
-            if Levenshtein.distance(a.lower(), b.lower()) != 1:
+            if Levenshtein.distance(a_low, b_low) != 1:
                 continue
             if spellings[a][0].normalized == spellings[b][0].normalized:
                 continue  # already grouped by key

@@ -63,17 +63,19 @@ def _hinges(text: str) -> list[tuple[str, str]]:
 
 def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     params = rule.params
-    negated, by_bigram = [], {}
+    negated, stating = [], []
     for doc in ctx.docs.values():
         for sent in doc.sentences:
             if len(sent.text.split()) < params["min_words"]:
                 continue
             words = _words(sent.text)
-            if NEGATION_CUE.search(sent.text):
-                negated.append((doc, sent, words))
-                continue
-            for bigram in set(zip(words, words[1:])):
-                by_bigram.setdefault(bigram, []).append((doc, sent, words))
+            (negated if NEGATION_CUE.search(sent.text) else stating).append((doc, sent, words))
+    # only the bigrams a negation hinges on are ever looked up: index just those
+    hinges = {hinge for _, sent, _ in negated for hinge in _hinges(sent.text)}
+    by_bigram: dict[tuple[str, str], list] = {}
+    for doc, sent, words in stating:
+        for bigram in hinges.intersection(zip(words, words[1:])):
+            by_bigram.setdefault(bigram, []).append((doc, sent, words))
     findings = []
     for doc, sent, words in negated:
         article = doc.article.id

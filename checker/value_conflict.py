@@ -209,21 +209,25 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
     params = rule.params
     if claims.empty:
         return []
-    claims = claims[claims["attribute"].map(lambda a: _matches(a, params["attributes"]))]
+    if params["attributes"]:  # (no patterns: every claim matches)
+        claims = claims[claims["attribute"].map(lambda a: _matches(a, params["attributes"]))]
     if "head" in params["block_by"]:
         claims = claims.assign(head=claims["attribute"].map(lambda a: str(a).split("|")[0]))
     findings: list[Finding] = []
-    for _, frame in blocks(claims, params["block_by"]):
-        pairs = aligned_pairs(frame, params["min_shared_words"], params["min_context_jaccard"],
+    # rows are itertuples() namedtuples: looking a claim up with frame.loc built a Series per
+    # pair, which cost more than the comparison itself
+    for _, rows in blocks(claims, params["block_by"]):
+        row_of = {r.Index: r for r in rows}
+        pairs = aligned_pairs(rows, params["min_shared_words"], params["min_context_jaccard"],
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
                               subject_counts=params["subject_as_context"])
-        pairs = [p for p in pairs if _compatible(frame.at[p[0], "attribute"], frame.at[p[1], "attribute"],
+        pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
-            a, b = frame.loc[a_idx], frame.loc[b_idx]
+            a, b = row_of[a_idx], row_of[b_idx]
             if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"]):
                 continue
             kind = _numeric_conflict(a, b, params) if _is_numeric(a) else (
@@ -235,7 +239,7 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
         for a_idx, b_idx, _ in pairs:
             neighbours.setdefault(a_idx, set()).add(b_idx)
             neighbours.setdefault(b_idx, set()).add(a_idx)
-        conflicts = [c for c in conflicts if not _each_side_states_other(frame, c, neighbours, params)]
+        conflicts = [c for c in conflicts if not _each_side_states_other(rows, row_of, c, neighbours, params)]
         if not conflicts:
             continue
         aligned_edges = [(a, b) for a, b, _ in pairs]
@@ -246,20 +250,21 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
             # one finding); only direct neighbours, so the result does not depend on edge order
             group_set = core | {b if a in core else a for a, b in aligned_edges
                                 if (a in core) != (b in core) and (b if a in core else a) not in nodes}
-            rows = frame.loc[sorted(group_set)]
-            findings.append(_finding(rule, rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
+            group_rows = claims.loc[sorted(group_set)]
+            findings.append(_finding(rule, group_rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
     return findings
 
 
-def _each_side_states_other(frame: pd.DataFrame, pair: tuple[int, int], neighbours, params) -> bool:
+def _each_side_states_other(rows: list, row_of: dict, pair: tuple[int, int], neighbours, params) -> bool:
     """True when each article also gives the other's value for this thing ("$450,000 ... $150,000
     of that" in both): two values of one story, not a disagreement between sources."""
-    a, b = frame.loc[pair[0]], frame.loc[pair[1]]
+    a, b = row_of[pair[0]], row_of[pair[1]]
 
     def states(article, target) -> bool:
-        aligned = neighbours.get(target.name, set())
-        rows = frame[(frame["article"] == article) & frame.index.isin(aligned)]
-        for r in rows.itertuples():
+        aligned = neighbours.get(target.Index, set())
+        for r in rows:
+            if r.article != article or r.Index not in aligned:
+                continue
             if r.sentence == target.sentence:
                 return True
             if _is_numeric(r) and _is_numeric(target):

@@ -81,7 +81,10 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
                 taken.append(m.span("age"))
-        for m in YEAR_OLD.finditer(text):
+        # the IGNORECASE regexes are slow to scan; skip them when their keyword is absent
+        # (non-ASCII text: regex case folding goes beyond str.lower, so always scan)
+        lowered = text.lower() if text.isascii() else None
+        for m in (YEAR_OLD.finditer(text) if lowered is None or "year" in lowered else ()):
             if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
             after = _NAME_AFTER.match(text[m.end():])
@@ -102,6 +105,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
         for pattern in (AGED, WHEN_WAS):
+            if pattern is AGED and lowered is not None and "age" not in lowered:
+                continue
             for m in pattern.finditer(text):
                 if _RANGE_BEFORE.search(text[:m.start()]) or re.match(r"\s*(?:and|to|-)\s*\d", text[m.end():]):
                     continue

@@ -7,7 +7,8 @@ with ``ctx.claim(...)``, which maps offsets back to the original article text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 
 from claims.entities import StoryEntities
@@ -28,6 +29,9 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
 _CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
+# Pure functions of one word or sentence, called for every claim and again by several rules on
+# the same sentences: cached once per process (bounded, as a nightly run sees many stories).
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem so that "killed/kills/killing" and "sailor/sailors" meet."""
     w = word.lower().strip("'-")
@@ -41,7 +45,12 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
-    return [stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS]
+    return list(_content_words(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _content_words(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS)
 
 
 @dataclass
@@ -49,6 +58,14 @@ class ExtractContext:
     doc: Document
     entities: StoryEntities
     reference_time: datetime | None  # the article's publication time, or the story's estimate
+    _sentence_texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _sentence_text(self, sent: Sentence) -> str:
+        """The sentence as the article writes it (asked once per claim, so kept per sentence)."""
+        key = (sent.start, sent.end)
+        if key not in self._sentence_texts:
+            self._sentence_texts[key] = self.doc.evidence(sent.start, sent.end)[0]
+        return self._sentence_texts[key]
 
     def claim(self, sent: Sentence, start: int, end: int, *, claim_type: str, attribute: str,
               normalized: str, subject: str | None = None, low: float | None = None,
@@ -72,7 +89,7 @@ class ExtractContext:
         return Claim(
             article=self.doc.article.id, claim_type=claim_type, subject=subject or "",
             attribute=attribute, value=value, normalized=normalized, start=o_start, end=o_end,
-            sentence=self.doc.evidence(sent.start, sent.end)[0], sentence_index=sent.index,
+            sentence=self._sentence_text(sent), sentence_index=sent.index,
             low=low, high=high, unit=unit, negated=negated, context=context, extra=dict(extra),
         )
 

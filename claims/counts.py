@@ -23,7 +23,7 @@ import re
 
 from claims.base import STOPWORDS, ExtractContext, stem
 from claims.model import Claim
-from claims.numbers import NUMBER, format_number, parse_number
+from claims.numbers import NUMBER, format_number, may_hold_number, parse_number
 
 CLAIM_TYPE = "count"
 
@@ -102,6 +102,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
         text = sent.text
+        if not may_hold_number(text):
+            continue  # both TOLL and COUNT need a number
         for m in TOLL.finditer(text):
             value = parse_number(m.group("num"))
             if value is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -21,6 +22,8 @@ _TOKEN = r"(?:(?:[A-Z]\.){2,}|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
 _PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
 _PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+_NON_SPACE = re.compile(r"\S+")
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 
@@ -35,6 +38,12 @@ class Mention:
 
 
 def name_key(name: str) -> str:
+    # names are asked for over and over; whole articles (also passed here) are not worth keeping
+    return _name_key(name) if len(name) <= 200 else anyascii(name).lower().replace(".", "").strip()
+
+
+@lru_cache(maxsize=1 << 15)
+def _name_key(name: str) -> str:
     return anyascii(name).lower().replace(".", "").strip()
 
 
@@ -57,7 +66,7 @@ def split_run(text: str, start: int, common: set[str] = frozenset(),
             parts.append((current[0][0], current[-1][1], ""))
         current.clear()
 
-    for m in re.finditer(r"\S+", text):
+    for m in _NON_SPACE.finditer(text):
         token = m.group().strip("'")
         bare = token.rstrip(".")
         if name_key(token.removesuffix("'s")) in KNOWN_PLACES:
@@ -94,6 +103,9 @@ def sent_initial(text: str, pos: int) -> bool:
     return not text[:pos].strip(" \"'(")
 
 
+_PERSON_TITLE_ENDINGS = tuple(PERSON_TITLES)
+
+
 class StoryEntities:
     """People and places of one story, and who a claim in a sentence is about."""
 
@@ -126,7 +138,7 @@ class StoryEntities:
                     if _PLACE_PREP.search(before) or name_key(text) in KNOWN_PLACES:
                         place_votes[text] += 1
                     if _PERSON_NEXT.match(after) or before.endswith("year-old ") or \
-                            any(before.rstrip().endswith(t) for t in PERSON_TITLES):
+                            before.rstrip().endswith(_PERSON_TITLE_ENDINGS):
                         person_votes[text] += 1
         self.freq = freq
         self.places = {t for t in freq if place_votes[t] > person_votes[t]
@@ -137,6 +149,8 @@ class StoryEntities:
         surnames = {full.split()[-1] for full in self.full_names if person_votes[full] or freq[full] >= 2}
         self.places -= {t for t in surnames if name_key(t) not in KNOWN_PLACES}
         self._short: dict[str, str] = {}
+        self._resolved: dict[str, str] = {}  # resolve() scans the full names; extractors ask again and again
+        self._mentions: dict[tuple[str, int], list[Mention]] = {}
         by_part: dict[str, Counter[str]] = defaultdict(Counter)
         for full in self.full_names:
             tokens = [t for t in full.split() if not t.startswith("'") and t.rstrip(".,") not in NAME_SUFFIXES] or full.split()
@@ -144,6 +158,7 @@ class StoryEntities:
                 by_part[tok][self.resolve(full)] += freq[full]
         for part, counter in by_part.items():
             self._short[part] = counter.most_common(1)[0][0]
+        self._resolved.clear()  # answers given before _short was complete
         self.person_freq: Counter[str] = Counter()
         for text, count in freq.items():
             if text in self.places:
@@ -156,6 +171,11 @@ class StoryEntities:
 
     def resolve(self, name: str) -> str:
         """The story's full name for a short form, or the name itself."""
+        if name not in self._resolved:
+            self._resolved[name] = self._resolve(name)
+        return self._resolved[name]
+
+    def _resolve(self, name: str) -> str:
         name = name.strip()
         if name in self.places:
             return name
@@ -177,11 +197,14 @@ class StoryEntities:
         return name
 
     def mentions(self, doc: Document, sent: Sentence) -> list[Mention]:
-        out = []
-        for s, e, text in self._runs.get((doc.article.id, sent.index), []):
-            kind = "place" if text in self.places else "person"
-            out.append(Mention(s, e, text, self.resolve(text) if kind == "person" else text, kind))
-        return out
+        key = (doc.article.id, sent.index)
+        if key not in self._mentions:
+            out = []
+            for s, e, text in self._runs.get(key, []):
+                kind = "place" if text in self.places else "person"
+                out.append(Mention(s, e, text, self.resolve(text) if kind == "person" else text, kind))
+            self._mentions[key] = out
+        return list(self._mentions[key])  # a copy: callers may filter or extend their list
 
     def people(self, doc: Document, sent: Sentence) -> list[Mention]:
         return [m for m in self.mentions(doc, sent) if m.kind == "person"
@@ -203,6 +226,6 @@ class StoryEntities:
         if before:
             return before[-1].canonical
         head = doc.norm[sent.start:pos].lower()
-        if re.search(r"\b(?:he|she|his|her|him)\b", head) or not people:
+        if _PRONOUN.search(head) or not people:
             return self.previous_person(doc, sent) or self.main_person or ""
         return people[0].canonical

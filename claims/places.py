@@ -14,6 +14,7 @@ value-conflict rule compares places, and the spelling-variant rule reports the s
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -43,6 +44,7 @@ _TRANSLIT = [
 ]
 
 
+@lru_cache(maxsize=1 << 15)  # pure; every mention of a name asks again
 def place_key(name: str) -> str:
     """Spelling-insensitive key: "Odessa"/"Odesa", "Kharazi"/"Kharrazi", "Ustinov"/"Ustinoff",
     "Tchetchnya"/"Chechnya", "Nantoucket"/"Nantucket" meet; "Austria"/"Australia" do not."""
