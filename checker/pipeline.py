@@ -51,9 +51,13 @@ class StoryResult:
 
 def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None) -> list[Finding]:
     findings: list[Finding] = []
+    subsets: dict[tuple, pd.DataFrame] = {}  # rules often share claim types: filter once per set
     for rule in rules.enabled:
         check_deadline(deadline, f"rule {rule.id}")
-        subset = ctx.claims[ctx.claims["claim_type"].isin(rule.claim_types)]
+        types = tuple(rule.claim_types)
+        if types not in subsets:
+            subsets[types] = ctx.claims[ctx.claims["claim_type"].isin(types)]
+        subset = subsets[types]
         findings.extend(KINDS[rule.kind].check(rule, subset, ctx))
     merged: dict[str, Finding] = {}
     for finding in findings:
