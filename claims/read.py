@@ -36,7 +36,7 @@ def parse_published(value) -> datetime | None:
         return None
     text = str(value).strip().replace("T", " ").replace("Z", "+00:00")
     for fmt in ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-                "%Y-%m-%d", "%Y%m%d"):
+                "%Y-%m-%d", "%Y%m%d", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"):
         try:
             parsed = datetime.strptime(text, fmt)
         except ValueError:
@@ -141,7 +141,9 @@ def read_file_article(path: Path, meta: dict | None) -> Article:
         if not text.strip():
             raise InputError(str(path), "no article text found in the HTML")
     meta = meta or {}
-    published = parse_published(meta.get("datetime") or meta.get("date") or meta.get("published"))
+    # the first field that parses: a datetime in an odd format must not hide a plain date
+    published = next((p for p in (parse_published(meta.get(k)) for k in ("datetime", "date", "published"))
+                      if p is not None), None)
     estimated = False
     if published is None:
         published = date_line_in_text(text)
