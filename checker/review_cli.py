@@ -42,6 +42,10 @@ class ListFormat(str, Enum):
 
 DB_OPTION_HELP = "Review database. Default: $CLAIMCHECK_DB, else reports/claimcheck.db."
 STORY_OPTION_HELP = "Only this story (a story id as reports show it)."
+# the options every command shares, declared once
+FINDING_ID = typer.Argument(..., metavar="ID", help="Finding id (or a unique prefix).")
+STORY_OPTION = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False)
+DB_OPTION = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False)
 
 
 def _store(db: Path | None) -> ReviewStore:
@@ -52,6 +56,11 @@ def _store(db: Path | None) -> ReviewStore:
         raise InputError(str(path), "no review database here yet; record a check first with "
                                     f"'claimcheck check STORY --db {path}'")
     return ReviewStore(path)
+
+
+def _resolved(db: Path | None, finding_id: str, story: str | None) -> tuple[ReviewStore, str, str]:
+    store = _store(db)
+    return (store, *store.resolve(finding_id, story))
 
 
 def _console(buffer: io.StringIO) -> Console:
@@ -68,12 +77,12 @@ def _decided(review: dict) -> str:
 
 @review_app.command("list")
 def list_findings(
-    story: Optional[str] = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False),
+    story: Optional[str] = STORY_OPTION,
     status: Optional[Status] = typer.Option(None, "--status", help="Only findings with this review status.",
                                             show_default=False, case_sensitive=False),
     include_gone: bool = typer.Option(False, "--all", help="Include findings the last check no longer found."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", case_sensitive=False),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    db: Optional[Path] = DB_OPTION,
 ) -> None:
     """List recorded findings with their review status."""
     with reporting_errors():
@@ -97,14 +106,13 @@ def list_findings(
 
 @review_app.command("show")
 def show(
-    finding_id: str = typer.Argument(..., metavar="ID", help="Finding id (or a unique prefix)."),
-    story: Optional[str] = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    finding_id: str = FINDING_ID,
+    story: Optional[str] = STORY_OPTION,
+    db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Show one finding: what it says, its evidence, and its review."""
     with reporting_errors():
-        store = _store(db)
-        story_id, fid = store.resolve(finding_id, story)
+        store, story_id, fid = _resolved(db, finding_id, story)
         finding = store.finding(story_id, fid)
         review = finding["review"]
         lines = [f"{finding['finding_id']} [{finding['severity']}] {finding['message']}",
@@ -125,32 +133,30 @@ def show(
 
 @review_app.command("set")
 def set_status(
-    finding_id: str = typer.Argument(..., metavar="ID", help="Finding id (or a unique prefix)."),
+    finding_id: str = FINDING_ID,
     status: Status = typer.Option(..., "--status", help="New status: " + ", ".join(STATUSES) + ".",
                                   case_sensitive=False, show_default=False),
     note: str = typer.Option("", "--note", "-m", help="Why: kept with the decision in the history."),
     by: Optional[str] = typer.Option(None, "--by", help="Reviewer (default: your login name).", show_default=False),
-    story: Optional[str] = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    story: Optional[str] = STORY_OPTION,
+    db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Record a decision on a finding (the history keeps every earlier one)."""
     with reporting_errors():
-        store = _store(db)
-        story_id, fid = store.resolve(finding_id, story)
+        store, story_id, fid = _resolved(db, finding_id, story)
         decision = store.decide(story_id, fid, status.value, note, by or os_user())
         write_stdout(f"{fid} ({story_id}): {decision.status} by {decision.reviewer} at {decision.decided_at}\n")
 
 
 @review_app.command("history")
 def history(
-    finding_id: str = typer.Argument(..., metavar="ID", help="Finding id (or a unique prefix)."),
-    story: Optional[str] = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    finding_id: str = FINDING_ID,
+    story: Optional[str] = STORY_OPTION,
+    db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Every decision on a finding, oldest first, including reopenings by the checker."""
     with reporting_errors():
-        store = _store(db)
-        story_id, fid = store.resolve(finding_id, story)
+        store, story_id, fid = _resolved(db, finding_id, story)
         decisions = store.history(story_id, fid)
         lines = [f"{fid} ({story_id}): {len(decisions)} decision" + ("" if len(decisions) == 1 else "s")]
         for d in decisions:
@@ -167,12 +173,12 @@ def history(
 @review_app.command("export")
 def export(
     fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", case_sensitive=False),
-    story: Optional[str] = typer.Option(None, "--story", "-s", help=STORY_OPTION_HELP, show_default=False),
+    story: Optional[str] = STORY_OPTION,
     status: Optional[Status] = typer.Option(None, "--status", help="Only findings with this review status.",
                                             show_default=False, case_sensitive=False),
     output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
                                           help="Write to this file instead of stdout."),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_OPTION_HELP, show_default=False),
+    db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Export reviews: JSON shaped like schema.org ClaimReview, or CSV."""
     with reporting_errors():
