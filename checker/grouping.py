@@ -25,23 +25,19 @@ the same groups, ids and reasons.
 from __future__ import annotations
 
 import bisect
-import csv
 import hashlib
 import heapq
-import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 
 from anyascii import anyascii
 
 from claims.model import Article
-from claims.read import parse_published
 
 DEFAULT_THRESHOLD = 0.08  # tuned on the DUC pool by bench/grouping.py (docs/grouping.md)
 MIN_EDGE_RATIO = 0.5  # pair similarities below threshold * this count as 0 (keeps the graph sparse)
@@ -553,53 +549,6 @@ def group_articles(articles: list[Article], *, window: timedelta = timedelta(day
         return (t is None, t or 0.0, g.id)
     groups.sort(key=order)
     return groups
-
-
-# ---- feeds with optional story ids --------------------------------------------------------
-
-STORY_KEYS = ("story_id", "story", "storyId", "cluster")
-TEXT_KEYS = ("text", "body", "content", "article")
-
-
-def articles_from_records(records: Iterable[dict], source: str = "feed") -> tuple[list[Article], dict[str, str]]:
-    """Articles and the story ids given for some of them, from feed records (id, outlet, url,
-    published, title, text, optional story id). Records without text are skipped."""
-    articles: list[Article] = []
-    story_ids: dict[str, str] = {}
-    for n, record in enumerate(records, 1):
-        if not isinstance(record, dict):
-            continue
-        text = next((record[k] for k in TEXT_KEYS if isinstance(record.get(k), str) and record[k].strip()), None)
-        if text is None:
-            continue
-        art_id = str(record.get("id") or f"{source}-{n}")
-        url = record.get("url") or record.get("link")
-        articles.append(Article(
-            id=art_id, path=f"{source}#{n}", text=text,
-            outlet=record.get("outlet") or record.get("source") or None,
-            published=parse_published(record.get("published") or record.get("date") or record.get("datetime")),
-            title=record.get("title") or record.get("headline") or None, format="json",
-            url=url.strip() if isinstance(url, str) and url.strip() else None,
-        ))
-        story = next((record[k] for k in STORY_KEYS if record.get(k) not in (None, "")), None)
-        if story is not None:
-            story_ids[art_id] = str(story)
-    return articles, story_ids
-
-
-def read_records(path: str | Path) -> tuple[list[Article], dict[str, str]]:
-    """Read a .jsonl, .json (list or {"articles": [...]}) or .csv feed."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return articles_from_records(csv.DictReader(fh), path.stem)
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".jsonl":
-        records = [json.loads(line) for line in text.splitlines() if line.strip()]
-    else:
-        data = json.loads(text)
-        records = data.get("articles", [data]) if isinstance(data, dict) else data
-    return articles_from_records(records, path.stem)
 
 
 def format_groups(groups: list[ArticleGroup]) -> str:

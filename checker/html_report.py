@@ -265,7 +265,7 @@ JS = """
 
 # --- small helpers -----------------------------------------------------------------------------
 
-def _esc(value: Any) -> str:
+def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -410,17 +410,17 @@ def _marked_evidence(ev: dict, diffs: list[tuple[int, int]]) -> str:
     ``diffs`` (ranges of the evidence text) in ``<mark class=diff>``."""
     shown, start, end = _evidence_context(ev)
     if end <= start:
-        return _esc(shown)
+        return esc(shown)
     inner, pos = [], start
     for a, b in diffs:
-        inner.append(_esc(shown[pos:start + a]))
-        inner.append(f'<mark class="diff">{_esc(shown[start + a:start + b])}</mark>')
+        inner.append(esc(shown[pos:start + a]))
+        inner.append(f'<mark class="diff">{esc(shown[start + a:start + b])}</mark>')
         pos = start + b
-    inner.append(_esc(shown[pos:end]))
+    inner.append(esc(shown[pos:end]))
     core = "".join(inner)
     if (start, end) == (0, len(shown)):  # the whole text is the span: a yellow block says nothing
         return core
-    return f'{_esc(shown[:start])}<mark class="span">{core}</mark>{_esc(shown[end:])}'
+    return f'{esc(shown[:start])}<mark class="span">{core}</mark>{esc(shown[end:])}'
 
 
 # --- page parts --------------------------------------------------------------------------------
@@ -431,13 +431,13 @@ def _head(title: str) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_esc(content_security_policy())}">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(content_security_policy())}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # links to articles carry rel=noreferrer; "no-referrer" here would also send the review
         # form's POST with "Origin: null", which `claimcheck serve` rightly refuses
         '<meta name="referrer" content="same-origin">',
         '<meta name="generator" content="claimcheck">',
-        f"<title>{_esc(title)}</title>",
+        f"<title>{esc(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
     ])
@@ -457,12 +457,12 @@ def _header(data: dict) -> str:
     n_claims = summary.get("claims", 0)
     stats = [("articles", n_articles, _noun(n_articles, "article")), ("claims", n_claims, _noun(n_claims, "claim"))]
     stats += [(sev, counts.get(sev, 0), _noun(counts.get(sev, 0), sev)) for sev in SEVERITIES]
-    items = "\n".join(f'<li class="stat-{key}"><span class="num" data-count="{key}">{_esc(n)}</span>'
-                      f"{_esc(label)}</li>" for key, n, label in stats)
+    items = "\n".join(f'<li class="stat-{key}"><span class="num" data-count="{key}">{esc(n)}</span>'
+                      f"{esc(label)}</li>" for key, n, label in stats)
     findings = data.get("findings") or []
     review = ""
     if any("review" in f for f in findings):
-        review = f'<p class="review-summary"><strong>Review:</strong> {_esc(_review_counts(findings))}</p>'
+        review = f'<p class="review-summary"><strong>Review:</strong> {esc(_review_counts(findings))}</p>'
     toc = ['<a href="#sources">Sources</a>', '<a href="#findings">Findings</a>']
     if _changed_families(data):
         toc.append('<a href="#quotes">Quotes side by side</a>')
@@ -472,7 +472,7 @@ def _header(data: dict) -> str:
     return "\n".join([
         '<header class="report-head">',
         '<p class="eyebrow">claimcheck report</p>',
-        f'<h1 id="story" data-story="{_esc(story.get("id"))}">{_esc(story.get("id"))}</h1>',
+        f'<h1 id="story" data-story="{esc(story.get("id"))}">{esc(story.get("id"))}</h1>',
         f'<ul class="stats">\n{items}\n</ul>',
         review,
         f'<nav class="toc">{" ".join(toc)}</nav>',
@@ -483,8 +483,8 @@ def _header(data: dict) -> str:
 def _link(url: Any, text: str) -> str:
     href = safe_url(url)
     if not href:
-        return _esc(text)
-    return f'<a href="{_esc(href)}" rel="noopener noreferrer" target="_blank">{_esc(text)}</a>'
+        return esc(text)
+    return f'<a href="{esc(href)}" rel="noopener noreferrer" target="_blank">{esc(text)}</a>'
 
 
 def _url_cell(url: Any) -> str:
@@ -494,7 +494,7 @@ def _url_cell(url: Any) -> str:
     if href:
         return _link(href, urlsplit(href).hostname or href)
     # shown, not linked: the editor should know the metadata carries an odd address
-    return f'<span class="muted mono">{_esc(url)}</span> <span class="muted">(not linked)</span>'
+    return f'<span class="muted mono">{esc(url)}</span> <span class="muted">(not linked)</span>'
 
 
 def _sources_table(data: dict, articles: dict[str, dict]) -> str:
@@ -503,14 +503,14 @@ def _sources_table(data: dict, articles: dict[str, dict]) -> str:
     for article in data.get("articles") or []:
         claims = str(article.get("claims", 0)) + (" (truncated)" if article.get("truncated") else "")
         outlet = article.get("outlet")
-        outlet_html = _esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
+        outlet_html = esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
         rows.append(
-            f'<tr id="article-{_esc(article.get("id"))}">'
-            f'<td class="mono id">{_esc(article.get("id"))}</td>'
+            f'<tr id="article-{esc(article.get("id"))}">'
+            f'<td class="mono id">{esc(article.get("id"))}</td>'
             f"<td>{outlet_html}</td>"
-            f'<td class="title">{_esc(article.get("title") or "")}</td>'
-            f'<td>{_esc(_published({"article": article.get("id")}, articles))}</td>'
-            f'<td class="num">{_esc(claims)}</td>'
+            f'<td class="title">{esc(article.get("title") or "")}</td>'
+            f'<td>{esc(_published({"article": article.get("id")}, articles))}</td>'
+            f'<td class="num">{esc(claims)}</td>'
             + (f"<td>{_url_cell(article.get('url'))}</td>" if with_links else "") + "</tr>")
     return "\n".join([
         '<section id="sources">',
@@ -525,8 +525,8 @@ def _sources_table(data: dict, articles: dict[str, dict]) -> str:
 
 
 def _checkboxes(facet: str, legend: str, values: list[tuple[str, str, int]]) -> str:
-    boxes = " ".join(f'<label><input type="checkbox" data-filter="{facet}" value="{_esc(value)}" checked> '
-                     f"{_esc(label)} ({n})</label>" for value, label, n in values)
+    boxes = " ".join(f'<label><input type="checkbox" data-filter="{facet}" value="{esc(value)}" checked> '
+                     f"{esc(label)} ({n})</label>" for value, label, n in values)
     return f"<fieldset><legend>{legend}</legend> {boxes}</fieldset>"
 
 
@@ -551,8 +551,8 @@ def _filters(findings: list[dict]) -> str:
 
 
 def _status_badge(status: str) -> str:
-    return (f'<span class="status status-{_esc(status)}" data-status="{_esc(status)}">'
-            f"{_esc(STATUS_TITLES.get(status, status))}</span>")
+    return (f'<span class="status status-{esc(status)}" data-status="{esc(status)}">'
+            f"{esc(STATUS_TITLES.get(status, status))}</span>")
 
 
 def _review_info(finding: dict) -> str:
@@ -560,28 +560,28 @@ def _review_info(finding: dict) -> str:
     if not review:
         return ""
     status = _status(finding)
-    who = f" by {_esc(review.get('reviewer'))}" if review.get("reviewer") else ""
+    who = f" by {esc(review.get('reviewer'))}" if review.get("reviewer") else ""
     when = review.get("decided_at")
-    when_html = (f' \u00b7 <time datetime="{_esc(when)}">{_esc(str(when).replace("T", " "))}</time>'
+    when_html = (f' \u00b7 <time datetime="{esc(when)}">{esc(str(when).replace("T", " "))}</time>'
                  if when else "")
     decisions = review.get("decisions")
     count = f" \u00b7 {_plural(decisions, 'decision')}" if isinstance(decisions, int) else ""
-    lines = [f"<p><strong>{_esc(STATUS_TITLES.get(status, status))}</strong>{who}{when_html}"
+    lines = [f"<p><strong>{esc(STATUS_TITLES.get(status, status))}</strong>{who}{when_html}"
              f'<span class="muted">{count}</span></p>']
     if review.get("note"):
-        lines.append(f'<p class="review-note">Note: {_esc(review.get("note"))}</p>')
+        lines.append(f'<p class="review-note">Note: {esc(review.get("note"))}</p>')
     if review.get("reopened_because"):
-        lines.append(f'<p class="reopened">reopened: {_esc(review.get("reopened_because"))}</p>')
+        lines.append(f'<p class="reopened">reopened: {esc(review.get("reopened_because"))}</p>')
     return '<div class="review-info">' + "".join(lines) + "</div>"
 
 
 def _finding_meta(finding: dict, family_link: str) -> str:
-    parts = [f'<span>rule <code>{_esc(finding.get("rule"))}</code> ({_esc(finding.get("kind"))})</span>',
-             f'<span>{_esc(finding.get("claim_type"))}: {_esc(finding.get("subject"))}</span>']
+    parts = [f'<span>rule <code>{esc(finding.get("rule"))}</code> ({esc(finding.get("kind"))})</span>',
+             f'<span>{esc(finding.get("claim_type"))}: {esc(finding.get("subject"))}</span>']
     conf = _confidence(finding)
     if conf:
         parts.append(f"<span>confidence {conf}</span>")
-    fid = _esc(finding.get("id"))
+    fid = esc(finding.get("id"))
     parts.append(f'<span>id <a class="mono" href="#{fid}">{fid}</a></span>')
     if family_link:
         parts.append(f"<span>{family_link}</span>")
@@ -591,7 +591,7 @@ def _finding_meta(finding: dict, family_link: str) -> str:
 def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str, dict]) -> str:
     article = articles.get(ev.get("article"), {})
     outlet = _source_name(ev, articles)
-    outlet_html = _esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
+    outlet_html = esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
     if safe_url(article.get("url")):
         outlet_html = _link(article.get("url"), outlet or "(no outlet)")
     headline = article.get("title")
@@ -599,9 +599,9 @@ def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str,
         '<div class="column">',
         '<p class="column-head">'
         f'<span class="outlet">{outlet_html}</span>'
-        + (f'<span class="headline">{_esc(headline)}</span>' if headline else "")
-        + f'<span class="muted">{_esc(_published(ev, articles))} \u00b7 '
-        f'<a class="mono" href="#article-{_esc(ev.get("article"))}">{_esc(ev.get("article"))}</a></span></p>',
+        + (f'<span class="headline">{esc(headline)}</span>' if headline else "")
+        + f'<span class="muted">{esc(_published(ev, articles))} \u00b7 '
+        f'<a class="mono" href="#article-{esc(ev.get("article"))}">{esc(ev.get("article"))}</a></span></p>',
         f'<blockquote class="evidence-text">{_marked_evidence(ev, diffs)}</blockquote>',
         "</div>",
     ])
@@ -620,13 +620,13 @@ def _segments_html(segments: list) -> str:
     out = []
     for op, text in segments:
         if op == "delete":
-            out.append(f"<del>{_esc(text)}</del>")
+            out.append(f"<del>{esc(text)}</del>")
         elif op == "insert":
-            out.append(f"<ins>{_esc(text)}</ins>")
+            out.append(f"<ins>{esc(text)}</ins>")
         elif op == "break":
-            out.append(f'<span class="break">{_esc(text)}</span>')
+            out.append(f'<span class="break">{esc(text)}</span>')
         else:
-            out.append(_esc(text))
+            out.append(esc(text))
     return "".join(out)
 
 
@@ -646,14 +646,14 @@ def _quote_diff(finding: dict) -> str:
     if isinstance(diff, str):
         lines = [f"<p>{_segments_html(diff_segments(line))}</p>" for line in diff.split(" / ")]
     else:
-        lines = [f"<pre>{_esc(_format_diff(diff))}</pre>"]
+        lines = [f"<pre>{esc(_format_diff(diff))}</pre>"]
     return ('<div class="quote-diff"><strong>Quote differences</strong> '
             '<span class="muted legend">(<del>left out</del> <ins>added</ins>)</span>\n'
             + "\n".join(lines) + "</div>")
 
 
 def _review_form(finding: dict, review: ReviewControls) -> str:
-    fid = _esc(finding.get("id"))
+    fid = esc(finding.get("id"))
     status = _status(finding)
     current = ' class="current"'
     buttons = "".join(
@@ -663,17 +663,17 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
     decisions = (finding.get("review") or {}).get("decisions")
     decisions = decisions if isinstance(decisions, int) else 0
     return "\n".join([
-        f'<form class="review-form" method="post" action="{_esc(review.action)}" data-finding="{fid}">',
-        f'<input type="hidden" name="csrf_token" value="{_esc(review.csrf_token)}">',
-        f'<input type="hidden" name="story" value="{_esc(review.story)}">',
+        f'<form class="review-form" method="post" action="{esc(review.action)}" data-finding="{fid}">',
+        f'<input type="hidden" name="csrf_token" value="{esc(review.csrf_token)}">',
+        f'<input type="hidden" name="story" value="{esc(review.story)}">',
         f'<input type="hidden" name="finding_id" value="{fid}">',
         # the evidence the reviewer is looking at: a decision on evidence that has changed since
         # the page was loaded is refused rather than applied to evidence nobody saw
-        f'<input type="hidden" name="evidence_hash" value="{_esc(finding.get("evidence_hash"))}">',
+        f'<input type="hidden" name="evidence_hash" value="{esc(finding.get("evidence_hash"))}">',
         '<label>Note <textarea name="note" rows="2"></textarea></label>',
         '<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"></label>',
         f'<div class="buttons">{buttons}</div>',
-        f'<span class="decisions" data-decisions="{_esc(decisions)}">{_esc(_plural(decisions, "decision"))}'
+        f'<span class="decisions" data-decisions="{esc(decisions)}">{esc(_plural(decisions, "decision"))}'
         " so far</span>",
         "</form>",
     ])
@@ -684,14 +684,14 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
     sev = str(finding.get("severity", "info"))
     status = _status(finding)
     family = (finding.get("details") or {}).get("family")
-    family_link = (f'<a href="#family-{_esc(family)}">quote side by side</a>'
+    family_link = (f'<a href="#family-{esc(family)}">quote side by side</a>'
                    if isinstance(family, str) and family in family_ids else "")
     return "\n".join(part for part in [
-        f'<article class="finding sev-{_esc(sev)}" id="{_esc(finding.get("id"))}" data-severity="{_esc(sev)}" '
-        f'data-kind="{_esc(finding.get("kind"))}" data-status="{_esc(status)}">',
+        f'<article class="finding sev-{esc(sev)}" id="{esc(finding.get("id"))}" data-severity="{esc(sev)}" '
+        f'data-kind="{esc(finding.get("kind"))}" data-status="{esc(status)}">',
         '<div class="finding-head">'
-        f'<span class="badge sev-{_esc(sev)}">{_esc(SEVERITY_SINGULAR.get(sev, sev))}</span>'
-        f"<h3>{_esc(finding.get('message'))}</h3>{_status_badge(status)}</div>",
+        f'<span class="badge sev-{esc(sev)}">{esc(SEVERITY_SINGULAR.get(sev, sev))}</span>'
+        f"<h3>{esc(finding.get('message'))}</h3>{_status_badge(status)}</div>",
         '<div class="finding-body">',
         _finding_meta(finding, family_link),
         _review_info(finding),
@@ -713,10 +713,10 @@ def _findings_section(data: dict, articles: dict[str, dict], review: ReviewContr
         out.append(_filters(findings))
     for sev, group in _by_severity(data).items():
         title = SEVERITY_TITLES.get(sev, sev.title())
-        out.append(f'<section class="severity-group" id="group-{_esc(sev)}" data-severity="{_esc(sev)}">')
-        out.append(f"<h2>{_esc(title)} ({len(group)})</h2>")
+        out.append(f'<section class="severity-group" id="group-{esc(sev)}" data-severity="{esc(sev)}">')
+        out.append(f"<h2>{esc(title)} ({len(group)})</h2>")
         if not group:
-            out.append(f'<p class="muted">No {_esc(title.lower())}.</p>')
+            out.append(f'<p class="muted">No {esc(title.lower())}.</p>')
         out += [_finding_card(f, articles, family_ids, review) for f in group]
         out.append("</section>")
     out.append("</section>")
@@ -727,24 +727,24 @@ def _family_block(family: dict) -> str:
     ref = family.get("reference") or {}
     variants = family.get("variants") or []
     columns = ['<div class="column">',
-               f'<p class="column-head"><span class="outlet">{_esc(ref.get("outlet"))}</span>'
-               f'<span class="ref">reference</span> <span class="muted mono">{_esc(ref.get("article"))}</span></p>',
-               f'<blockquote class="evidence-text">{_esc(ref.get("text"))}</blockquote>', "</div>"]
+               f'<p class="column-head"><span class="outlet">{esc(ref.get("outlet"))}</span>'
+               f'<span class="ref">reference</span> <span class="muted mono">{esc(ref.get("article"))}</span></p>',
+               f'<blockquote class="evidence-text">{esc(ref.get("text"))}</blockquote>', "</div>"]
     for variant in variants:
         speaker = ""
         if variant.get("speaker") and variant.get("speaker") != family.get("speaker"):
-            speaker = f" \u00b7 speaker: {_esc(variant.get('speaker'))}"
+            speaker = f" \u00b7 speaker: {esc(variant.get('speaker'))}"
         columns += ['<div class="column">',
-                    f'<p class="column-head"><span class="outlet">{_esc(variant.get("outlet"))}</span>'
-                    f'<span class="ref">{_esc(variant.get("status"))}</span>{speaker} '
-                    f'<span class="muted mono">{_esc(variant.get("article"))}</span></p>',
+                    f'<p class="column-head"><span class="outlet">{esc(variant.get("outlet"))}</span>'
+                    f'<span class="ref">{esc(variant.get("status"))}</span>{speaker} '
+                    f'<span class="muted mono">{esc(variant.get("article"))}</span></p>',
                     f'<blockquote class="evidence-text">{_family_segments_html(variant.get("segments"))}'
                     "</blockquote>", "</div>"]
     return "\n".join([
-        f'<div class="family" id="family-{_esc(family.get("id"))}">',
-        f"<h3>Quote of {_esc(family.get('speaker'))}</h3>",
+        f'<div class="family" id="family-{esc(family.get("id"))}">',
+        f"<h3>Quote of {esc(family.get('speaker'))}</h3>",
         f'<p class="finding-meta"><span>{_plural(1 + len(variants), "source")}</span>'
-        f'<span>family <span class="mono">{_esc(family.get("id"))}</span></span></p>',
+        f'<span>family <span class="mono">{esc(family.get("id"))}</span></span></p>',
         '<div class="columns">', *columns, "</div>",
         "</div>",
     ])
@@ -777,21 +777,21 @@ def _problems_section(data: dict) -> str:
         where = _story_relative(p.get("path"), story_path)
         if p.get("line"):
             where += f":{p.get('line')}"
-        items.append(f'<li>skipped <code>{_esc(where)}</code>: {_esc(p.get("problem"))}</li>')
+        items.append(f'<li>skipped <code>{esc(where)}</code>: {esc(p.get("problem"))}</li>')
     return "\n".join(['<section id="problems">', f"<h2>Input problems ({len(problems)})</h2>",
                       '<ul class="problems">', *items, "</ul>", "</section>"])
 
 
 def _footer(data: dict) -> str:
     tool = data.get("tool") or {}
-    terms = "".join(f"<dt>{_esc(sev)}</dt><dd>{_esc(SEVERITY_HELP[sev])}</dd>" for sev in SEVERITIES)
+    terms = "".join(f"<dt>{esc(sev)}</dt><dd>{esc(SEVERITY_HELP[sev])}</dd>" for sev in SEVERITIES)
     return "\n".join([
         '<footer id="severities">',
         f"<dl>{terms}</dl>",
         f"<p>To turn a rule off, set <code>enabled: false</code> on it in "
-        f"<code>{_esc(_file_name(data.get('rules')))}</code> (or copy that file and pass it with "
+        f"<code>{esc(_file_name(data.get('rules')))}</code> (or copy that file and pass it with "
         "<code>--rules</code>).</p>",
-        f"<p>{_esc(tool.get('name') or 'claimcheck')} {_esc(tool.get('version') or '')}</p>",
+        f"<p>{esc(tool.get('name') or 'claimcheck')} {esc(tool.get('version') or '')}</p>",
         "</footer>",
     ])
 

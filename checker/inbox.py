@@ -25,7 +25,7 @@ from typing import Iterator
 
 from claims.errors import InputError
 from claims.model import Article
-from claims.read import Story, article_from_record, decode_article
+from claims.read import Story, article_from_record, decode_article, json_records
 
 FEED_SUFFIXES = {".jsonl", ".json", ".csv"}
 STORY_KEYS = ("story", "story_id", "cluster")
@@ -86,7 +86,7 @@ def read_inbox(path: str | Path) -> Inbox:
         inbox.jobs.append(StoryJob(id=folder.name, path=str(folder)))
     records: list[tuple[str | None, Article]] = []
     for feed in feeds:
-        records.extend(_feed_articles(feed, inbox.problems))
+        records.extend(feed_articles(feed, inbox.problems))
     _stories_from_records(records, inbox)
     seen: dict[str, StoryJob] = {}
     for job in inbox.jobs:
@@ -136,12 +136,11 @@ def _feed_records(feed: Path) -> Iterator[tuple[int, object]]:
         data = json.loads(decode_article(feed, feed.read_bytes()))
     except json.JSONDecodeError as exc:
         raise InputError(str(feed), f"invalid JSON: {exc.msg}", line=exc.lineno) from None
-    items = data["articles"] if isinstance(data, dict) and isinstance(data.get("articles"), list) else \
-        data if isinstance(data, list) else [data]
-    yield from enumerate(items, 1)
+    yield from enumerate(json_records(data), 1)
 
 
-def _feed_articles(feed: Path, problems: list[InputError]) -> list[tuple[str | None, Article]]:
+def feed_articles(feed: Path, problems: list[InputError]) -> list[tuple[str | None, Article]]:
+    """(story id or None, article) for every readable record of a feed; the rest go to ``problems``."""
     out: list[tuple[str | None, Article]] = []
     try:
         for number, record in _feed_records(feed):

@@ -94,8 +94,7 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
         rules = _rules(rules_path)
         result = check_story(job.story if job.story is not None else job.path, rules, deadline=deadline)
         data = result_to_dict(result)
-        if job.story is not None or data["story"]["id"] != job.id:
-            data["story"]["id"] = job.id  # the inbox's id wins (feeds; a renamed duplicate)
+        data["story"]["id"] = job.id  # the inbox's id wins (feeds; a renamed duplicate)
         if job.grouping:
             data["grouping"] = job.grouping
         return StoryOutcome(job.id, "ok", seconds=time.perf_counter() - started, data=data)
@@ -268,6 +267,7 @@ class NightWriter:
         line.counts = dict(Counter(f["severity"] for f in data["findings"]))
         line.review = dict(Counter((f.get("review") or {}).get("status", "open") for f in data["findings"]))
         new = Counter()
+        outlet_of = {a["id"]: a.get("outlet") for a in data["articles"]}
         part = self.parts / file_name(outcome.id)
         with part.with_suffix(".jsonl").open("w", encoding="utf-8") as jsonl, \
                 part.with_suffix(".csv").open("w", encoding="utf-8", newline="") as table:
@@ -276,13 +276,13 @@ class NightWriter:
                 key = (outcome.id, finding["id"])
                 self.seen.add(key)
                 finding["new"] = key not in self.previous and counts_toward_failure(finding)
-                row = _finding_row(self.night, outcome.id, finding)
+                row = _finding_row(self.night, outcome.id, finding, _outlets(finding, outlet_of))
                 if finding["new"]:
                     new[finding["severity"]] += 1
                     self.new_findings.append(row)
                 jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
                 rows.writerow(_csv_row(row))
-                self._count_outlets(finding, data)
+                self._count_outlets(finding, row["outlets"])
         line.new = dict(new)
         from checker.html_report import render_html
 
@@ -290,10 +290,10 @@ class NightWriter:
         (self.tmp / line.report).write_text(render_html(data), encoding="utf-8")
         return line
 
-    def _count_outlets(self, finding: dict, data: dict) -> None:
+    def _count_outlets(self, finding: dict, outlets: list[str]) -> None:
+        """``outlets``: the finding's outlets, sorted."""
         if finding["severity"] == "info" or (finding.get("review") or {}).get("status") == "dismissed":
             return
-        outlets = sorted(_outlets(finding, data))
         for outlet in outlets:
             self.outlet_findings[outlet] += 1
         for i, a in enumerate(outlets):
@@ -339,9 +339,9 @@ class NightWriter:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _outlets(finding: dict, data: dict) -> set[str]:
-    outlets = {a["id"]: a.get("outlet") for a in data["articles"]}
-    return {ev.get("outlet") or outlets.get(ev["article"]) or ev["article"] for ev in finding["evidence"]}
+def _outlets(finding: dict, outlet_of: dict[str, str | None]) -> list[str]:
+    """The outlets in a finding's evidence, sorted; an article with no outlet counts by its id."""
+    return sorted({ev.get("outlet") or outlet_of.get(ev["article"]) or ev["article"] for ev in finding["evidence"]})
 
 
 def _csv_row(row: dict) -> list:
@@ -351,12 +351,12 @@ def _csv_row(row: dict) -> list:
     return [csv_safe(v) if isinstance(v, str) else v for v in values]
 
 
-def _finding_row(night: str, story: str, finding: dict) -> dict:
+def _finding_row(night: str, story: str, finding: dict, outlets: list[str]) -> dict:
     review = finding.get("review") or {}
     return {"date": night, "story": story, "finding_id": finding["id"], "new": bool(finding.get("new")),
             "rule": finding["rule"], "kind": finding["kind"], "severity": finding["severity"],
             "claim_type": finding["claim_type"], "subject": str(finding["subject"]), "message": finding["message"],
-            "outlets": sorted({ev.get("outlet") or ev["article"] for ev in finding["evidence"]}),
+            "outlets": outlets,
             "articles": sorted({ev["article"] for ev in finding["evidence"]}),
             "review_status": review.get("status", "open"), "review_note": review.get("note", ""),
             "reviewer": review.get("reviewer") or ""}

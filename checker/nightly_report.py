@@ -8,10 +8,10 @@ that allows no script at all and only its own style.
 """
 from __future__ import annotations
 
-import html
 from typing import Any
 
-from checker.html_report import csp_hash
+from checker.findings import SEVERITIES
+from checker.html_report import esc, csp_hash
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1d2330;line-height:1.45}
@@ -30,22 +30,15 @@ ul{margin:.3rem 0 .3rem 1.2rem;padding:0}
 code{font-size:.85em}
 """
 
-SEVERITIES = ("error", "warning", "info")
-
-
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def _link(report: str | None, text: str, anchor: str | None = None) -> str:
     if not report:
-        return _esc(text)
+        return esc(text)
     href = report + (f"#{anchor}" if anchor else "")
-    return f'<a href="{_esc(href)}">{_esc(text)}</a>'
+    return f'<a href="{esc(href)}">{esc(text)}</a>'
 
 
 def _stat(value: Any, label: str, css: str = "") -> str:
-    return f'<div class="stat"><b class="{css}">{_esc(value)}</b>{_esc(label)}</div>'
+    return f'<div class="stat"><b class="{css}">{esc(value)}</b>{esc(label)}</div>'
 
 
 def _header(summary: dict) -> str:
@@ -57,9 +50,9 @@ def _header(summary: dict) -> str:
     stats += [_stat(new.get(s, 0), f"new {s}s" if s != "info" else "new info", s) for s in SEVERITIES]
     stats += [_stat(counts["resolved"], "resolved")]
     stats += [_stat(findings.get(s, 0), f"{s}s in all" if s != "info" else "info in all") for s in SEVERITIES]
-    since = f"compared with {_esc(previous)}" if previous else "first night: every finding is new"
-    return (f'<div class="card"><div class="muted">claimcheck nightly</div><h1>{_esc(summary["date"])}</h1>'
-            f'<div class="muted">inbox {_esc(summary["inbox"])} · {since}</div>'
+    since = f"compared with {esc(previous)}" if previous else "first night: every finding is new"
+    return (f'<div class="card"><div class="muted">claimcheck nightly</div><h1>{esc(summary["date"])}</h1>'
+            f'<div class="muted">inbox {esc(summary["inbox"])} · {since}</div>'
             f'<div class="stats">{"".join(stats)}</div></div>')
 
 
@@ -67,7 +60,7 @@ def _stories(summary: dict) -> str:
     rows = []
     for story in summary["stories"]:
         new, found, review = story["new"], story["findings"], story.get("review") or {}
-        status = "" if story["status"] == "ok" else f'<span class="failed">{_esc(story["status"])}: {_esc(story["reason"])}</span>'
+        status = "" if story["status"] == "ok" else f'<span class="failed">{esc(story["status"])}: {esc(story["reason"])}</span>'
         cells = [f"<td>{_link(story['report'], story['id'])}{'<br>' + status if status else ''}</td>",
                  f'<td class="n">{story["articles"]}</td>']
         cells += [f'<td class="n {s if new.get(s) else ""}">{new.get(s, 0)}</td>' for s in ("error", "warning")]
@@ -82,10 +75,10 @@ def _stories(summary: dict) -> str:
 def _finding_rows(rows: list[dict], reports: dict[str, str | None], limit: int = 500) -> str:
     items = []
     for row in rows[:limit]:
-        items.append(f'<tr><td class="{_esc(row["severity"])}">{_esc(row["severity"])}</td>'
+        items.append(f'<tr><td class="{esc(row["severity"])}">{esc(row["severity"])}</td>'
                      f'<td>{_link(reports.get(row["story"]), row["story"], row["finding_id"])}</td>'
-                     f'<td>{_esc(row["message"])}</td><td>{_esc(", ".join(row.get("outlets", [])))}</td>'
-                     f'<td><code>{_esc(row["finding_id"])}</code></td></tr>')
+                     f'<td>{esc(row["message"])}</td><td>{esc(", ".join(row.get("outlets", [])))}</td>'
+                     f'<td><code>{esc(row["finding_id"])}</code></td></tr>')
     more = f'<p class="muted">and {len(rows) - limit} more in findings.jsonl</p>' if len(rows) > limit else ""
     head = "<tr><th>Severity</th><th>Story</th><th>Finding</th><th>Outlets</th><th>Id</th></tr>"
     return f"<table>{head}{''.join(items)}</table>{more}" if items else '<p class="muted">None.</p>'
@@ -104,9 +97,9 @@ def _outlets(summary: dict) -> str:
     rows = []
     for outlet, n in findings.items():
         top = sorted(partners.get(outlet, []), key=lambda item: (-item[0], item[1]))[:3]
-        rows.append(f"<tr><td>{_esc(outlet)}</td><td class=\"n\">{n}</td>"
-                    f"<td>{_esc(', '.join(f'{other} ({k})' for k, other in top))}</td></tr>")
-    pair_rows = "".join(f"<tr><td>{_esc(p['outlets'][0])}</td><td>{_esc(p['outlets'][1])}</td>"
+        rows.append(f"<tr><td>{esc(outlet)}</td><td class=\"n\">{n}</td>"
+                    f"<td>{esc(', '.join(f'{other} ({k})' for k, other in top))}</td></tr>")
+    pair_rows = "".join(f"<tr><td>{esc(p['outlets'][0])}</td><td>{esc(p['outlets'][1])}</td>"
                         f"<td class=\"n\">{p['findings']}</td></tr>" for p in pairs[:40])
     return ("<h2>Outlets: who disagrees with whom</h2>"
             "<p class=\"muted\">Warnings and errors not dismissed, counted once per finding for every outlet "
@@ -123,7 +116,7 @@ def _grouping(summary: dict) -> str:
     items = []
     for story in groups:
         reasons = story["grouping"].get("reasons") or {}
-        members = "".join(f"<li><code>{_esc(article)}</code>: {_esc(why)}</li>" for article, why in sorted(reasons.items()))
+        members = "".join(f"<li><code>{esc(article)}</code>: {esc(why)}</li>" for article, why in sorted(reasons.items()))
         items.append(f"<li>{_link(story['report'], story['id'])}<ul>{members}</ul></li>")
     return ("<h2>Stories grouped automatically</h2><p class=\"muted\">Feed articles without a story id, grouped by "
             "shared names, places, numbers and wording within a time window. Give the records a story id to "
@@ -136,9 +129,9 @@ def _problems(summary: dict) -> str:
     inbox = summary.get("inbox_problems") or []
     if not (failed or skipped or inbox):
         return ""
-    items = [f"<li class=\"failed\">story {_esc(s['id'])} {_esc(s['status'])}: {_esc(s['reason'])}</li>" for s in failed]
-    items += [f"<li>story {_esc(story)}: skipped {_esc(problem)}</li>" for story, problem in skipped]
-    items += [f"<li>inbox: skipped {_esc(problem)}</li>" for problem in inbox]
+    items = [f"<li class=\"failed\">story {esc(s['id'])} {esc(s['status'])}: {esc(s['reason'])}</li>" for s in failed]
+    items += [f"<li>story {esc(story)}: skipped {esc(problem)}</li>" for story, problem in skipped]
+    items += [f"<li>inbox: skipped {esc(problem)}</li>" for problem in inbox]
     return f"<h2>Problems ({len(items)})</h2><ul>{''.join(items)}</ul>"
 
 
@@ -147,15 +140,15 @@ def render_index(summary: dict) -> str:
     policy = f"default-src 'none'; style-src {csp_hash(STYLE)}; img-src data:; base-uri 'none'; form-action 'none'"
     body = [
         _header(summary), _stories(summary),
-        f"<h2>New since {_esc(summary.get('previous') or 'the first night')} ({len(summary['new'])})</h2>",
+        f"<h2>New since {esc(summary.get('previous') or 'the first night')} ({len(summary['new'])})</h2>",
         _finding_rows(summary["new"], reports),
-        f"<h2>Resolved since {_esc(summary.get('previous') or 'the first night')} ({len(summary['resolved'])})</h2>",
+        f"<h2>Resolved since {esc(summary.get('previous') or 'the first night')} ({len(summary['resolved'])})</h2>",
         '<p class="muted">Found last night, no longer found in tonight\'s check of the same story.</p>',
         _finding_rows(summary["resolved"], reports),
         _outlets(summary), _grouping(summary), _problems(summary),
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f'<meta http-equiv="Content-Security-Policy" content="{_esc(policy)}">'
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>claimcheck nightly {_esc(summary['date'])}</title><style>{STYLE}</style></head>"
+            f"<title>claimcheck nightly {esc(summary['date'])}</title><style>{STYLE}</style></head>"
             f"<body><main>{''.join(body)}</main></body></html>\n")

@@ -434,7 +434,7 @@ class ReviewStore:
         return rows[0]["story"], rows[0]["finding_id"]
 
     def findings(self, story: str | None = None, status: str | None = None,
-                 include_gone: bool = False) -> list[dict]:
+                 include_gone: bool = False, finding_id: str | None = None) -> list[dict]:
         """Recorded findings with their latest evidence and review, filtered; those the last
         check no longer found are left out unless ``include_gone``. One query, whatever the size."""
         clauses, args = [], []
@@ -443,6 +443,9 @@ class ReviewStore:
             args.append(story)
         if not include_gone:
             clauses.append("f.present = 1")
+        if finding_id is not None:
+            clauses.append("f.finding_id = ?")
+            args.append(finding_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         query = (
             "SELECT f.*, s.evidence_json, d.seq AS d_seq, d.status AS d_status, d.note AS d_note, "
@@ -472,7 +475,7 @@ class ReviewStore:
 
     def finding(self, story: str, finding_id: str) -> dict:
         """A recorded finding with its latest evidence and review."""
-        found = [f for f in self.findings(story, include_gone=True) if f["finding_id"] == finding_id]
+        found = self.findings(story, include_gone=True, finding_id=finding_id)
         if not found:
             raise InputError(finding_id, f"no such finding in story {story!r}")
         return found[0]

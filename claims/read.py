@@ -105,6 +105,13 @@ def _url(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def json_records(data) -> list:
+    """The records of a parsed .json feed: a list, {"articles": [...]}, or one record."""
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        return data["articles"]
+    return data if isinstance(data, list) else [data]
+
+
 def read_feed(path: Path) -> list[Article]:
     """Articles from a .json (list, {"articles": [...]}, or one record) or .jsonl feed."""
     text = decode_article(path, path.read_bytes())
@@ -122,12 +129,7 @@ def read_feed(path: Path) -> list[Article]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno) from None
-        if isinstance(data, dict) and isinstance(data.get("articles"), list):
-            records = data["articles"]
-        elif isinstance(data, list):
-            records = data
-        else:
-            records = [data]
+        records = json_records(data)
     return [article_from_record(r, path, i, "json") for i, r in enumerate(records)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 import random
 import time
 from datetime import timedelta
@@ -11,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from checker.grouping import (
-    DEFAULT_THRESHOLD, _prepare, _similarities, articles_from_records, features, format_groups,
+    DEFAULT_THRESHOLD, _prepare, _similarities, features, format_groups,
     group_articles,
 )
 from claims.model import Article
@@ -144,11 +145,19 @@ def test_given_story_ids_override_and_others_may_join():
     assert {"daily-d", "gazette-f"} <= next(m for m in got.values() if "daily-d" in m)
 
 
-def test_records_with_and_without_story_ids():
+def test_records_with_and_without_story_ids(tmp_path):
+    from checker.inbox import feed_articles
+
     records = [{"id": a.id, "outlet": a.outlet, "published": a.published.isoformat(),
                 "title": a.title, "text": a.text, "story_id": "fire" if a.id == "wire-a" else ""}
                for a in FIRE]
-    articles, story_ids = articles_from_records(records)
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    problems: list = []
+    read = feed_articles(feed, problems)
+    articles = [article for _, article in read]
+    story_ids = {article.id: story for story, article in read if story}
+    assert problems == []
     assert [a.id for a in articles] == [a.id for a in FIRE] and story_ids == {"wire-a": "fire"}
     groups = group_articles(articles, story_ids=story_ids)
     assert [(g.id, len(g.articles)) for g in groups] == [("fire", 3)]
