@@ -87,7 +87,7 @@ def score_story(label_file: Path, show_errors: bool) -> dict | None:
         return None
     ex = extract_story(folder)
     by_file = {Path(a.path).name: a for a in ex.story.articles}
-    quotes = ex.claims[ex.claims["claim_type"] == "quote"]
+    quotes = [c for c in ex.claims if c.claim_type == "quote"]
     counts = {"labels": 0, "predicted": 0, "tp": 0, "exact": 0, "fp": 0, "fn": 0,
               "speaker_scored": 0, "speaker_right": 0}
     errors: list[str] = []
@@ -98,7 +98,7 @@ def score_story(label_file: Path, show_errors: bool) -> dict | None:
         article = by_file[name]
         text = article.text
         gold = [(trim(text, q["start"], q["end"]), q) for q in entry.get("quotes") or []]
-        pred = [(trim(text, int(r.start), int(r.end)), r) for r in quotes[quotes["article"] == article.id].itertuples()]
+        pred = [(trim(text, r.start, r.end), r) for r in quotes if r.article == article.id]
         used: set[int] = set()
         matched_pred: set[int] = set()
         # best overlap first, one to one

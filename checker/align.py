@@ -13,20 +13,21 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-import pandas as pd
+from typing import Callable
 
-from checker.context import grouped_rows
+from checker.context import group_by
 from claims.base import content_words
+from claims.model import Claim
 
 SENTENCE_MIN_SHARED = 5
 
 
-def blocks(claims: pd.DataFrame, keys: list[str]):
-    """Yield (key, rows) for each block holding claims from at least two articles, in key order;
-    ``rows`` are the block's claims as ``itertuples()`` rows, in frame order."""
-    for key, rows in grouped_rows(claims, keys, dropna=False):
+def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
+    """Yield (key, claims) for each block holding claims from at least two articles, in key
+    order, the claims in story order."""
+    for value, rows in group_by(claims, key, dropna=False):
         if len({r.article for r in rows}) >= 2:
-            yield key, rows
+            yield value, rows
 
 
 def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, max_df: float) -> dict:
@@ -47,12 +48,12 @@ def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, 
     return shared
 
 
-def aligned_pairs(rows: list, min_shared: int, min_jaccard: float,
+def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                   same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
                   prefix: int = 0, min_sentence_overlap: float = 1.01,
                   subject_counts: bool = False) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough; ``rows`` are
-    one block's claims as ``itertuples()`` rows, and the pairs name them by their ``Index``.
+    one block's claims, and the pairs name them by their ``index``.
 
     Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
     evidence of sameness and are not used to propose candidates. ``min_overlap`` above 1 turns
@@ -61,9 +62,9 @@ def aligned_pairs(rows: list, min_shared: int, min_jaccard: float,
     least ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
     With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
-    contexts = {r.Index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in rows}
-    articles = {r.Index: r.article for r in rows}
-    subjects = {r.Index: r.subject for r in rows} if subject_counts else {}
+    contexts = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in rows}
+    articles = {r.index: r.article for r in rows}
+    subjects = {r.index: r.subject for r in rows} if subject_counts else {}
 
     def same_subject(a, b) -> int:
         return 1 if subjects and subjects[a] and subjects[a] == subjects[b] else 0
@@ -71,7 +72,7 @@ def aligned_pairs(rows: list, min_shared: int, min_jaccard: float,
     if subject_counts:
         min_shared -= 1  # candidates need one word less; the pair test below adds the subject back
     if min_shared <= 0:
-        pairs = combinations([r.Index for r in rows], 2)
+        pairs = combinations([r.index for r in rows], 2)
         return [(a, b, 1.0) for a, b in pairs if same_article or articles[a] != articles[b]]
     out = {}
     for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
@@ -88,7 +89,7 @@ def aligned_pairs(rows: list, min_shared: int, min_jaccard: float,
             text = str(r.sentence)
             if text not in words_of:
                 words_of[text] = {w[:prefix] if prefix else w for w in content_words(text)}
-        sentences = {r.Index: words_of[str(r.sentence)] for r in rows}
+        sentences = {r.index: words_of[str(r.sentence)] for r in rows}
         for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
             if (a, b) in out or n < SENTENCE_MIN_SHARED:
                 continue

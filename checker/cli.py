@@ -159,15 +159,15 @@ def claims(
             check_output_target(output)
         _load_rules(rules)  # a bad rules file is an error here too
         result = extract_story(story)  # listing claims needs no rules applied
-        frame = result.claims
+        claims = result.claims
         if types:
-            known = set(frame["claim_type"].dropna()) | {m.CLAIM_TYPE for m in EXTRACTORS}
+            known = {c.claim_type for c in claims} | {m.CLAIM_TYPE for m in EXTRACTORS}
             unknown = [t for t in types if t not in known]
             if unknown:
                 sys.stderr.write(f"{PROG}: note: no claims of type {', '.join(map(repr, unknown))} "
                                  f"(types: {', '.join(sorted(known)) or 'none'})\n")
-            frame = frame[frame["claim_type"].isin(types)]
-        text = render_claims(frame, fmt.value, color=use_color(output, color), width=report_width(output))
+            claims = [c for c in claims if c.claim_type in types]
+        text = render_claims(claims, fmt.value, color=use_color(output, color), width=report_width(output))
         write_report(text, output, for_terminal=fmt is ClaimsFormat.table)
         if result.story.problems:
             _print_problems(result.story.problems)

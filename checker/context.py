@@ -3,47 +3,38 @@
 A rule-kind module in ``checker/`` exposes ``KIND`` (its name in rules.yaml), ``DEFAULTS``
 (its parameters with default values; the type of each default is the type rules.yaml must
 give), optionally ``REGEX_PARAMS`` and ``validate(rule, rules_dir)``, and
-``check(rule, claims, ctx) -> list[Finding]`` where ``claims`` holds only the rule's claim types.
+``check(rule, claims, ctx) -> list[Finding]`` where ``claims`` lists the story's claims of the
+rule's claim types (``claims.model.Claim`` records, in story order).
 """
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import Callable, Hashable, Iterable
 
 from claims.entities import StoryEntities
-from claims.model import Article, Document
+from claims.model import Article, Claim, Document
 from checker.findings import Evidence
 
 
-def claim_rows(frame: pd.DataFrame) -> list:
-    """``list(frame.itertuples())`` (the same namedtuples and values), several times faster:
-    one ``tolist()`` per column instead of pandas' per-value boxing."""
-    row = namedtuple("Pandas", ["Index", *frame.columns], rename=True)
-    columns = [frame.index.tolist()] + [frame[c].tolist() for c in frame.columns]
-    return list(map(row._make, zip(*columns)))
+def by_fields(*names: str) -> Callable[[Claim], tuple]:
+    """A grouping key: the claim's values of these fields, as a tuple."""
+    return lambda claim: tuple(getattr(claim, name) for name in names)
 
 
-def grouped_rows(frame: pd.DataFrame, keys: list[str], dropna: bool = True) -> list[tuple[tuple, list]]:
-    """``[(key, rows) for key, group in frame.groupby(keys)]`` with ``claim_rows`` rows, in the
-    same order (keys sorted, rows in frame order). Plain Python: a story has hundreds of small
-    groups, and pandas builds a DataFrame for each."""
-    if frame.empty:
-        return []
-    rows = claim_rows(frame)
-    fields = ["Index", *frame.columns]
-    positions = [fields.index(k) for k in keys]
-    by_key: dict[tuple, list] = {}
-    for r in rows:
-        by_key.setdefault(tuple(r[p] for p in positions), []).append(r)
-    if all(isinstance(v, str) for key in by_key for v in key):
-        return [(key, by_key[key]) for key in sorted(by_key)]
-    # a missing value somewhere: pandas decides where (or whether) it goes
-    row_of = {r.Index: r for r in rows}
-    return [(key, [row_of[i] for i in group.index])
-            for key, group in frame.groupby(keys, sort=True, dropna=dropna)]
+def group_by(claims: Iterable[Claim], key: Callable[[Claim], tuple],
+             dropna: bool = True) -> list[tuple[tuple, list[Claim]]]:
+    """[(key, claims)]: groups in key order, claims in story order. A key holding None sorts
+    last, or is dropped with ``dropna``."""
+    groups: dict[tuple, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault(key(claim), []).append(claim)
+    keys = [k for k in groups if not (dropna and None in k)]
+    return [(k, groups[k]) for k in sorted(keys, key=_missing_last)]
+
+
+def _missing_last(key: tuple) -> tuple[tuple[bool, Hashable], ...]:
+    return tuple((value is None, "" if value is None else value) for value in key)
 
 
 @dataclass
@@ -51,7 +42,7 @@ class StoryContext:
     articles: dict[str, Article]
     docs: dict[str, Document]
     entities: StoryEntities
-    claims: pd.DataFrame
+    claims: list[Claim]  # the story's claims, in extraction order
     rules_dir: Path
     cache: dict = field(default_factory=dict)  # work shared by rule kinds (e.g. quote families)
 
@@ -65,9 +56,9 @@ class StoryContext:
             published=article.published.isoformat(sep=" ") if article.published else None,
         )
 
-    def evidence(self, row) -> Evidence:
-        return self.span_evidence(row.article, int(row.start), int(row.end), value=row.value,
-                                  normalized=str(row.normalized), sentence=row.sentence)
+    def evidence(self, claim: Claim) -> Evidence:
+        return self.span_evidence(claim.article, claim.start, claim.end, value=claim.value,
+                                  normalized=str(claim.normalized), sentence=claim.sentence)
 
     def outlet(self, article_id: str) -> str:
         article = self.articles[article_id]

@@ -6,16 +6,15 @@ report format is written from.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 from claims.clean import clean
 from claims.entities import StoryEntities
 from claims.errors import InputError
 from claims.extract import extract_claims
-from claims.model import Document
+from claims.model import Claim, Document
 from claims.read import Story, read_story
 from checker import __version__
 from checker.context import StoryContext
@@ -38,7 +37,7 @@ def check_deadline(deadline: float | None, stage: str) -> None:
 class StoryResult:
     story: Story
     docs: list[Document]
-    claims: pd.DataFrame
+    claims: list[Claim]
     findings: list[Finding]
     rules: RuleSet
     timings: dict[str, float] = field(default_factory=dict)
@@ -51,12 +50,12 @@ class StoryResult:
 
 def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    subsets: dict[tuple, pd.DataFrame] = {}  # rules often share claim types: filter once per set
+    subsets: dict[tuple, list[Claim]] = {}  # rules often share claim types: filter once per set
     for rule in rules.enabled:
         check_deadline(deadline, f"rule {rule.id}")
         types = tuple(rule.claim_types)
         if types not in subsets:
-            subsets[types] = ctx.claims[ctx.claims["claim_type"].isin(types)]
+            subsets[types] = [c for c in ctx.claims if c.claim_type in types]
         subset = subsets[types]
         findings.extend(KINDS[rule.kind].check(rule, subset, ctx))
     merged: dict[str, Finding] = {}
@@ -74,7 +73,7 @@ class Extraction:
     story: Story
     docs: list[Document]
     entities: StoryEntities
-    claims: pd.DataFrame
+    claims: list[Claim]
     timings: dict[str, float]
 
 
@@ -104,7 +103,7 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
     """Every quote family side by side, aligned with the parameters of the first enabled quote
     rule (the families are already built and cached by then)."""
     quote_rules = [r for r in rules.enabled if r.kind.startswith("quote_")]
-    if not quote_rules or not len(ctx.claims):
+    if not quote_rules or not ctx.claims:
         return []
     params = quote_rules[0].params
     return [render_family(f, ctx) for f in families(ctx, params)]
@@ -128,7 +127,7 @@ def check_story(source: str | Path | Story, rules: RuleSet | None = None,
 
 
 def result_to_dict(result: StoryResult) -> dict:
-    counts = result.claims.groupby("article").size().to_dict() if len(result.claims) else {}
+    counts = Counter(c.article for c in result.claims)
     summary = {s: 0 for s in SEVERITIES}
     for finding in result.findings:
         summary[finding.severity] += 1
@@ -147,6 +146,6 @@ def result_to_dict(result: StoryResult) -> dict:
         "findings": [f.to_dict() for f in result.findings],
         "quote_families": result.quote_families,
         "problems": [{"path": p.path, "line": p.line, "problem": p.problem} for p in result.problems],
-        "summary": {"articles": len(result.story.articles), "claims": int(len(result.claims)),
+        "summary": {"articles": len(result.story.articles), "claims": len(result.claims),
                     "findings": summary},
     }

@@ -54,7 +54,6 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import combinations
 
-import pandas as pd
 from rapidfuzz import fuzz
 
 from checker.context import StoryContext
@@ -63,6 +62,7 @@ from checker.rules_config import Rule
 from claims.base import content_words
 from claims.entities import name_key
 from claims.quotes import tokenize
+from claims.model import Claim
 
 ALIGN_DEFAULTS = {
     "min_shared_words": 4,
@@ -89,7 +89,7 @@ _ELLIPSIS = re.compile(r"\u2026|(?:\.\s?){3}")
 @dataclass
 class Piece:
     """One quote claim as normalised words, with where each word sits in the quote text."""
-    pos: int  # row position in the claims frame
+    pos: int  # position among the story's quote claims
     row: object
     article: str
     order: int
@@ -144,11 +144,10 @@ class Paraphrase:
     ref_span: tuple[int, int]  # reference words it covers
 
 
-def quote_pieces(claims: pd.DataFrame, ctx: StoryContext, min_words: int = 1) -> list[Piece]:
+def quote_pieces(claims: list[Claim], ctx: StoryContext, min_words: int = 1) -> list[Piece]:
     out = []
-    for pos, row in enumerate(claims.itertuples(index=False)):
-        if row.claim_type != "quote":
-            continue
+    quotes = [c for c in claims if c.claim_type == "quote"]
+    for pos, row in enumerate(quotes):
         extra = row.extra if isinstance(row.extra, dict) else {}
         doc = ctx.docs.get(row.article)
         if doc is not None and "norm_start" in extra:
@@ -478,8 +477,7 @@ def story_pieces(ctx: StoryContext, min_words: int) -> list[Piece]:
     families use these, so a piece's ``pos`` means the same row everywhere."""
     cache = ctx.cache.setdefault("quote_pieces", {})
     if min_words not in cache:
-        quotes = ctx.claims[ctx.claims["claim_type"] == "quote"] if len(ctx.claims) else ctx.claims
-        cache[min_words] = quote_pieces(quotes, ctx, min_words)
+        cache[min_words] = quote_pieces(ctx.claims, ctx, min_words)
     return cache[min_words]
 
 

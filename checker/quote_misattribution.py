@@ -32,13 +32,12 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_misattribution.yaml)::
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import (ALIGN_DEFAULTS, families, is_role, message,
                                     piece_evidence, same_speaker, short)
 from checker.rules_config import Rule
+from claims.model import Claim
 
 KIND = "quote_misattribution"
 DIRECT_ATTRIBUTION = {"after", "before"}  # '," he said' and 'X said: "' name the speaker of this very quote
@@ -52,7 +51,7 @@ def _full_name(speaker: str) -> bool:
     return len(tokens) >= 2 and all(len(t.rstrip(".")) >= 3 for t in tokens)
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings = []
     for family in families(ctx, params):

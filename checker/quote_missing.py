@@ -36,8 +36,6 @@ import math
 import re
 from collections import defaultdict
 
-import pandas as pd
-
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, families, is_role, message,
@@ -45,6 +43,7 @@ from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, famili
 from checker.rules_config import Rule
 from claims.entities import name_key
 from claims.quotes import SPEECH_VERBS
+from claims.model import Claim
 
 KIND = "quote_missing"
 DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent": 2, "report_absent": True,
@@ -68,7 +67,7 @@ def _is_reported(text: str) -> bool:
     return "according to" in lowered and bool(_REPORTED.search(text))
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     fams = families(ctx, params)
     statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
@@ -92,12 +91,12 @@ def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
     return findings
 
 
-def _reported_sentences(ctx: StoryContext, claims: pd.DataFrame) -> dict[str, list[tuple]]:
+def _reported_sentences(ctx: StoryContext, claims: list[Claim]) -> dict[str, list[tuple]]:
     """Per article: (sentence, content stems) of sentences in reported speech with no quote."""
     quoted = defaultdict(set)
-    for row in claims.itertuples(index=False):
+    for row in claims:
         if row.claim_type == "quote":
-            quoted[row.article].add(int(row.sentence_index))
+            quoted[row.article].add(row.sentence_index)
     out: dict[str, list[tuple]] = {}
     for article, doc in ctx.docs.items():
         out[article] = [(s, content_stems(s.text)) for s in doc.sentences

@@ -39,7 +39,6 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
 """
 from __future__ import annotations
 
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from checker.context import StoryContext
@@ -47,13 +46,14 @@ from checker.findings import Finding
 from checker.quote_families import (ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, message,
                                     piece_evidence, story_pieces, same_speaker, short)
 from checker.rules_config import Rule
+from claims.model import Claim
 
 KIND = "quote_paraphrase"
 DEFAULTS = {**ALIGN_DEFAULTS, "min_candidate_ratio": 45.0, "min_shared_content_words": 4,
             "min_content_overlap": 0.6}
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     fams = families(ctx, params)
     findings = [_family_finding(rule, ctx, family, article, paraphrases)

@@ -24,18 +24,17 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_truncation.yaml)::
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import ALIGN_DEFAULTS, families, message, piece_evidence, short
 from checker.rules_config import Rule
+from claims.model import Claim
 
 KIND = "quote_truncation"
 DEFAULTS = {**ALIGN_DEFAULTS, "min_missing": 3}
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings: list[Finding] = []
     for family in families(ctx, params):

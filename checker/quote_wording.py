@@ -34,16 +34,15 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_wording.yaml)::
 """
 from __future__ import annotations
 
-import pandas as pd
-
 from checker.context import StoryContext
 from checker.findings import Finding
 from checker.quote_families import ALIGN_DEFAULTS, change_findings
 from checker.rules_config import Rule
+from claims.model import Claim
 
 KIND = "quote_wording"
 DEFAULTS = dict(ALIGN_DEFAULTS)
 
 
-def check(rule: Rule, claims: pd.DataFrame, ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
     return change_findings(rule, ctx, {**DEFAULTS, **rule.params}, "wording", KIND)

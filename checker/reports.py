@@ -25,10 +25,9 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.findings import SEVERITIES
+from claims.model import CLAIM_COLUMNS, Claim
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from checker.pipeline import StoryResult
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
@@ -620,18 +619,26 @@ def _trim(text: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def claims_records(claims: pd.DataFrame) -> list[dict]:
-    """The claims as plain dicts (NaN -> None), in the DataFrame's column order."""
-    return jsonable(claims.to_dict(orient="records"))
+def claims_records(claims: list[Claim]) -> list[dict]:
+    """The claims as plain dicts with ``CLAIM_COLUMNS``; numeric ranges as floats, a missing or
+    infinite end as None."""
+    records = []
+    for claim in claims:
+        record = {column: getattr(claim, column) for column in CLAIM_COLUMNS}
+        for end in ("low", "high"):
+            if record[end] is not None:
+                record[end] = float(record[end])
+        records.append(record)
+    return jsonable(records)
 
 
-def render_claims(claims: pd.DataFrame, fmt: str, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
+def render_claims(claims: list[Claim], fmt: str, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """The extracted claims as a rich table, CSV or JSON, for ``claimcheck claims``."""
     records = claims_records(claims)
     if fmt == "json":
         return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "csv":
-        columns = list(claims.columns)
+        columns = CLAIM_COLUMNS
         rows = [[json.dumps(r[c], ensure_ascii=False) if isinstance(r.get(c), (dict, list)) else r.get(c)
                  for c in columns] for r in records]
         return _csv_text(rows, columns)

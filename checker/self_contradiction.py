@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pandas as pd
 from rapidfuzz import fuzz, process
 
-from checker.context import grouped_rows
+from checker.context import by_fields, group_by
 from checker.findings import Finding, format_message
 
 KIND = "self_contradiction"
@@ -45,12 +44,10 @@ def strip_negation(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
-def _claim_findings(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+def _claim_findings(rule, claims: list, ctx) -> list[Finding]:
     findings = []
-    if claims.empty:
-        return findings
-    for (article, subject, ctype, value), rows in grouped_rows(
-            claims, ["article", "subject", "claim_type", "normalized"]):
+    for (article, subject, ctype, value), rows in group_by(
+            claims, by_fields("article", "subject", "claim_type", "normalized")):
         if len({r.negated for r in rows}) < 2:
             continue
         message = format_message(rule.message, subject=subject or "the story", value=value,
@@ -97,6 +94,6 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
     return findings
 
 
-def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+def check(rule, claims: list, ctx) -> list[Finding]:
     return _claim_findings(rule, claims, ctx) + _sentence_findings(rule, ctx)
 

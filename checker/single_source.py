@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from checker.context import grouped_rows
+from checker.context import by_fields, group_by
 from checker.findings import Finding, format_message
 
 KIND = "single_source"
@@ -26,13 +24,13 @@ DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles
 REGEX_PARAMS = ("attributes",)
 
 
-def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
-    if claims.empty or len(ctx.articles) < rule.params["min_articles"]:
+def check(rule, claims: list, ctx) -> list[Finding]:
+    if not claims or len(ctx.articles) < rule.params["min_articles"]:
         return []
     patterns = [re.compile(p) for p in rule.params["attributes"]]
-    claims = claims[[any(p.search(str(a)) for p in patterns) for a in claims["attribute"].tolist()]]
+    claims = [c for c in claims if any(p.search(str(c.attribute)) for p in patterns)]
     findings = []
-    for (ctype, subject, attribute), group in grouped_rows(claims, ["claim_type", "subject", "attribute"]):
+    for (ctype, subject, attribute), group in group_by(claims, by_fields("claim_type", "subject", "attribute")):
         if len({r.article for r in group}) != 1:
             continue
         rows = _first_per_value(group)
@@ -49,7 +47,7 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
 
 
 def _first_per_value(rows: list) -> list:
-    """``drop_duplicates("normalized")``: the first row of each value (missing values are one value)."""
+    """The first claim of each value (missing values are one value)."""
     seen, out = set(), []
     for r in rows:
         key = r.normalized if isinstance(r.normalized, str) else None

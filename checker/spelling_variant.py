@@ -32,10 +32,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
-from checker.context import claim_rows
 from checker.findings import Finding, format_message
 
 KIND = "spelling_variant"
@@ -135,20 +133,16 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     return out
 
 
-def _unlisted(rule, names: pd.DataFrame, listed_forms: set[str]) -> list[list]:
-    if names.empty:
-        return []
-    # plain Python over the rows: a story has thousands of name claims and pandas' per-group
-    # string methods cost far more than the comparisons themselves
+def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
     ignore = {i.lower() for i in rule.params["ignore"]} | listed_forms
     min_length = rule.params["min_length"]
-    rows = [r for r in claim_rows(names)
+    rows = [r for r in names
             if isinstance(r.value, str) and len(r.value) >= min_length and r.value.lower() not in ignore]
     groups: list[list] = []
-    # same transliteration key, different spelling (groups in key order, as groupby gives them)
+    # same transliteration key, different spelling (groups in key order)
     by_key: dict[str, list] = defaultdict(list)
     for row in rows:
-        if isinstance(row.normalized, str):  # (groupby drops missing keys)
+        if isinstance(row.normalized, str):
             by_key[row.normalized].append(row)
     for key in sorted(by_key):
         frame = by_key[key]
@@ -194,7 +188,7 @@ def _partner_match(a: str, b: str, spellings) -> bool:
     return bool(partners(a) & partners(b))
 
 
-def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+def check(rule, claims: list, ctx) -> list[Finding]:
     findings = []
     listed_forms: set[str] = set()
     for forms, preferred, hits in _listed(rule, ctx):

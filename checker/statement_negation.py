@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from claims.base import content_words
 from checker.findings import Finding, format_message
 from checker.self_contradiction import CONTRACTED, NEGATION_CUE, strip_negation
+from claims.model import Claim
 
 KIND = "statement_negation"
 DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.6, "min_words": 6}
@@ -61,7 +60,7 @@ def _hinges(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+def check(rule, claims: list[Claim], ctx) -> list[Finding]:
     params = rule.params
     negated, stating = [], []
     for doc in ctx.docs.values():

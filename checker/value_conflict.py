@@ -57,8 +57,6 @@ from __future__ import annotations
 import math
 import re
 
-import pandas as pd
-
 from claims.gazetteer import country_of
 from checker.align import aligned_pairs, blocks, components
 from checker.findings import Finding, format_message
@@ -205,19 +203,23 @@ def _matches(attribute: str, patterns: list[str]) -> bool:
 
 
 
-def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
+def _block_key(fields: list[str]):
+    """The block key: claim fields, where "head" is the attribute's head noun ("people" of
+    "people|killed")."""
+    def value(claim, name):
+        return str(claim.attribute).split("|")[0] if name == "head" else getattr(claim, name)
+    return lambda claim: tuple(value(claim, name) for name in fields)
+
+
+def check(rule, claims: list, ctx) -> list[Finding]:
     params = rule.params
-    if claims.empty:
-        return []
     if params["attributes"]:  # (no patterns: every claim matches)
-        claims = claims[claims["attribute"].map(lambda a: _matches(a, params["attributes"]))]
-    if "head" in params["block_by"]:
-        claims = claims.assign(head=claims["attribute"].map(lambda a: str(a).split("|")[0]))
+        claims = [c for c in claims if _matches(c.attribute, params["attributes"])]
+    if not claims:
+        return []
     findings: list[Finding] = []
-    # rows are itertuples() namedtuples: looking a claim up with frame.loc built a Series per
-    # pair, which cost more than the comparison itself
-    for _, rows in blocks(claims, params["block_by"]):
-        row_of = {r.Index: r for r in rows}
+    for _, rows in blocks(claims, _block_key(params["block_by"])):
+        row_of = {r.index: r for r in rows}
         pairs = aligned_pairs(rows, params["min_shared_words"], params["min_context_jaccard"],
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
@@ -250,7 +252,7 @@ def check(rule, claims: pd.DataFrame, ctx) -> list[Finding]:
             # one finding); only direct neighbours, so the result does not depend on edge order
             group_set = core | {b if a in core else a for a, b in aligned_edges
                                 if (a in core) != (b in core) and (b if a in core else a) not in nodes}
-            group_rows = claims.loc[sorted(group_set)]
+            group_rows = [row_of[i] for i in sorted(group_set)]
             findings.append(_finding(rule, group_rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
     return findings
 
@@ -261,9 +263,9 @@ def _each_side_states_other(rows: list, row_of: dict, pair: tuple[int, int], nei
     a, b = row_of[pair[0]], row_of[pair[1]]
 
     def states(article, target) -> bool:
-        aligned = neighbours.get(target.Index, set())
+        aligned = neighbours.get(target.index, set())
         for r in rows:
-            if r.article != article or r.Index not in aligned:
+            if r.article != article or r.index not in aligned:
                 continue
             if r.sentence == target.sentence:
                 return True
@@ -276,10 +278,10 @@ def _each_side_states_other(rows: list, row_of: dict, pair: tuple[int, int], nei
     return states(a.article, b) or states(b.article, a)
 
 
-def _finding(rule, rows: pd.DataFrame, pair_kinds: list[str], ctx) -> Finding:
+def _finding(rule, rows: list, pair_kinds: list[str], ctx) -> Finding:
     params = rule.params
     by_value: dict[str, list[str]] = {}
-    for row in rows.itertuples():
+    for row in rows:
         by_value.setdefault(str(row.normalized), [])
         if row.article not in by_value[str(row.normalized)]:
             by_value[str(row.normalized)].append(row.article)
@@ -293,32 +295,32 @@ def _finding(rule, rows: pd.DataFrame, pair_kinds: list[str], ctx) -> Finding:
     if ranked:
         later_value, later_articles = ranked
         notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
-        attr = str(rows.iloc[0].attribute)
-        if rows.iloc[0].claim_type == "count" and any(_matches(attr, [p]) for p in params["cumulative"]):
-            later_rows = rows[rows.article.isin(later_articles)]
-            earlier_rows = rows[~rows.article.isin(later_articles)]
-            if later_rows.low.min() > earlier_rows.high.max():  # above every earlier figure
+        attr = str(rows[0].attribute)
+        if rows[0].claim_type == "count" and any(_matches(attr, [p]) for p in params["cumulative"]):
+            later_lows = [r.low for r in rows if r.article in later_articles and r.low is not None]
+            earlier_highs = [r.high for r in rows if r.article not in later_articles and r.high is not None]
+            if later_lows and earlier_highs and min(later_lows) > max(earlier_highs):  # above every earlier figure
                 severity = params["update_severity"]
                 notes.append("a rising count in a later report is likely an update")
-    first = rows.iloc[0]
+    first = rows[0]
     attribute = str(first.attribute).replace("|", " ")
     message = format_message(rule.message, 
         subject=first.subject or "the story", attribute=attribute, values=values_text,
-        sources=ctx.sources(rows.article), claim_type=first.claim_type,
+        sources=ctx.sources([r.article for r in rows]), claim_type=first.claim_type,
         later="; ".join(notes))
     if notes and "{later}" not in rule.message:
         message += " (" + "; ".join(notes) + ")"
     distinct = sorted(by_value)
     return Finding(rule=rule.id, kind=KIND, severity=severity, claim_type=str(first.claim_type),
                    subject=str(first.subject), message=message,
-                   evidence=[ctx.evidence(r) for r in rows.itertuples()],
+                   evidence=[ctx.evidence(r) for r in rows],
                    key=(str(first.attribute), *distinct), confidence=0.7 if severity == "info" else 0.8,
                    details={"values": by_value, "notes": notes})
 
 
 def _later_value(rows, ctx):
     """(value, articles) of the latest-published side when the sides' publication times differ."""
-    dated = [(ctx.articles[r.article].published, str(r.normalized), r.article) for r in rows.itertuples()
+    dated = [(ctx.articles[r.article].published, str(r.normalized), r.article) for r in rows
              if ctx.articles[r.article].published]
     if len({d[1] for d in dated}) < 2:
         return None

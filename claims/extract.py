@@ -1,4 +1,4 @@
-"""Run every extractor over a story's documents and collect the claims into one DataFrame.
+"""Run every extractor over a story's documents and collect the claims into one list.
 
 One module per claim type; ``EXTRACTORS`` lists them in the order they run. Each article gets a
 time budget: when it is spent, the remaining extractors are skipped for that article and the
@@ -9,12 +9,10 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-import pandas as pd
-
 from claims import age, citizenship, counts, dates, durations, names, places, quotes
 from claims.base import ExtractContext
 from claims.entities import StoryEntities
-from claims.model import CLAIM_COLUMNS, Claim, Document
+from claims.model import Claim, Document
 
 EXTRACTORS = [age, dates, durations, counts, citizenship, places, names, quotes]
 ARTICLE_TIME_BUDGET_S = 5.0
@@ -27,7 +25,7 @@ def story_reference_time(docs: list[Document]) -> datetime | None:
 
 
 def extract_claims(docs: list[Document], entities: StoryEntities,
-                   budget_s: float = ARTICLE_TIME_BUDGET_S) -> pd.DataFrame:
+                   budget_s: float = ARTICLE_TIME_BUDGET_S) -> list[Claim]:
     fallback_time = story_reference_time(docs)
     rows: list[Claim] = []
     for doc in docs:
@@ -39,8 +37,6 @@ def extract_claims(docs: list[Document], entities: StoryEntities,
                 doc.truncated = True
                 break
             rows.extend(module.extract(ctx))
-    if not rows:
-        return pd.DataFrame([], columns=CLAIM_COLUMNS)
-    # column lists build the same frame (dtypes included) twice as fast as a list of dicts
-    return pd.DataFrame({column: [getattr(c, column) for c in rows] for column in CLAIM_COLUMNS},
-                        columns=CLAIM_COLUMNS)
+    for index, claim in enumerate(rows):
+        claim.index = index
+    return rows

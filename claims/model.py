@@ -1,7 +1,8 @@
 """The plain data that the pipeline stages hand each other.
 
 read -> ``Article``; clean -> ``Document`` (normalised text, sentences, offset map);
-extractors -> ``Claim`` rows, collected into a pandas DataFrame with ``CLAIM_COLUMNS``.
+extractors -> ``Claim`` records, one list per story in extraction order (``Claim.index`` is the
+position in it); ``CLAIM_COLUMNS`` is their column order in claim listings and tables.
 """
 from __future__ import annotations
 
@@ -83,9 +84,12 @@ class Document:
         return self.article.text[s:e], s, e
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
-    """One atomic, typed claim. Offsets ``start``/``end`` index ``Article.text``."""
+    """One atomic, typed claim. Offsets ``start``/``end`` index ``Article.text``.
+
+    Rules read claims as these plain records: a story has thousands, and indexing a DataFrame
+    per rule and per group cost more than the comparisons themselves."""
 
     article: str
     claim_type: str
@@ -103,6 +107,7 @@ class Claim:
     negated: bool = False
     context: str = ""  # content words near the value, used to align claims across sources
     extra: dict[str, Any] = field(default_factory=dict)
+    index: int = -1  # position in the story's claim list, set when the story's claims are collected
 
 
 CLAIM_COLUMNS = [

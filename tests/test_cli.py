@@ -17,7 +17,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -417,7 +416,7 @@ ARTICLE_B = "At least 15 people were killed | reports say.\nSecond line.\n"
 @pytest.fixture
 def hand_made():
     from claims.errors import InputError
-    from claims.model import Article
+    from claims.model import Article, Claim
     from claims.read import Story
     from checker.findings import Evidence, Finding
     from checker.pipeline import StoryResult, result_to_dict
@@ -443,10 +442,9 @@ def hand_made():
     ]
     story = Story(id="demo", path="story", articles=[a, b],
                   problems=[InputError("story/c.txt", "empty article")])
-    claims = pd.DataFrame([{"article": "a", "claim_type": "count", "subject": "people", "attribute": "killed",
-                            "value": "12", "normalized": "12", "low": 12.0, "high": float("inf"),
-                            "unit": "", "negated": False, "context": "", "sentence": "Officials said 12 people died.",
-                            "sentence_index": 0, "start": s_a, "end": s_a + 2, "extra": {}}])
+    claims = [Claim(article="a", claim_type="count", subject="people", attribute="killed", value="12",
+                    normalized="12", low=12.0, high=float("inf"), sentence="Officials said 12 people died.",
+                    sentence_index=0, start=s_a, end=s_a + 2, index=0)]
     result = StoryResult(story=story, docs=[], claims=claims, findings=findings,
                          rules=RuleSet(path="rules.yaml", rules=[]))
     return result, result_to_dict(result)

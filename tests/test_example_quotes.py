@@ -51,15 +51,15 @@ def test_every_quote_carried_by_two_sources_is_one_family():
         for piece in family.pieces:
             family_of[(piece.article, int(piece.row.start))] = n
     by_file = {a.path.rsplit("/", 1)[-1]: a for a in ex.story.articles}
-    quotes = ex.claims[ex.claims["claim_type"] == "quote"]
+    quotes = [c for c in ex.claims if c.claim_type == "quote"]
     spans = []  # (article, label words as 6-gram set, claim start)
     for name, entry in labels["articles"].items():
         article = by_file[name]
         for q in entry["quotes"]:
             words = _words(article.text[q["start"]:q["end"]])
             grams = {tuple(words[i:i + 6]) for i in range(len(words) - 5)}
-            hit = quotes[(quotes["article"] == article.id) & (quotes["start"] < q["end"]) & (quotes["end"] > q["start"])]
-            spans.append((article.id, grams, [int(s) for s in hit["start"]]))
+            hit = [c for c in quotes if c.article == article.id and c.start < q["end"] and c.end > q["start"]]
+            spans.append((article.id, grams, [c.start for c in hit]))
     shared = 0
     for i, (art_a, grams_a, starts_a) in enumerate(spans):
         for art_b, grams_b, starts_b in spans[i + 1:]:
