@@ -7,6 +7,8 @@ share enough content words: a minimum count, and either Jaccard overlap (shared 
 overlap coefficient (shared / the smaller context) above its threshold, all set per rule. The
 overlap coefficient lets a terse sentence align with a long one that says more around the same
 value. Words can be compared on their first ``prefix`` letters, so "invaded" meets "invasion".
+A claim repeated word for word by several articles (``copy_groups``) is aligned once, standing
+for all its copies, so wire copy carried by many outlets does not cost the square of its count.
 """
 from __future__ import annotations
 
@@ -30,9 +32,12 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
             yield value, rows
 
 
-def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, max_df: float) -> dict:
+def _candidates(words: dict[int, set[str]], articles: dict[int, frozenset], same_article: bool,
+                max_df: float) -> dict:
     """(a, b) -> number of shared words, from an inverted index that skips words in more than
-    ``max_df`` of the sets (and at least 5): they carry no evidence of sameness."""
+    ``max_df`` of the claims (and at least 5): they carry no evidence of sameness. Claims are
+    counted once however many articles carry them (``articles[id]``), so copies of one
+    sentence do not make its words common."""
     index: dict[str, list[int]] = defaultdict(list)
     for idx, ws in words.items():
         for word in ws:
@@ -43,7 +48,7 @@ def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, 
         if len(ids) > limit:
             continue
         for a, b in combinations(sorted(ids), 2):
-            if same_article or articles[a] != articles[b]:
+            if same_article or len(articles[a] | articles[b]) > 1:
                 shared[(a, b)] += 1
     return shared
 
@@ -51,9 +56,12 @@ def _candidates(words: dict[int, set[str]], articles: dict, same_article: bool, 
 def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                   same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
                   prefix: int = 0, min_sentence_overlap: float = 1.01,
-                  subject_counts: bool = False) -> list[tuple[int, int, float]]:
+                  subject_counts: bool = False,
+                  copies: dict[int, list[Claim]] | None = None) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough; ``rows`` are
-    one block's claims, and the pairs name them by their ``index``.
+    one block's claims, and the pairs name them by their ``index``. With ``copies`` (see
+    ``copy_groups``), each row stands for its word-for-word copies: two rows pair when some copy of
+    one and some copy of the other are in different articles.
 
     Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
     evidence of sameness and are not used to propose candidates. ``min_overlap`` above 1 turns
@@ -63,7 +71,8 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
     With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
     contexts = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in rows}
-    articles = {r.index: r.article for r in rows}
+    copies = copies or {r.index: [r] for r in rows}
+    articles = {r.index: frozenset(c.article for c in copies[r.index]) for r in rows}
     subjects = {r.index: r.subject for r in rows} if subject_counts else {}
 
     def same_subject(a, b) -> int:
@@ -73,7 +82,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         min_shared -= 1  # candidates need one word less; the pair test below adds the subject back
     if min_shared <= 0:
         pairs = combinations([r.index for r in rows], 2)
-        return [(a, b, 1.0) for a, b in pairs if same_article or articles[a] != articles[b]]
+        return [(a, b, 1.0) for a, b in pairs if same_article or len(articles[a] | articles[b]) > 1]
     out = {}
     for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
         if n < min_shared:
@@ -98,6 +107,18 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                 out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
     return [(a, b, j) for (a, b), j in out.items()
             if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
+
+
+def copy_groups(rows: list[Claim]) -> dict[int, list[Claim]]:
+    """Claims that repeat one another word for word (the same sentence, value and context, as
+    wire copy carried by many outlets), keyed by the first one's index. Checking each once keeps
+    a story of many copies from costing the square of its size."""
+    groups: dict[tuple, list[Claim]] = {}
+    for r in rows:
+        key = (r.sentence, r.value, r.normalized, r.subject, r.attribute, r.context, r.negated,
+               r.low, r.high, r.unit, repr(r.extra))
+        groups.setdefault(key, []).append(r)
+    return {members[0].index: members for members in groups.values()}
 
 
 def components(nodes, edges) -> list[list]:

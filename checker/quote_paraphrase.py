@@ -102,31 +102,59 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
     if len(pieces) < 2:
         return []
     family_of = {p.pos: f for f in fams for p in f.pieces}
-    texts = [" ".join(p.words) for p in pieces]
+    # a quote carried word for word by many articles (same words, speaker and family) is scored
+    # once: comparing every copy with every other made big stories cost the square of their size
+    copies: dict[tuple, list[int]] = {}
+    for i, p in enumerate(pieces):
+        family = family_of.get(p.pos)
+        copies.setdefault((p.text, p.speaker, id(family) if family else None), []).append(i)
+    groups = list(copies.values())
+    firsts = [pieces[g[0]] for g in groups]
+    texts = [" ".join(p.words) for p in firsts]
     scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=params["min_candidate_ratio"],
                            workers=-1)
-    stems = [content_stems(p.text) for p in pieces]
-    seen: set[tuple] = set()
-    out: list[Finding] = []
-    for a in range(len(pieces)):
-        for b in range(a + 1, len(pieces)):
-            pa, pb = pieces[a], pieces[b]
-            if scores[a][b] <= 0 or pa.article == pb.article:
+    stems = [content_stems(p.text) for p in firsts]
+    candidates: list[tuple[int, int, float]] = []
+    for x in range(len(groups)):
+        for y in range(x, len(groups)):
+            if scores[x][y] <= 0:
                 continue
-            fa, fb = family_of.get(pa.pos), family_of.get(pb.pos)
-            if fa is not None and fa is fb:
+            fx, fy = family_of.get(firsts[x].pos), family_of.get(firsts[y].pos)
+            if fx is not None and fx is fy:
                 continue
-            shared = stems[a] & stems[b]
-            smaller = min(len(stems[a]), len(stems[b]))
+            shared = stems[x] & stems[y]
+            smaller = min(len(stems[x]), len(stems[y]))
             if len(shared) < params["min_shared_content_words"] or len(shared) < params["min_content_overlap"] * smaller:
                 continue
-            if same_speaker(pa.speaker, pb.speaker) is False:
+            if same_speaker(firsts[x].speaker, firsts[y].speaker) is False:
                 continue
-            finding = _pair_finding(rule, ctx, pa, pb, fa, fb, float(scores[a][b]))
-            if finding.id not in seen:
-                seen.add(finding.id)
-                out.append(finding)
+            candidates.extend((a, b, float(scores[x][y])) for a, b in _first_pairs(groups[x], groups[y], pieces))
+    seen: set[str] = set()
+    out: list[Finding] = []
+    for a, b, score in sorted(candidates):
+        pa, pb = pieces[a], pieces[b]
+        finding = _pair_finding(rule, ctx, pa, pb, family_of.get(pa.pos), family_of.get(pb.pos), score)
+        if finding.id not in seen:
+            seen.add(finding.id)
+            out.append(finding)
     return out
+
+
+def _first_pairs(xs: list[int], ys: list[int], pieces: list[Piece]) -> list[tuple[int, int]]:
+    """Of the pairs of copies (one from each group, in different articles), the first in story
+    order for each way round the two fall in reading order: the finding names the earlier one
+    first, so the two ways round can be two findings, while the other pairs repeat one of them."""
+    first: dict[bool, tuple[int, int]] = {}
+    for i in xs:
+        for j in ys:
+            if i == j or pieces[i].article == pieces[j].article:
+                continue
+            pair = (min(i, j), max(i, j))
+            a, b = pieces[pair[0]], pieces[pair[1]]
+            way = (a.article, a.order) > (b.article, b.order)
+            if way not in first or pair < first[way]:
+                first[way] = pair
+    return sorted(first.values())
 
 
 def _matched_text(short_piece: Piece, long_piece: Piece) -> str:

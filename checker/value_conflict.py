@@ -58,7 +58,7 @@ import math
 import re
 
 from claims.gazetteer import country_of
-from checker.align import aligned_pairs, blocks, components
+from checker.align import aligned_pairs, blocks, components, copy_groups
 from checker.findings import Finding, format_message
 
 KIND = "value_conflict"
@@ -219,11 +219,16 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         return []
     findings: list[Finding] = []
     for _, rows in blocks(claims, _block_key(params["block_by"])):
+        # a claim repeated word for word by several articles is compared once, as one claim
+        # stated by all of them; its finding cites every copy
+        copies = copy_groups(rows)
+        rows = [members[0] for members in copies.values()]
         row_of = {r.index: r for r in rows}
+        articles = {i: {c.article for c in members} for i, members in copies.items()}
         pairs = aligned_pairs(rows, params["min_shared_words"], params["min_context_jaccard"],
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
-                              subject_counts=params["subject_as_context"])
+                              subject_counts=params["subject_as_context"], copies=copies)
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])]
         conflicts: list[tuple[int, int]] = []
@@ -241,7 +246,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         for a_idx, b_idx, _ in pairs:
             neighbours.setdefault(a_idx, set()).add(b_idx)
             neighbours.setdefault(b_idx, set()).add(a_idx)
-        conflicts = [c for c in conflicts if not _each_side_states_other(rows, row_of, c, neighbours, params)]
+        stated = _Stated(row_of, articles, neighbours, params)
+        conflicts = [c for c in conflicts if stated.disagree(*c)]
         if not conflicts:
             continue
         aligned_edges = [(a, b) for a, b, _ in pairs]
@@ -252,30 +258,48 @@ def check(rule, claims: list, ctx) -> list[Finding]:
             # one finding); only direct neighbours, so the result does not depend on edge order
             group_set = core | {b if a in core else a for a, b in aligned_edges
                                 if (a in core) != (b in core) and (b if a in core else a) not in nodes}
-            group_rows = [row_of[i] for i in sorted(group_set)]
+            group_rows = sorted((c for i in group_set for c in copies[i]), key=lambda c: c.index)
             findings.append(_finding(rule, group_rows, [kinds[c] for c in conflicts if c[0] in group_set], ctx))
     return findings
 
 
-def _each_side_states_other(rows: list, row_of: dict, pair: tuple[int, int], neighbours, params) -> bool:
-    """True when each article also gives the other's value for this thing ("$450,000 ... $150,000
-    of that" in both): two values of one story, not a disagreement between sources."""
-    a, b = row_of[pair[0]], row_of[pair[1]]
+class _Stated:
+    """Whether an article also gives a claim's value: then the two values are two facts of one
+    story ("$450,000 ... $150,000 of that" in both), not a disagreement between sources."""
 
-    def states(article, target) -> bool:
-        aligned = neighbours.get(target.index, set())
-        for r in rows:
-            if r.article != article or r.index not in aligned:
+    def __init__(self, row_of: dict, articles: dict[int, set[str]], neighbours: dict[int, set[int]], params):
+        self.row_of, self.articles, self.neighbours, self.params = row_of, articles, neighbours, params
+        self._memo: dict[tuple[str, int], bool] = {}
+
+    def disagree(self, a_idx: int, b_idx: int) -> bool:
+        """Some article carrying claim a and another carrying b, neither of which gives the
+        other's value too."""
+        free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx)}
+        free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx)}
+        return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))
+
+    def states(self, article: str, target_idx: int) -> bool:
+        key = (article, target_idx)
+        if key not in self._memo:
+            self._memo[key] = self._states(article, target_idx)
+        return self._memo[key]
+
+    def _states(self, article: str, target_idx: int) -> bool:
+        if article in self.articles[target_idx]:  # a copy of the same sentence
+            return True
+        target = self.row_of[target_idx]
+        for index in self.neighbours.get(target_idx, ()):
+            if article not in self.articles[index]:
                 continue
+            r = self.row_of[index]
             if r.sentence == target.sentence:
                 return True
             if _is_numeric(r) and _is_numeric(target):
-                if _scale(r) == _scale(target) and _numeric_conflict(r, target, params) is None:
+                if _scale(r) == _scale(target) and _numeric_conflict(r, target, self.params) is None:
                     return True
             elif str(r.normalized) == str(target.normalized) and r.negated == target.negated:
                 return True
         return False
-    return states(a.article, b) or states(b.article, a)
 
 
 def _finding(rule, rows: list, pair_kinds: list[str], ctx) -> Finding:
