@@ -25,7 +25,7 @@ import re
 
 from claims.base import content_words
 from checker.findings import Finding, format_message
-from checker.self_contradiction import CONTRACTED, NEGATION_CUE, strip_negation
+from checker.self_contradiction import CONTRACTED, is_negated, strip_negation
 from claims.model import Claim
 
 KIND = "statement_negation"
@@ -68,7 +68,7 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
             if len(sent.text.split()) < params["min_words"]:
                 continue
             words = _words(sent.text)
-            (negated if NEGATION_CUE.search(sent.text) else stating).append((doc, sent, words))
+            (negated if is_negated(sent.text) else stating).append((doc, sent, words))
     # only the bigrams a negation hinges on are ever looked up: index just those
     hinges = {hinge for _, sent, _ in negated for hinge in _hinges(sent.text)}
     by_bigram: dict[tuple[str, str], list] = {}

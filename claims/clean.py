@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from claims.model import Article, Document, Paragraph, Sentence
 
@@ -26,6 +27,12 @@ _NORMALISE = re.compile(
 )
 
 
+# what only the full normalisation handles; text without any of it (most articles) takes a fast path
+_RARE = re.compile(r"[\u00c2-\u00f4\u200b\u200c\u200d\u2060\ufeff\u00ad\u0300-\u036f]")
+_LDC_QUOTE = re.compile(r"``|''")
+_SIMPLE_TABLE = str.maketrans(_SIMPLE)
+
+
 def _fix_mojibake(run: str) -> str | None:
     try:
         fixed = run.encode("cp1252").decode("utf-8")
@@ -36,6 +43,10 @@ def _fix_mojibake(run: str) -> str | None:
 
 def normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     """Return the normalised text and the length-changing edits (norm_start, norm_end, orig_start, orig_end)."""
+    return _normalise_full(text) if _RARE.search(text) else _normalise_common(text)
+
+
+def _normalise_full(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     out: list[str] = []
     edits: list[tuple[int, int, int, int]] = []
     norm_pos = 0
@@ -66,20 +77,50 @@ def normalise(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     return "".join(out), edits
 
 
-# Paragraph-level boilerplate; each pattern is anchored and linear (no nested quantifiers).
-NOISE_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("image credit", re.compile(r"^(?:instagram|twitter|facebook|tiktok|youtube|getty images?|shutterstock|ap photo|reuters|afp)\b.{0,80}$", re.I)),
-    ("image credit", re.compile(r"^[^|]{1,60}\|\s*@?[\w.]{1,40}$")),
-    ("image credit", re.compile(r"^\[?(?:image|photo|picture|video)s? (?:via|credit|by|courtesy)\b.{0,120}$", re.I)),
-    ("related link", re.compile(r"^(?:related(?: posts| content| stories| articles)?|read more|more from|see also|recommended|trending)\b\s*:?.{0,200}$", re.I)),
-    ("page furniture", re.compile(r"^(?:filed under:?|back to top|got a tip\??|advertisement|share this article|click here\b.*|sign up\b.*|subscribe\b.*|h/t:?.{0,40}|comments?|\W{0,3})$", re.I)),
-    ("flyer", re.compile(r"^.{0,300}\b(?:survey|newsletter|sweepstakes)\b.{0,300}$", re.I)),
-    ("flyer", re.compile(r"^.{0,300}\b(?:entered to win|chance to win|grand prize)\b.{0,300}$", re.I)),
-    ("wire routing", re.compile(r"^\((?:for use by|eds?:|story can end|optional|with photos?|adds?|updates?)\b.{0,300}\)$", re.I)),
-    ("wire routing", re.compile(r"^(?:eds?:|editors?:|editor's note:|<annotation>|&\w+;|NEWS SERVICE|\(?end (?:optional|advance)).{0,300}$", re.I)),
-    ("byline", re.compile(r"^(?:by|from)\s+[A-Z][A-Za-z.'\- ]{2,60}(?:,\s*[A-Za-z.'\- ]{2,60})?$")),
-    ("byline", re.compile(r"^c\.\s?\d{4}\b.{0,80}$")),
-    ("dateline stamp", re.compile(r"^(?:\w{3,9}\.? \d{1,2}, \d{4}|\d{4}-\d\d-\d\d)(?: \d{1,2}:\d\d\s?(?:[ap]m)?(?: [A-Z]{2,4})?)?$", re.I)),
+def _normalise_common(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """``normalise`` for text with no mojibake, invisible characters or combining marks: the
+    one-for-one replacements by table, and only the LDC quotes (found in the original text, as
+    a curly quote becomes a straight one) change lengths."""
+    translated = text.translate(_SIMPLE_TABLE)
+    out: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    last = norm_pos = 0
+    for m in _LDC_QUOTE.finditer(text):
+        out.append(translated[last:m.start()])
+        norm_pos += m.start() - last
+        edits.append((norm_pos, norm_pos + 1, m.start(), m.end()))
+        out.append('"')
+        norm_pos += 1
+        last = m.end()
+    out.append(translated[last:])
+    return "".join(out), edits
+
+
+# a flyer's keyword within 300 characters of both ends of a one-line paragraph
+FLYER = re.compile(r"\b(?:survey|newsletter|sweepstakes|entered to win|chance to win|grand prize)\b", re.I)
+FLYER_REACH = 300
+
+
+def _is_flyer(text: str) -> bool:
+    if "\n" in text:
+        return False
+    return any(m.start() <= FLYER_REACH and len(text) - m.end() <= FLYER_REACH for m in FLYER.finditer(text))
+
+
+# Paragraph-level boilerplate, in order (the first that matches names the reason); each pattern
+# is anchored and linear (no nested quantifiers).
+NOISE_TESTS: list[tuple[str, Callable[[str], object]]] = [
+    ("image credit", re.compile(r"^(?:instagram|twitter|facebook|tiktok|youtube|getty images?|shutterstock|ap photo|reuters|afp)\b.{0,80}$", re.I).match),
+    ("image credit", re.compile(r"^[^|]{1,60}\|\s*@?[\w.]{1,40}$").match),
+    ("image credit", re.compile(r"^\[?(?:image|photo|picture|video)s? (?:via|credit|by|courtesy)\b.{0,120}$", re.I).match),
+    ("related link", re.compile(r"^(?:related(?: posts| content| stories| articles)?|read more|more from|see also|recommended|trending)\b\s*:?.{0,200}$", re.I).match),
+    ("page furniture", re.compile(r"^(?:filed under:?|back to top|got a tip\??|advertisement|share this article|click here\b.*|sign up\b.*|subscribe\b.*|h/t:?.{0,40}|comments?|\W{0,3})$", re.I).match),
+    ("flyer", _is_flyer),
+    ("wire routing", re.compile(r"^\((?:for use by|eds?:|story can end|optional|with photos?|adds?|updates?)\b.{0,300}\)$", re.I).match),
+    ("wire routing", re.compile(r"^(?:eds?:|editors?:|editor's note:|<annotation>|&\w+;|NEWS SERVICE|\(?end (?:optional|advance)).{0,300}$", re.I).match),
+    ("byline", re.compile(r"^(?:by|from)\s+[A-Z][A-Za-z.'\- ]{2,60}(?:,\s*[A-Za-z.'\- ]{2,60})?$").match),
+    ("byline", re.compile(r"^c\.\s?\d{4}\b.{0,80}$").match),
+    ("dateline stamp", re.compile(r"^(?:\w{3,9}\.? \d{1,2}, \d{4}|\d{4}-\d\d-\d\d)(?: \d{1,2}:\d\d\s?(?:[ap]m)?(?: [A-Z]{2,4})?)?$", re.I).match),
 ]
 
 _TERMINAL = re.compile(r"[.!?:;\"')\]]\s*$")
@@ -100,8 +141,8 @@ def _looks_like_headline(text: str) -> bool:
 def classify_paragraph(text: str, seen: set[str]) -> str | None:
     """Why this paragraph is noise, or None when it is article text."""
     stripped = text.strip()
-    for reason, pattern in NOISE_PATTERNS:
-        if pattern.match(stripped):
+    for reason, test in NOISE_TESTS:
+        if test(stripped):
             return reason
     key = re.sub(r"[\W_]+", " ", stripped.lower()).strip()
     if key in seen:

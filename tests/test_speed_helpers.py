@@ -1,6 +1,7 @@
 """The fast paths added for speed give exactly what the slow paths they replace gave."""
 from __future__ import annotations
 
+import random
 import re
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 
 from checker.context import by_fields, group_by
 from checker.quote_missing import _REPORTED, _is_reported
+from claims.clean import _is_flyer, _normalise_common, _normalise_full
 from claims.model import Claim
 from claims.numbers import NUMBER_RE, may_hold_number
 
@@ -60,3 +62,26 @@ def test_reported_speech_test_matches_the_regex(text):
 def test_number_hint_is_cheap_regex_free_for_words():
     assert not may_hold_number("The crash happened near the coast.")
     assert re.search(r"\d", "year 1999") and may_hold_number("year 1999")
+
+
+_PLAIN_ALPHABET = "ab ,.\"'`\n\r\t\u201c\u201d\u2018\u2019\u00a0\u2009\u00ab\u00bb\u2032\u2033\u2028e1"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_common_text_normalises_as_the_full_pass(seed):
+    rng = random.Random(seed)
+    for _ in range(2000):
+        text = "".join(rng.choice(_PLAIN_ALPHABET) for _ in range(rng.randint(0, 30)))
+        assert _normalise_common(text) == _normalise_full(text), repr(text)
+
+
+_FLYER_AS_REGEX = re.compile(r"^.{0,300}\b(?:survey|newsletter|sweepstakes|entered to win|chance to win|grand prize)\b.{0,300}$", re.I)
+
+
+@pytest.mark.parametrize("text", [
+    "Take our survey", "x" * 290 + " survey " + "y" * 290, "x" * 301 + " survey", "survey " + "y" * 301,
+    "a\nsurvey", "surveys", "Newsletter: sign up", "a chance to win!", "GRAND PRIZE", "",
+    "x" * 295 + " survey " + "y" * 310 + " newsletter",
+])
+def test_flyer_test_matches_the_regex_it_replaced(text):
+    assert _is_flyer(text) == bool(_FLYER_AS_REGEX.match(text))
