@@ -23,7 +23,7 @@ import re
 
 from claims.base import STOPWORDS, ExtractContext, stem
 from claims.model import Claim
-from claims.numbers import NUMBER, format_number, may_hold_number, parse_number
+from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
 
 CLAIM_TYPE = "count"
 
@@ -41,6 +41,30 @@ COUNT = re.compile(
     r"(?P<after>(?:[ -][A-Za-z][a-z'-]*){0,3})",
     re.IGNORECASE,
 )
+# where a COUNT match's number can begin (a digit or a number word, in lower-cased ASCII text),
+# and how far before it the match can start ("approximately US$ 40")
+_NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, key=len, reverse=True)))
+_LEAD = max(map(len, QUALIFIERS)) + len(" dlrs ") + 4
+
+
+def count_matches(text: str):
+    """``COUNT.finditer(text)``, but the (slow, IGNORECASE) COUNT regex is only tried from
+    shortly before each place a number can begin, not at every character."""
+    if not text.isascii():  # case folding beyond str.lower: the plain scan
+        yield from COUNT.finditer(text)
+        return
+    lowered, pos = text.lower(), 0
+    while True:
+        start = _NUMBER_START.search(lowered, pos)
+        if start is None:
+            return
+        m = COUNT.search(text, max(pos, start.start() - _LEAD))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
               "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
@@ -113,7 +137,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                     normalized=format_number(value), low=value, high=value, unit="",
                                     qualifier=""))
         tolls = {sent.start + m.start("num") for m in TOLL.finditer(text)}
-        for m in COUNT.finditer(text):
+        for m in count_matches(text):
             num_text = m.group("num")
             low_num = num_text.lower()
             if low_num in ("one", "a", "an", "a dozen") and not m.group("money"):

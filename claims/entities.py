@@ -18,7 +18,8 @@ from anyascii import anyascii
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
 
-_TOKEN = r"(?:(?:[A-Z]\.){2,}|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
+# every alternative begins with a capital, so the regex engine can skip to capitals
+_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
 _PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
 _PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")

@@ -10,6 +10,7 @@ import pytest
 from checker.context import by_fields, group_by
 from checker.quote_missing import _REPORTED, _is_reported
 from claims.clean import _is_flyer, _normalise_common, _normalise_full
+from claims.counts import COUNT, count_matches
 from claims.model import Claim
 from claims.numbers import NUMBER_RE, may_hold_number
 
@@ -85,3 +86,18 @@ _FLYER_AS_REGEX = re.compile(r"^.{0,300}\b(?:survey|newsletter|sweepstakes|enter
 ])
 def test_flyer_test_matches_the_regex_it_replaced(text):
     assert _is_flyer(text) == bool(_FLYER_AS_REGEX.match(text))
+
+
+_COUNT_WORDS = ["at least", "about", "approximately", "US$", "$", "dlrs", "12", "3,000", "2.5", "million",
+                "twenty-one", "Thirty", "a dozen", "one", "someone", "people", "killed", "in", "over", "-", ",",
+                "Boeing", "767", "hundred", "and", "five", "tons", "1999", "days", "ten", "often"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_count_scan_finds_what_the_plain_regex_finds(seed):
+    rng = random.Random(seed)
+    for _ in range(1000):
+        text = " ".join(rng.choice(_COUNT_WORDS) for _ in range(rng.randint(1, 14)))
+        if rng.random() < 0.3:
+            text = text.replace(" ", "")[:40] + " " + text
+        assert [m.span() for m in count_matches(text)] == [m.span() for m in COUNT.finditer(text)], text
