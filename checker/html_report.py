@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -338,8 +339,9 @@ class _Word:
     key: str  # what is compared
 
 
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.start(), m.end(), m.group().translate(_TYPOGRAPHY).lower()) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=1 << 12)  # a finding's texts are compared with each other wording, often repeated
+def _words(text: str) -> tuple[_Word, ...]:
+    return tuple(_Word(m.start(), m.end(), m.group().translate(_TYPOGRAPHY).lower()) for m in _WORD.finditer(text))
 
 
 def _related(blocks, shorter: int) -> bool:
@@ -352,7 +354,8 @@ def _related(blocks, shorter: int) -> bool:
     return in_runs >= MIN_SHARED * shorter
 
 
-def differing_ranges(text: str, other: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=1 << 12)  # copies of one wording ask the same question
+def differing_ranges(text: str, other: str) -> tuple[tuple[int, int], ...]:
     """Character ranges of ``text`` holding the words that ``other`` words differently.
 
     A word-level difflib diff, ignoring case, punctuation and curly vs straight apostrophes;
@@ -365,14 +368,14 @@ def differing_ranges(text: str, other: str) -> list[tuple[int, int]]:
     blocks = matcher.get_matching_blocks()
     shared = sum(b.size for b in blocks)
     if max(len(mine), len(theirs)) > UNRELATED_WORDS and not _related(blocks, min(len(mine), len(theirs))):
-        return []
+        return ()
     opcodes = [op for op in matcher.get_opcodes() if op[4] > op[3]]  # ops with words of ours
     if shared:
         if opcodes and opcodes[0][0] == "insert" and opcodes[0][3] == 0:
             opcodes = opcodes[1:]
         if opcodes and opcodes[-1][0] == "insert" and opcodes[-1][4] == len(mine):
             opcodes = opcodes[:-1]
-    return [(mine[j1].start, mine[j2 - 1].end) for tag, _, _, j1, j2 in opcodes if tag != "equal"]
+    return tuple((mine[j1].start, mine[j2 - 1].end) for tag, _, _, j1, j2 in opcodes if tag != "equal")
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
@@ -457,6 +458,14 @@ def run_nightly(inbox_path: Path, out: Path, night: str | None = None, *, store:
                 jobs: int | None = None, rules_path: str | None = None, scheduler: str | None = None,
                 timeout_s: float = DEFAULT_STORY_TIMEOUT_S, progress_stream=None,
                 runner: Callable | None = None) -> NightResult:
+    # one database connection for the whole night, not one per story
+    with store.session() if store is not None else nullcontext():
+        return _run_night(inbox_path, out, night, store, jobs, rules_path, scheduler, timeout_s,
+                          progress_stream, runner)
+
+
+def _run_night(inbox_path, out, night, store, jobs, rules_path, scheduler, timeout_s, progress_stream,
+               runner) -> NightResult:
     night = night or Date.today().isoformat()
     try:
         Date.fromisoformat(night)

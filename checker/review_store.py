@@ -182,6 +182,7 @@ class ReviewStore:
         except OSError as exc:
             raise InputError(str(self.path), f"cannot create its folder: {exc.strerror}") from None
         self._checked = False
+        self._session: sqlite3.Connection | None = None
         with self._connect() as conn:
             self._migrate(conn)
         self._checked = True
@@ -189,7 +190,25 @@ class ReviewStore:
     # --- connection and schema -------------------------------------------------------------
 
     @contextmanager
+    def session(self) -> Iterator[None]:
+        """Use one connection for every call inside (in this thread): a nightly run records
+        thousands of checks, and opening and closing the database for each cost more than its
+        writes. Each write is still its own transaction."""
+        with self._connect() as conn:
+            self._session = conn
+            try:
+                yield
+            finally:
+                self._session = None
+
+    @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        if self._session is not None:
+            try:
+                yield self._session
+            except sqlite3.DatabaseError as exc:
+                raise InputError(str(self.path), f"not a usable review database: {exc}") from None
+            return
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
