@@ -114,8 +114,7 @@ class Piece:
 
     @property
     def speaker_source(self) -> str:
-        extra = self.row.extra if isinstance(self.row.extra, dict) else {}
-        return str(extra.get("speaker_source", ""))
+        return str(self.row.extra.get("speaker_source", ""))
 
 
 @dataclass
@@ -148,13 +147,13 @@ def quote_pieces(claims: list[Claim], ctx: StoryContext, min_words: int = 1) -> 
     out = []
     quotes = [c for c in claims if c.claim_type == "quote"]
     for pos, row in enumerate(quotes):
-        extra = row.extra if isinstance(row.extra, dict) else {}
+        extra = row.extra
         doc = ctx.docs.get(row.article)
         if doc is not None and "norm_start" in extra:
             text = doc.norm[extra["norm_start"]:extra["norm_end"]]
             order = int(extra["norm_start"])
         else:
-            text, order = str(row.value), int(row.start)
+            text, order = row.value, row.start
         tokens = tokenize(text)[:MAX_PIECE_WORDS]
         if len(tokens) < min_words:
             continue

@@ -47,11 +47,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
 
 
 def _first_per_value(rows: list) -> list:
-    """The first claim of each value (missing values are one value)."""
-    seen, out = set(), []
+    """The first claim of each value."""
+    first: dict[str, object] = {}
     for r in rows:
-        key = r.normalized if isinstance(r.normalized, str) else None
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return out
+        first.setdefault(r.normalized, r)
+    return list(first.values())

@@ -136,18 +136,16 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
 def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
     ignore = {i.lower() for i in rule.params["ignore"]} | listed_forms
     min_length = rule.params["min_length"]
-    rows = [r for r in names
-            if isinstance(r.value, str) and len(r.value) >= min_length and r.value.lower() not in ignore]
+    rows = [r for r in names if len(r.value) >= min_length and r.value.lower() not in ignore]
     groups: list[list] = []
     # same transliteration key, different spelling (groups in key order)
     by_key: dict[str, list] = defaultdict(list)
     for row in rows:
-        if isinstance(row.normalized, str):
-            by_key[row.normalized].append(row)
+        by_key[row.normalized].append(row)
     for key in sorted(by_key):
-        frame = by_key[key]
-        if len({r.value.lower().replace("\u2019", "'") for r in frame}) >= 2:
-            groups.append(frame)
+        group = by_key[key]
+        if len({r.value.lower().replace("\u2019", "'") for r in group}) >= 2:
+            groups.append(group)
     # one letter apart inside a person's full name whose other part matches
     people = [r for r in rows if r.attribute == "person"]
     spellings: dict[str, list] = defaultdict(list)
@@ -200,7 +198,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         findings.append(_finding(rule, ctx, evidence, preferred, listed=True))
     if rule.params["detect_unlisted"]:
         for rows in _unlisted(rule, claims, listed_forms):
-            evidence = [(r.article, r.value, int(r.start), int(r.end), r.sentence) for r in rows]
+            evidence = [(r.article, r.value, r.start, r.end, r.sentence) for r in rows]
             findings.append(_finding(rule, ctx, evidence, None, listed=False))
     return findings
 

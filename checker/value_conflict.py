@@ -91,7 +91,7 @@ def _range(row, params) -> tuple[float, float] | None:
     extra = row.extra or {}
     if row.claim_type == "age" and params["compare_birth_years"] and extra.get("birth_low"):
         return float(extra["birth_low"]), float(extra["birth_high"])
-    if row.low is None or (isinstance(row.low, float) and math.isnan(row.low)):
+    if row.low is None:
         if "month" in extra and "day" in extra:  # a date with no year and no reference time
             return float(extra["month"] * 100 + extra["day"]), float(extra["month"] * 100 + extra["day"])
         return None
@@ -107,7 +107,7 @@ def _scale(row) -> str:
     if row.claim_type == "age":
         return "birth" if extra.get("birth_low") else "age"
     if row.claim_type == "date":
-        return "ordinal" if row.low is not None and not (isinstance(row.low, float) and math.isnan(row.low)) else "monthday"
+        return "ordinal" if row.low is not None else "monthday"
     return row.unit or ""
 
 
@@ -171,8 +171,7 @@ def _numeric_conflict(a, b, params) -> str | None:
 
 
 def _is_numeric(row) -> bool:
-    return (row.low is not None and not (isinstance(row.low, float) and math.isnan(row.low))) \
-        or (row.extra or {}).get("month") is not None
+    return row.low is not None or (row.extra or {}).get("month") is not None
 
 
 def _confident(a, b, minimum: float, if_shared: int) -> bool:
