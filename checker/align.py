@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-
 from typing import Callable
 
 from checker.context import group_by
@@ -32,7 +31,7 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
             yield value, rows
 
 
-def _candidates(words: dict[int, set[str]], articles: dict[int, frozenset], same_article: bool,
+def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
                 max_df: float) -> dict:
     """(a, b) -> number of shared words, from an inverted index that skips words in more than
     ``max_df`` of the claims (and at least 5): they carry no evidence of sameness. Claims are
@@ -57,11 +56,11 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                   same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
                   prefix: int = 0, min_sentence_overlap: float = 1.01,
                   subject_counts: bool = False,
-                  copies: dict[int, list[Claim]] | None = None) -> list[tuple[int, int, float]]:
+                  articles: dict[int, set[str]] | None = None) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough; ``rows`` are
-    one block's claims, and the pairs name them by their ``index``. With ``copies`` (see
-    ``copy_groups``), each row stands for its word-for-word copies: two rows pair when some copy of
-    one and some copy of the other are in different articles.
+    one block's claims, and the pairs name them by their ``index``. ``articles`` (by index)
+    lets a row stand for its word-for-word copies (see ``copy_groups``) in those articles: two
+    rows pair when some copy of one and some copy of the other are in different articles.
 
     Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
     evidence of sameness and are not used to propose candidates. ``min_overlap`` above 1 turns
@@ -71,8 +70,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
     With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
     contexts = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in rows}
-    copies = copies or {r.index: [r] for r in rows}
-    articles = {r.index: frozenset(c.article for c in copies[r.index]) for r in rows}
+    articles = articles or {r.index: {r.article} for r in rows}
     subjects = {r.index: r.subject for r in rows} if subject_counts else {}
 
     def same_subject(a, b) -> int:

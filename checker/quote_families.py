@@ -61,8 +61,8 @@ from checker.findings import Finding, fingerprint, format_message
 from checker.rules_config import Rule
 from claims.base import content_words
 from claims.entities import name_key
-from claims.quotes import tokenize
 from claims.model import Claim
+from claims.quotes import tokenize
 
 ALIGN_DEFAULTS = {
     "min_shared_words": 4,

@@ -42,8 +42,8 @@ from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, famili
                                     piece_evidence, story_pieces, short)
 from checker.rules_config import Rule
 from claims.entities import name_key
-from claims.quotes import SPEECH_VERBS
 from claims.model import Claim
+from claims.quotes import SPEECH_VERBS
 
 KIND = "quote_missing"
 DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent": 2, "report_absent": True,

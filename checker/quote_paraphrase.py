@@ -110,6 +110,7 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
         copies.setdefault((p.text, p.speaker, id(family) if family else None), []).append(i)
     groups = list(copies.values())
     firsts = [pieces[g[0]] for g in groups]
+    group_family = [family_of.get(p.pos) for p in firsts]
     texts = [" ".join(p.words) for p in firsts]
     scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=params["min_candidate_ratio"],
                            workers=-1)
@@ -119,8 +120,7 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
         for y in range(x, len(groups)):
             if scores[x][y] <= 0:
                 continue
-            fx, fy = family_of.get(firsts[x].pos), family_of.get(firsts[y].pos)
-            if fx is not None and fx is fy:
+            if group_family[x] is not None and group_family[x] is group_family[y]:
                 continue
             shared = stems[x] & stems[y]
             smaller = min(len(stems[x]), len(stems[y]))

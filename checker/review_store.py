@@ -203,12 +203,17 @@ class ReviewStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self._session is not None:
-            try:
-                yield self._session
-            except sqlite3.DatabaseError as exc:
-                raise InputError(str(self.path), f"not a usable review database: {exc}") from None
-            return
+        conn = None
+        try:
+            conn = self._session or self._open()
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            raise InputError(str(self.path), f"not a usable review database: {exc}") from None
+        finally:
+            if conn is not None and conn is not self._session:
+                conn.close()
+
+    def _open(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
@@ -223,11 +228,10 @@ class ReviewStore:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            yield conn
-        except sqlite3.DatabaseError as exc:
-            raise InputError(str(self.path), f"not a usable review database: {exc}") from None
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

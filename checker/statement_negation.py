@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 
-from claims.base import content_words
 from checker.findings import Finding, format_message
 from checker.self_contradiction import CONTRACTED, is_negated, strip_negation
+from claims.base import content_words
 from claims.model import Claim
 
 KIND = "statement_negation"

@@ -227,7 +227,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         pairs = aligned_pairs(rows, params["min_shared_words"], params["min_context_jaccard"],
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
-                              subject_counts=params["subject_as_context"], copies=copies)
+                              subject_counts=params["subject_as_context"], articles=articles)
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])]
         conflicts: list[tuple[int, int]] = []

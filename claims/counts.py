@@ -42,9 +42,11 @@ COUNT = re.compile(
     re.IGNORECASE,
 )
 # where a COUNT match's number can begin (a digit or a number word, in lower-cased ASCII text),
-# and how far before it the match can start ("approximately US$ 40")
+# and how far before it the match can start: the longest qualifier, its space, the longest money
+# mark and the "a " of "a dozen", whose number starts before the word found ("approximately dlrs
+# a dozen")
 _NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, key=len, reverse=True)))
-_LEAD = max(map(len, QUALIFIERS)) + len(" dlrs ") + 4
+_LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
 
 
 def count_matches(text: str):
