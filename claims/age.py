@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from claims.base import ExtractContext
+from claims.base import ExtractContext, has_any
 from claims.model import Claim
 from claims.numbers import NUMBER, parse_number
 
@@ -26,6 +26,7 @@ CLAIM_TYPE = "age"
 
 _NAME = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
 APPOSITIVE = re.compile(rf"(?P<name>{_NAME}), (?P<age>\d{{1,3}})(?=[,.;)]| years? old)")
+_COMMA_NUMBER = re.compile(r", \d")  # what every APPOSITIVE match holds; a fast scan (literal start)
 YEAR_OLD = re.compile(rf"\b(?P<age>{NUMBER})[- ]years?[- ]old\b", re.I)
 AGED = re.compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMBER})\b", re.I)
 WHEN_WAS = re.compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
@@ -70,7 +71,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     for sent in ctx.doc.sentences:
         text = sent.text
         taken: list[tuple[int, int]] = []
-        for m in APPOSITIVE.finditer(text):
+        for m in (APPOSITIVE.finditer(text) if ", " in text and _COMMA_NUMBER.search(text) else ()):
             name_start = sent.start + m.start("name")
             mentions = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.kind == "person"
                         and p.start >= name_start and p.end <= sent.start + m.end("name")]
@@ -81,10 +82,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
                 taken.append(m.span("age"))
-        # the IGNORECASE regexes are slow to scan; skip them when their keyword is absent
-        # (non-ASCII text: regex case folding goes beyond str.lower, so always scan)
-        lowered = text.lower() if text.isascii() else None
-        for m in (YEAR_OLD.finditer(text) if lowered is None or "year" in lowered else ()):
+        for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
             if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
             after = _NAME_AFTER.match(text[m.end():])
@@ -104,8 +102,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)
             if claim:
                 claims.append(claim)
-        for pattern in (AGED, WHEN_WAS):
-            if pattern is AGED and lowered is not None and "age" not in lowered:
+        # AGED ignores case, so its word is looked for in the lower-cased sentence
+        for pattern, searched, needed in ((AGED, sent.lowered, ("age",)), (WHEN_WAS, text, ("when ",))):
+            if not has_any(searched, needed):
                 continue
             for m in pattern.finditer(text):
                 if _RANGE_BEFORE.search(text[:m.start()]) or re.match(r"\s*(?:and|to|-)\s*\d", text[m.end():]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from claims.base import NEGATION, ExtractContext
+from claims.base import NEGATION, ExtractContext, has_any
 from claims.gazetteer import country_of
 from claims.model import Claim
 
@@ -21,6 +21,8 @@ _NAT = r"(?:U\.S\.|U\.K\.|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 # "a French national" is a person; "the French national team" is not
 HOLDER = re.compile(rf"\b(?P<nat>{_NAT})(?:-(?P<nat2>{_NAT}))? (?:citizens?|citizenship|nationals|national(?! [a-z])|passport[- ]holders?)\b")
 OF_COUNTRY = re.compile(rf"\b(?:citizens?|citizenship|nationals?) of (?:the )?(?P<nat>{_NAT})\b")
+# every HOLDER and OF_COUNTRY match holds one of these: other sentences are not scanned
+CITIZEN_WORDS = ("citizen", "national", "passport")
 LOST = re.compile(r"\b(?:lost|renounced|renouncing|gave up|giving up|stripped of|revoked|revoke|lose|losing|relinquish\w*)\b", re.I)
 
 
@@ -28,6 +30,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
         text = sent.text
+        if not has_any(text, CITIZEN_WORDS):
+            continue
         for pattern in (HOLDER, OF_COUNTRY):
             for m in pattern.finditer(text):
                 for group in ("nat", "nat2"):

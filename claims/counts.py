@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 
-from claims.base import STOPWORDS, ExtractContext, stem
+from claims.base import STOPWORDS, ExtractContext, has_any, stem
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
 
@@ -130,7 +130,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
         text = sent.text
         if not may_hold_number(text):
             continue  # both TOLL and COUNT need a number
-        for m in TOLL.finditer(text):
+        tolls = list(TOLL.finditer(text)) if has_any(sent.lowered, ("toll",)) else []
+        for m in tolls:
             value = parse_number(m.group("num"))
             if value is None:
                 continue
@@ -138,13 +139,13 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                     claim_type=CLAIM_TYPE, attribute="people|killed",
                                     normalized=format_number(value), low=value, high=value, unit="",
                                     qualifier=""))
-        tolls = {sent.start + m.start("num") for m in TOLL.finditer(text)}
+        toll_numbers = {m.start("num") for m in tolls}
         for m in count_matches(text):
             num_text = m.group("num")
             low_num = num_text.lower()
             if low_num in ("one", "a", "an", "a dozen") and not m.group("money"):
                 continue
-            if sent.start + m.start("num") in tolls:
+            if m.start("num") in toll_numbers:
                 continue
             before = text[max(0, m.start() - 2):m.start()]
             if re.search(r"[\d:.,/-]$", before.strip()) and not before.endswith(", "):

@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from claims.base import ExtractContext
+from claims.base import ExtractContext, has_any
 from claims.model import Claim
 from claims.numbers import NUMBER, format_number, parse_number
 
@@ -290,7 +290,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 prev.end, prev.unit, prev.relation = piece.end, piece.unit, piece.relation
                 continue
             pieces.append(piece)
-        for m in LONE_RE.finditer(norm, sent.start, sent.end):
+        for m in (LONE_RE.finditer(norm, sent.start, sent.end) if has_any(sent.lowered, ("long",)) else ()):
             if any(p.start < m.end() and m.start() < p.end for p in pieces):
                 continue  # "a day-long" was read with its article already
             pieces.append(_Piece(m.start(), m.end(), m.group("unit").lower(), 1.0, 1.0, False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,12 @@ class Sentence:
     start: int  # offsets into Document.norm
     end: int
     text: str
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The text lower-cased, for ``claims.base.has_any`` tests before case-insensitive scans;
+        None when it is not ASCII (regex case folding goes beyond ``str.lower``: "K", "ſ")."""
+        return self.text.lower() if self.text.isascii() else None
 
 
 @dataclass

@@ -18,18 +18,26 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from claims.base import ExtractContext
+from claims.base import ExtractContext, has_any
 from claims.gazetteer import NOT_NAMES, country_of
 from claims.model import Claim
 
 CLAIM_TYPE = "place"
 
 _PLACE = r"(?P<place>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){0,2}(?:, [A-Z][a-z.]+(?: [A-Z][a-z.]+)?)?)"
+# (attribute, words every match holds, pattern): sentences without any of the words are not
+# scanned (``has_any``; the patterns are case-sensitive, so the words are tested as written).
 PATTERNS = [
-    ("born_in", re.compile(rf"\b[Bb]orn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
-    ("lives_in", re.compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
-    ("located_in", re.compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
-    ("travel_to", re.compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
+    ("born_in", ("orn ",),
+     re.compile(rf"\b[Bb]orn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
+    ("lives_in", ("lives in ", "lived in ", "living in ", "resides in ", "resided in ", "based in "),
+     re.compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
+    # the verbs', "still"'s and "now"'s last letters before " in "
+    ("located_in", ("s in ", "re in ", "ed in ", "ck in ", "ll in ", "ow in "),
+     re.compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
+    ("travel_to", ("flew ", "flown ", "fly ", "flies ", "fled ", "return", "travel", "moved ", "went ",
+                   "going ", "go ", "headed ", "arriv", "back "),
+     re.compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
 ]
 LEG = re.compile(rf"\bfrom (?P<origin>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){{0,2}}) to {_PLACE}(?P<rest>[^.;]{{0,40}})")
 MODES = re.compile(r"\b(train|plane|flight|car|bus|boat|ship|ferry|foot|helicopter)\b", re.I)
@@ -78,8 +86,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
         text = sent.text
-        for attribute, pattern in PATTERNS:
-            for m in pattern.finditer(text):
+        for attribute, words, pattern in PATTERNS:
+            for m in (pattern.finditer(text) if has_any(text, words) else ()):
                 cleaned = _clean_place(m.group("place"))
                 if not cleaned:
                     continue
@@ -88,7 +96,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 claims.append(ctx.claim(sent, start, start + len(place), claim_type=CLAIM_TYPE,
                                         attribute=attribute, normalized=place_key(place),
                                         country=country_of(place.split(",")[-1].strip()) or ""))
-        for m in LEG.finditer(text):
+        for m in (LEG.finditer(text) if "from " in text else ()):
             origin_clean, dest_clean = _clean_place(m.group("origin")), _clean_place(m.group("place"))
             if not origin_clean or not dest_clean:
                 continue

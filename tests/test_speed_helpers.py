@@ -9,6 +9,8 @@ import pytest
 
 from checker.context import by_fields, group_by
 from checker.quote_missing import _REPORTED, _is_reported
+from claims import age, citizenship, counts, durations, places
+from claims.base import has_any
 from claims.clean import _is_flyer, _normalise_common, _normalise_full
 from claims.counts import COUNT, count_matches
 from claims.model import Claim
@@ -101,3 +103,44 @@ def test_count_scan_finds_what_the_plain_regex_finds(seed):
         if rng.random() < 0.3:
             text = text.replace(" ", "")[:40] + " " + text
         assert [m.span() for m in count_matches(text)] == [m.span() for m in COUNT.finditer(text)], text
+
+
+# (pattern, what the extractor looks for before scanning with it, whether it looks in the
+# lower-cased sentence): each match must hold what is looked for, or the test would skip it
+_SKIPPED_WITHOUT = [
+    *[(pattern, words, False) for _, words, pattern in places.PATTERNS],
+    (places.LEG, ("from ",), False),
+    (citizenship.HOLDER, citizenship.CITIZEN_WORDS, False),
+    (citizenship.OF_COUNTRY, citizenship.CITIZEN_WORDS, False),
+    (age.APPOSITIVE, age._COMMA_NUMBER, False),
+    (age.YEAR_OLD, ("year",), True),
+    (age.AGED, ("age",), True),
+    (age.WHEN_WAS, ("when ",), False),
+    (durations.LONE_RE, ("long",), True),
+    (counts.TOLL, ("toll",), True),
+]
+_GATE_WORDS = """born Born in the city town of lives lived living resides resided based was is were are
+remains stayed stuck still now flew flown fly flies returned returning return traveled travelled
+moved fled went going go headed arrived arriving back to into for from Kyiv Odesa New York Ukraine
+U.S. U.K. Israeli citizen citizens citizenship national nationals passport holder Maks Chmerkovskiy
+42 7 aged at AGE age when he she year-old years old Year year day-long week-long Long long death
+TOLL toll rose reached stood , - .""".split() + [
+    "from Kyiv to Odesa", "citizens of the", "when Maks was", "Maks Chmerkovskiy, 42,", "death toll rose to 42", "toll stood at 7", "when she was 42",
+    "lived in", "stuck in", "was now in", "were still in", "flew back to", "at the age of", "born in the city of"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_sentence_skipped_before_a_scan_holds_no_match(seed):
+    rng = random.Random(seed)
+    found = [0] * len(_SKIPPED_WITHOUT)
+    for _ in range(3000):
+        text = " ".join(rng.choice(_GATE_WORDS) for _ in range(rng.randint(2, 16))).replace(" , ", ", ")
+        for i, (pattern, needed, lowered) in enumerate(_SKIPPED_WITHOUT):
+            for m in pattern.finditer(text):
+                found[i] += 1
+                held = m.group().lower() if lowered else m.group()
+                if isinstance(needed, re.Pattern):
+                    assert needed.search(held), (pattern.pattern[:40], m.group())
+                else:
+                    assert has_any(held, needed), (pattern.pattern[:40], m.group())
+    assert min(found) >= 5, found  # the random sentences reach every pattern
