@@ -4,7 +4,8 @@ Two checks, both inside a single article:
 - claims: the same subject, claim type and value, once asserted and once negated
   ("he is a Ukrainian citizen" ... "he is not a Ukrainian citizen");
 - sentences: two sentences that are the same once negation words are removed (rapidfuzz
-  ``token_sort_ratio`` >= ``min_similarity``) while exactly one of them is negated
+  ``token_sort_ratio`` >= ``min_similarity``) while exactly one of them is negated and both
+  give the same numbers
   ("The reactor was shut down." ... "The reactor was not shut down.").
 Sentences inside quotation marks are compared too: a speaker contradicting himself is news.
 
@@ -18,6 +19,7 @@ FAIL: "Divers found no survivors." ... "Divers found survivors." (same article)
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -51,6 +53,11 @@ def is_negated(text: str) -> bool:
     return NEGATION_CUE.search(text.lower()) is not None
 
 
+@lru_cache(maxsize=1 << 14)
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
 def _claim_findings(rule, claims: list, ctx) -> list[Finding]:
     findings = []
     for (article, subject, ctype, value), rows in group_by(
@@ -73,20 +80,21 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
         if len(sents) < 2:
             continue
         stripped = [strip_negation(s.text) for s in sents]
-        negated = [is_negated(s.text) for s in sents]
-        # only a negated sentence against one that is not can contradict: score those pairs
-        # (the scorer is symmetric), not all n x n
-        neg = [i for i in range(len(sents)) if negated[i]]
-        pos = [i for i in range(len(sents)) if not negated[i]]
-        if not neg or not pos:
-            continue
-        cross = process.cdist([stripped[i] for i in neg], [stripped[j] for j in pos],
-                              scorer=fuzz.token_sort_ratio, score_cutoff=rule.params["min_similarity"],
-                              workers=1)
-        alike = sorted((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in zip(*cross.nonzero()))
-        for i, j in alike:
-            if stripped[i] and _NUMBER.findall(sents[i].text) == _NUMBER.findall(sents[j].text) and \
-                    sents[i].text.strip().lower() != sents[j].text.strip().lower():
+        # only a negated sentence against one that is not, with the same numbers, can
+        # contradict: score those pairs (the scorer is symmetric), not all n x n
+        sides: dict[tuple[str, ...], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for i, sent in enumerate(sents):
+            sides[tuple(_NUMBER.findall(sent.text))][0 if is_negated(sent.text) else 1].append(i)
+        alike = []
+        for neg, pos in sides.values():
+            if neg and pos:
+                # token_sort_ratio is the ratio of the sorted words: sort each sentence once
+                cross = process.cdist([_sorted_words(stripped[i]) for i in neg],
+                                      [_sorted_words(stripped[j]) for j in pos], scorer=fuzz.ratio,
+                                      score_cutoff=rule.params["min_similarity"], workers=1)
+                alike.extend((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in zip(*cross.nonzero()))
+        for i, j in sorted(alike):
+            if stripped[i] and sents[i].text.strip().lower() != sents[j].text.strip().lower():
                 evidence = []
                 for s in (sents[i], sents[j]):
                     text, start, end = doc.evidence(s.start, s.end)

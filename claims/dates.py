@@ -70,16 +70,19 @@ from claims.model import Claim
 
 CLAIM_TYPE = "date"
 
+# calendar's name lists are rebuilt (strftime) on every lookup: read them once
+MONTH_NAMES = tuple(calendar.month_name[1:])
+DAY_NAMES = tuple(calendar.day_name)
 MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8,
                "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12})
-WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)}
+WEEKDAYS = {name: i for i, name in enumerate(DAY_NAMES)}
 WEEKDAY_ABBR = {"Mon": 0, "Tue": 1, "Tues": 1, "Wed": 2, "Thu": 3, "Thur": 3, "Thurs": 3,
                 "Fri": 4, "Sat": 5, "Sun": 6}
 
-_MONTH_FULL = "|".join(calendar.month_name[1:])
+_MONTH_FULL = "|".join(MONTH_NAMES)
 _MONTH = rf"(?:{_MONTH_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)(?![\w-])"
-_WD_FULL = "|".join(calendar.day_name)
+_WD_FULL = "|".join(DAY_NAMES)
 # Abbreviated weekdays only ever before a month ("Sun., Aug. 13"), so "Sun" and "Wed" stay words.
 _WD_PREFIX = rf"(?:(?P<wd>{_WD_FULL}|(?:Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\.?),?\s+)?"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:/]\d)"
@@ -288,7 +291,7 @@ class _Finder:
         if day2:
             extra["day_end"] = day2
         if weekday:
-            extra["weekday"] = calendar.day_name[WEEKDAYS.get(weekday, WEEKDAY_ABBR.get(weekday.rstrip("."), 0))]
+            extra["weekday"] = DAY_NAMES[WEEKDAYS.get(weekday, WEEKDAY_ABBR.get(weekday.rstrip("."), 0))]
         if year is None:
             year = self.infer_year(month, day)
             if year is not None and weekday:
@@ -305,7 +308,7 @@ class _Finder:
         if low is None or high is None:
             return
         extra["year"] = year
-        if weekday and calendar.day_name[low.weekday()] != extra["weekday"]:
+        if weekday and DAY_NAMES[low.weekday()] != extra["weekday"]:
             extra["weekday_mismatch"] = True
         text = low.isoformat() + (f"/{high.isoformat()}" if day2 else "")
         self.day_range(m.start(), m.end(), low, high, text, "day", **extra)
@@ -314,7 +317,7 @@ class _Finder:
         """'Sunday, Aug. 13' without a year: the nearest year in which Aug. 13 is a Sunday."""
         for y in (year, year - 1, year + 1):
             d = _safe_date(y, month, day)
-            if d and calendar.day_name[d.weekday()] == weekday:
+            if d and DAY_NAMES[d.weekday()] == weekday:
                 return y
         return year
 
@@ -326,7 +329,7 @@ class _Finder:
             rel = _words(m.group("rel")) if m.group("rel") else None
             if not (part or rel or m.group("year") or m.group("ryear")):
                 # a bare month name must look like a date: a preposition before, no name after
-                if name not in calendar.month_name[1:]:
+                if name not in MONTH_NAMES:
                     continue
                 prep = _MAY_PREP if name == "May" else _MONTH_PREP
                 before = self.before(m.start())

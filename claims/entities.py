@@ -125,12 +125,16 @@ class StoryEntities:
             for sent in doc.sentences:
                 midcap.update(re.findall(r"(?<=[a-z,;] )[A-Z][\w'.-]+", sent.text))
         midcap = {t.strip("'").removesuffix("'s").rstrip(".,") for t in midcap} | {t.strip("'") for t in midcap}
+        split: dict[tuple[str, bool], list[tuple[int, int, str]]] = {}  # a story repeats its names
         for doc in docs:
             for sent in doc.sentences:
                 runs = []
                 for m in NAME_RUN.finditer(sent.text):
-                    runs.extend(split_run(m.group(), sent.start + m.start(), common,
-                                          sent_initial(sent.text, m.start()), midcap))
+                    key = (m.group(), sent_initial(sent.text, m.start()))
+                    if key not in split:
+                        split[key] = split_run(key[0], 0, common, key[1], midcap)
+                    offset = sent.start + m.start()
+                    runs.extend((offset + s, offset + e, text) for s, e, text in split[key])
                 self._runs[(doc.article.id, sent.index)] = runs
                 for s, e, text in runs:
                     freq[text] += 1

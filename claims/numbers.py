@@ -44,7 +44,10 @@ def may_hold_number(text: str) -> bool:
     if _DIGIT.search(text):
         return True
     lowered = text.lower()
-    return any(word in lowered for word in _NUMBER_WORDS)
+    for word in _NUMBER_WORDS:  # a loop, not any(): this runs for every sentence
+        if word in lowered:
+            return True
+    return False
 
 
 def parse_number(text: str) -> float | None:
