@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import Callable
 
+from claims.base import has_any
 from claims.model import Article, Document, Paragraph, Sentence
 
 _MOJIBAKE = r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
@@ -99,11 +100,14 @@ def _normalise_common(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
 # a flyer's keyword within 300 characters of both ends of a one-line paragraph
 FLYER = re.compile(r"\b(?:survey|newsletter|sweepstakes|entered to win|chance to win|grand prize)\b", re.I)
 FLYER_REACH = 300
+FLYER_WORDS = ("survey", "newsletter", "sweepstakes", "to win", "grand prize")  # in every FLYER match
 
 
 def _is_flyer(text: str) -> bool:
-    if "\n" in text:
+    if "\n" in text or len(text) > 2 * FLYER_REACH + len("entered to win"):
         return False
+    if not has_any(text.lower() if text.isascii() else None, FLYER_WORDS):
+        return False  # the IGNORECASE scan is slow; most paragraphs hold none of its words
     return any(m.start() <= FLYER_REACH and len(text) - m.end() <= FLYER_REACH for m in FLYER.finditer(text))
 
 
@@ -127,8 +131,7 @@ _TERMINAL = re.compile(r"[.!?:;\"')\]]\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
-def _looks_like_headline(text: str) -> bool:
-    words = _WORD.findall(text)
+def _looks_like_headline(text: str, words: list[str]) -> bool:
     if len(words) < 3 or _TERMINAL.search(text) and not text.rstrip().endswith(("'", '"')):
         return False
     long_words = [w for w in words if len(w) > 3]
@@ -149,7 +152,7 @@ def classify_paragraph(text: str, seen: set[str]) -> str | None:
         return "repeated paragraph"
     seen.add(key)
     words = _WORD.findall(stripped)
-    if _looks_like_headline(stripped):
+    if _looks_like_headline(stripped, words):
         return "headline"
     if len(words) < 8 and not _TERMINAL.search(stripped) and '"' not in stripped:
         return "caption or label"

@@ -84,7 +84,8 @@ _FLYER_AS_REGEX = re.compile(r"^.{0,300}\b(?:survey|newsletter|sweepstakes|enter
 @pytest.mark.parametrize("text", [
     "Take our survey", "x" * 290 + " survey " + "y" * 290, "x" * 301 + " survey", "survey " + "y" * 301,
     "a\nsurvey", "surveys", "Newsletter: sign up", "a chance to win!", "GRAND PRIZE", "",
-    "x" * 295 + " survey " + "y" * 310 + " newsletter",
+    "x" * 295 + " survey " + "y" * 310 + " newsletter", "x" * 299 + " Entered To Win " + "y" * 299,
+    "x" * 300 + " entered to win " + "y" * 301, "caf\u00e9 SURVEY", "\u212a survey",
 ])
 def test_flyer_test_matches_the_regex_it_replaced(text):
     assert _is_flyer(text) == bool(_FLYER_AS_REGEX.match(text))
