@@ -151,6 +151,20 @@ BEFORE_VERB_LINK = re.compile(
     rf"\b(?P<verb>(?i:{_VERB}))\b(?P<obj>(?:[^\".!?]|\.(?!\s)){{0,90}}?)\s*"
     r"(?P<link>[,:]|(?i:\bthat)|(?i:\bas\s+saying,?))\s*$")
 BEFORE_VERB_BARE = re.compile(rf"\b(?P<verb>(?i:{_VERB}))\s*$")
+_LONGEST_VERB = max(len(v) for v in _VERB[3:-1].split("|"))
+
+
+def verb_before(head: str) -> re.Match | None:
+    """``BEFORE_VERB_LINK.search(head) or BEFORE_VERB_BARE.search(head)``, tried only where
+    they can match. Both end at the end of ``head`` (bar whitespace), but the engine would try
+    them from each of its 220 characters: LINK is skipped unless ``head`` ends with a link
+    word, and BARE is searched from just before the longest verb that fits at the end."""
+    end = head.rstrip()
+    if not end.isascii() or end[-6:].lower().endswith((",", ":", "that", "saying")):
+        m = BEFORE_VERB_LINK.search(head)
+        if m:
+            return m
+    return BEFORE_VERB_BARE.search(head, max(0, len(end) - _LONGEST_VERB - 1))
 
 # the subject in the clause before a speech verb
 _PRON_END = re.compile(rf"(?i:\b(?P<subj>he|she|they|we|i)\s+{_ADVERB}{{0,2}})$")
@@ -483,7 +497,7 @@ class _Extractor:
             if m:
                 s, e = m.span("subj")
                 return self.resolve(head[s:e], lo + s, lo + e, q.start, q.paragraph)
-        m = BEFORE_VERB_LINK.search(head) or BEFORE_VERB_BARE.search(head)
+        m = verb_before(head)
         if not m:
             return None
         link = m.groupdict().get("link") or ""

@@ -9,7 +9,7 @@ import pytest
 
 from checker.context import by_fields, group_by
 from checker.quote_missing import _REPORTED, _is_reported
-from claims import age, citizenship, counts, durations, places
+from claims import age, citizenship, counts, durations, places, quotes
 from claims.base import has_any
 from claims.clean import _is_flyer, _normalise_common, _normalise_full
 from claims.counts import COUNT, count_matches
@@ -145,3 +145,18 @@ def test_a_sentence_skipped_before_a_scan_holds_no_match(seed):
                 else:
                     assert has_any(held, needed), (pattern.pattern[:40], m.group())
     assert min(found) >= 5, found  # the random sentences reach every pattern
+
+
+_HEAD_WORDS = ["said", "SAID", "unsaid", "told", "went on", "goes", "on", "that", "THAT", "as", "saying",
+               "saying,", ",", ":", "he", "Maks", "the", "police", "reporters", "\u017fays", "caf\u00e9",
+               "  ", "\n", "\t", "acknowledges", "2", ".", "!"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_speech_verb_before_a_quote_is_found_as_the_plain_regexes_find_it(seed):
+    rng = random.Random(seed)
+    for _ in range(2000):
+        head = " ".join(rng.choice(_HEAD_WORDS) for _ in range(rng.randint(0, 12))) + rng.choice(["", " ", "\n"])
+        fast = quotes.verb_before(head)
+        slow = quotes.BEFORE_VERB_LINK.search(head) or quotes.BEFORE_VERB_BARE.search(head)
+        assert (fast and (fast.re, fast.span(), fast.groupdict())) == (slow and (slow.re, slow.span(), slow.groupdict())), repr(head)
