@@ -42,12 +42,14 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
         for word in ws:
             index[word].append(idx)
     limit = max(5, int(max_df * len(words)))
+    # two claims are in different articles unless both are in the same single one
+    sole = {idx: next(iter(arts)) if len(arts) == 1 else None for idx, arts in articles.items()}
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for word, ids in index.items():
         if len(ids) > limit:
             continue
         for a, b in combinations(sorted(ids), 2):
-            if same_article or len(articles[a] | articles[b]) > 1:
+            if same_article or sole[a] is None or sole[a] != sole[b]:
                 shared[(a, b)] += 1
     return shared
 

@@ -51,6 +51,7 @@ DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent"
 _REPORTED = re.compile(r"\b(?:" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
                        + r"|according to)\b", re.I)
 _REPORTED_WORDS = frozenset(v.lower() for v in SPEECH_VERBS if re.fullmatch(r"\w+", v))
+_ONE_WORD_VERBS = len(_REPORTED_WORDS) == len(set(SPEECH_VERBS))
 _WORD = re.compile(r"\w+")
 
 
@@ -59,7 +60,7 @@ def _is_reported(text: str) -> bool:
     a set lookup per word is one pass. For ASCII text a match of ``\\bverb\\b`` is exactly a
     whole word equal to the verb; anything else (non-ASCII case folding, "according to", verbs
     that are not one word) goes to the regex."""
-    if not text.isascii() or len(_REPORTED_WORDS) != len(set(SPEECH_VERBS)):
+    if not text.isascii() or not _ONE_WORD_VERBS:
         return bool(_REPORTED.search(text))
     lowered = text.lower()
     if not _REPORTED_WORDS.isdisjoint(_WORD.findall(lowered)):

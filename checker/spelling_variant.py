@@ -30,6 +30,8 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -96,13 +98,19 @@ def validate(rule, rules_dir: Path) -> None:
 _RUN = re.compile(r"[\w-]+")
 
 
-def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
-    pairs = load_pairs(rule, ctx.rules_dir)
-    if not pairs:
-        return []
+@dataclass(frozen=True)
+class _ListedMatcher:
+    groups: dict  # lower-cased form -> (the pair's forms, the preferred form or None)
+    pattern: re.Pattern  # any listed form, as a whole word
+    first_runs: frozenset  # the forms' first [\w-] runs, lower-cased
+    can_skip: bool  # whether a sentence holding none of first_runs can be skipped
+
+
+@lru_cache(maxsize=8)  # built once per variants list, not once per story
+def _listed_matcher(pairs: tuple[tuple[str, str], ...], preference: str) -> _ListedMatcher:
     groups: dict[str, tuple[frozenset, str | None]] = {}
     for a, b in pairs:
-        preferred = {"first": a, "second": b}.get(rule.params["preferred"])
+        preferred = {"first": a, "second": b}.get(preference)
         forms = frozenset({a, b})
         for form in forms:
             groups[form.lower()] = (forms, preferred)
@@ -112,14 +120,24 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     # run of [\w-] characters equal to the form's first run, so a sentence none of whose runs
     # is such a first run is skipped. Only for ASCII text and forms: regex case folding goes
     # beyond str.lower.
-    first_runs = {m.group() for m in map(_RUN.match, groups) if m}
+    first_runs = frozenset(m.group() for m in map(_RUN.match, groups) if m)
     can_skip = len(first_runs) > 0 and all(f.isascii() and _RUN.match(f) for f in groups)
+    return _ListedMatcher(groups, pattern, first_runs, can_skip)
+
+
+def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
+    pairs = load_pairs(rule, ctx.rules_dir)
+    if not pairs:
+        return []
+    matcher = _listed_matcher(tuple(pairs), rule.params["preferred"])
+    groups = matcher.groups
     found: dict[frozenset, list] = defaultdict(list)
     for doc in ctx.docs.values():
         for sent in doc.sentences:
-            if can_skip and sent.text.isascii() and first_runs.isdisjoint(_RUN.findall(sent.text.lower())):
+            if matcher.can_skip and sent.lowered is not None and \
+                    matcher.first_runs.isdisjoint(_RUN.findall(sent.lowered)):
                 continue
-            for m in pattern.finditer(sent.text):
+            for m in matcher.pattern.finditer(sent.text):
                 word = m.group()
                 if not word[0].isupper():
                     continue
