@@ -19,6 +19,7 @@ and running the same date again replaces that night with the same result. "New" 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -242,10 +243,12 @@ class NightWriter:
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
         (self.tmp / "stories").mkdir(parents=True)
-        # stories finish in any order; each writes its own part, joined in story order at the
-        # end, so the same night gives the same files however the work was scheduled
-        self.parts = self.tmp / ".parts"
-        self.parts.mkdir()
+        # Stories finish in any order. Each story's rows are appended to a spool file (one
+        # file, not two per story: creating files is most of the main process's time) and
+        # copied out in story order at the end, so the same night gives the same files however
+        # the work was scheduled, and memory does not grow with the night.
+        self.spool = (self.tmp / ".rows.spool").open("w+b")
+        self.spooled: dict[str, tuple[int, int, int]] = {}  # story file name -> (start, csv start, end)
         self.stories: list[StoryLine] = []
         self.seen: set[tuple[str, str]] = set()
         self.new_findings: list[dict] = []
@@ -269,21 +272,20 @@ class NightWriter:
         line.review = dict(Counter((f.get("review") or {}).get("status", "open") for f in data["findings"]))
         new = Counter()
         outlet_of = {a["id"]: a.get("outlet") for a in data["articles"]}
-        part = self.parts / file_name(outcome.id)
-        with part.with_suffix(".jsonl").open("w", encoding="utf-8") as jsonl, \
-                part.with_suffix(".csv").open("w", encoding="utf-8", newline="") as table:
-            rows = csv.writer(table, lineterminator="\n")
-            for finding in data["findings"]:
-                key = (outcome.id, finding["id"])
-                self.seen.add(key)
-                finding["new"] = key not in self.previous and counts_toward_failure(finding)
-                row = _finding_row(self.night, outcome.id, finding, _outlets(finding, outlet_of))
-                if finding["new"]:
-                    new[finding["severity"]] += 1
-                    self.new_findings.append(row)
-                jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
-                rows.writerow(_csv_row(row))
-                self._count_outlets(finding, row["outlets"])
+        jsonl, table = io.StringIO(), io.StringIO()
+        rows = csv.writer(table, lineterminator="\n")
+        for finding in data["findings"]:
+            key = (outcome.id, finding["id"])
+            self.seen.add(key)
+            finding["new"] = key not in self.previous and counts_toward_failure(finding)
+            row = _finding_row(self.night, outcome.id, finding, _outlets(finding, outlet_of))
+            if finding["new"]:
+                new[finding["severity"]] += 1
+                self.new_findings.append(row)
+            jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
+            rows.writerow(_csv_row(row))
+            self._count_outlets(finding, row["outlets"])
+        self._spool(file_name(outcome.id), jsonl.getvalue().encode("utf-8"), table.getvalue().encode("utf-8"))
         line.new = dict(new)
         from checker.html_report import render_html
 
@@ -306,15 +308,22 @@ class NightWriter:
         return [row for key, row in sorted(self.previous.items())
                 if key[0] in self.checked_stories and key not in self.seen]
 
+    def _spool(self, name: str, jsonl: bytes, table: bytes) -> None:
+        start = self.spool.seek(0, os.SEEK_END)
+        self.spool.write(jsonl)
+        self.spool.write(table)
+        self.spooled[name] = (start, start + len(jsonl), start + len(jsonl) + len(table))
+
     def _join_parts(self) -> None:
-        names = sorted(file_name(s.id) for s in self.stories if s.status == "ok")
         with (self.tmp / "findings.jsonl").open("wb") as jsonl, (self.tmp / "findings.csv").open("wb") as table:
             table.write((",".join(FINDING_COLUMNS) + "\n").encode("utf-8"))
-            for name in names:
-                for suffix, target in ((".jsonl", jsonl), (".csv", table)):
-                    with (self.parts / name).with_suffix(suffix).open("rb") as part:
-                        shutil.copyfileobj(part, target)
-        shutil.rmtree(self.parts)
+            for name in sorted(self.spooled):
+                start, csv_start, end = self.spooled[name]
+                self.spool.seek(start)
+                jsonl.write(self.spool.read(csv_start - start))
+                table.write(self.spool.read(end - csv_start))
+        self.spool.close()
+        (self.tmp / ".rows.spool").unlink()
 
     def finish(self, inbox: Inbox, meta: dict) -> dict:
         self._join_parts()
@@ -337,6 +346,7 @@ class NightWriter:
             shutil.rmtree(old, ignore_errors=True)
 
     def abandon(self) -> None:
+        self.spool.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
