@@ -55,7 +55,7 @@ import re
 from dataclasses import dataclass, field
 
 from claims.base import ExtractContext, has_any
-from claims.model import Claim
+from claims.model import Claim, Document, Sentence
 from claims.numbers import NUMBER, format_number, parse_number
 
 CLAIM_TYPE = "duration"
@@ -119,6 +119,7 @@ _ONE_UNIT_FRAMES = {"past", "whole", "entire", "full"}
 # A duration is found from its unit word, then the words before it are read back from there:
 # scanning for the (rarer, cheaper) unit first keeps the whole pass fast.
 UNIT_RE = re.compile(rf"(?<![A-Za-z])(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?", re.I)
+_UNIT_RE_LOWER = re.compile(UNIT_RE.pattern)  # the same on lower-cased ASCII text, without slow IGNORECASE
 PREFIX_RE = re.compile(
     rf"(?<![\w$£€.,:/'-])(?:(?P<qual>{_QUAL})\s+)?(?:(?P<frame>{_FRAME})\s+)?"
     rf"(?:{QUANTITY}\s?(?P<hy>-)?\s?)?\Z",
@@ -275,7 +276,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
         pieces: list[_Piece] = []
-        for u in UNIT_RE.finditer(norm, sent.start, sent.end):
+        for u in unit_matches(ctx.doc, sent):
             m = PREFIX_RE.search(norm, max(sent.start, u.start() - PREFIX_WINDOW), u.start())
             piece = _piece(ctx, sent, m, u) if m else None
             if piece is None:
@@ -298,6 +299,16 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                  attribute=_head_noun(ctx, sent, m.end()) or "duration"))
         claims.extend(_claim(ctx, sent, p) for p in pieces)
     return claims
+
+
+def unit_matches(doc: Document, sent: Sentence):
+    """``UNIT_RE.finditer(doc.norm, sent.start, sent.end)``, found on the lower-cased text when
+    the article is ASCII (lower-casing keeps every offset), then matched in the real text."""
+    if doc.lowered is None:
+        yield from UNIT_RE.finditer(doc.norm, sent.start, sent.end)
+        return
+    for found in _UNIT_RE_LOWER.finditer(doc.lowered, sent.start, sent.end):
+        yield UNIT_RE.match(doc.norm, found.start(), sent.end)
 
 
 def _claim(ctx: ExtractContext, sent, p: _Piece) -> Claim:

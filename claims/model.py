@@ -71,6 +71,13 @@ class Document:
     def __post_init__(self) -> None:
         self._edit_starts = [e[0] for e in self.edits]
 
+    @cached_property
+    def lowered(self) -> str | None:
+        """``norm`` lower-cased, same offsets, for case-insensitive scans without IGNORECASE;
+        None when it is not ASCII (then lower-casing may change lengths, and regex case folding
+        goes beyond ``str.lower``)."""
+        return self.norm.lower() if self.norm.isascii() else None
+
     def to_orig(self, pos: int, *, end: bool = False) -> int:
         i = bisect.bisect_right(self._edit_starts, pos) - 1
         if i < 0:

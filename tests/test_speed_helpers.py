@@ -13,7 +13,7 @@ from claims import age, citizenship, counts, durations, places, quotes
 from claims.base import has_any
 from claims.clean import _is_flyer, _normalise_common, _normalise_full
 from claims.counts import COUNT, count_matches
-from claims.model import Claim
+from claims.model import Article, Claim, Document, Sentence
 from claims.numbers import NUMBER_RE, may_hold_number
 
 
@@ -160,3 +160,20 @@ def test_speech_verb_before_a_quote_is_found_as_the_plain_regexes_find_it(seed):
         fast = quotes.verb_before(head)
         slow = quotes.BEFORE_VERB_LINK.search(head) or quotes.BEFORE_VERB_BARE.search(head)
         assert (fast and (fast.re, fast.span(), fast.groupdict())) == (slow and (slow.re, slow.span(), slow.groupdict())), repr(head)
+
+
+_UNIT_WORDS = ["five", "Days", "DAY", "day-long", "hours", "and", "a", "half", "Half", "weekend", "yrs", "mins",
+               "x", "sundays", "today", "-long", "Centuries", "\u212aday", "\u00e9t\u00e9", "2", " ", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_unit_scan_on_lower_cased_text_finds_what_the_ignore_case_regex_finds(seed):
+    rng = random.Random(seed)
+    for _ in range(1000):
+        norm = " ".join(rng.choice(_UNIT_WORDS) for _ in range(rng.randint(1, 14)))
+        start = rng.randint(0, len(norm) // 3)
+        end = rng.randint(start, len(norm))
+        doc = Document(article=Article(id="a", path="a.txt", text=norm), norm=norm)
+        sent = Sentence(0, 0, start, end, norm[start:end])
+        fast = [(m.span(), m.groupdict()) for m in durations.unit_matches(doc, sent)]
+        assert fast == [(m.span(), m.groupdict()) for m in durations.UNIT_RE.finditer(norm, start, end)], norm
