@@ -55,16 +55,20 @@ def count_matches(text: str):
     if not text.isascii():  # case folding beyond str.lower: the plain scan
         yield from COUNT.finditer(text)
         return
-    lowered, pos = text.lower(), 0
+    lowered, pos, scan = text.lower(), 0, 0
     while True:
-        start = _NUMBER_START.search(lowered, pos)
+        start = _NUMBER_START.search(lowered, scan)
         if start is None:
             return
-        m = COUNT.search(text, max(pos, start.start() - _LEAD))
+        at = start.start()
+        if at and lowered[at].isalpha() and (lowered[at - 1].isalnum() or lowered[at - 1] == "_"):
+            scan = at + 1  # a number word inside a word ("someone", "often"): NUMBER needs \b before it
+            continue
+        m = COUNT.search(text, max(pos, at - _LEAD))
         if m is None:
             return
         yield m
-        pos = m.end()
+        pos = scan = m.end()
 
 
 TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)

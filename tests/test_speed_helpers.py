@@ -93,7 +93,8 @@ def test_flyer_test_matches_the_regex_it_replaced(text):
 
 _COUNT_WORDS = ["at least", "about", "approximately", "US$", "$", "dlrs", "12", "3,000", "2.5", "million",
                 "twenty-one", "Thirty", "a dozen", "one", "someone", "people", "killed", "in", "over", "-", ",",
-                "Boeing", "767", "hundred", "and", "five", "tons", "1999", "days", "ten", "often"]
+                "Boeing", "767", "hundred", "and", "five", "tons", "1999", "days", "ten", "often", "_ten", "x5",
+                "A380", "adozen", "eighteen", "weight", "Fourteen", "(six)"]
 
 
 @pytest.mark.parametrize("seed", range(5))
