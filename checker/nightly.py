@@ -243,10 +243,10 @@ class NightWriter:
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
         (self.tmp / "stories").mkdir(parents=True)
-        # Stories finish in any order. Each story's rows are appended to a spool file (one
-        # file, not two per story: creating files is most of the main process's time) and
-        # copied out in story order at the end, so the same night gives the same files however
-        # the work was scheduled, and memory does not grow with the night.
+        # Stories finish in any order. Each story's rows are appended to one spool file (not
+        # two part files per story) and copied out in story order at the end, so the same
+        # night gives the same files however the work was scheduled, and memory does not grow
+        # with the night.
         self.spool = (self.tmp / ".rows.spool").open("w+b")
         self.spooled: dict[str, tuple[int, int, int]] = {}  # story file name -> (start, csv start, end)
         self.stories: list[StoryLine] = []

@@ -71,7 +71,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     for sent in ctx.doc.sentences:
         text = sent.text
         taken: list[tuple[int, int]] = []
-        for m in (APPOSITIVE.finditer(text) if ", " in text and _COMMA_NUMBER.search(text) else ()):
+        for m in (APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
             name_start = sent.start + m.start("name")
             mentions = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.kind == "person"
                         and p.start >= name_start and p.end <= sent.start + m.end("name")]

@@ -99,8 +99,9 @@ def has_any(text: str | None, words: tuple[str, ...]) -> bool:
 
     A cheap test before a slow scan: a regex that can only match text holding one of its
     literal words need not scan text that holds none. Regexes that open with an alternation,
-    a word boundary or IGNORECASE make the engine try every position; the substring test is
-    ten times faster. Give case-insensitive patterns ``Sentence.lowered`` and lower-case words.
+    a word boundary or IGNORECASE make the engine try every position; on this project's
+    sentences skipping this way cut such scans 4-8 fold. Give case-insensitive patterns
+    ``Sentence.lowered`` (or ``model.ascii_lowered``) and lower-case words.
     """
     if text is None:
         return True

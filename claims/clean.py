@@ -13,7 +13,7 @@ import unicodedata
 from typing import Callable
 
 from claims.base import has_any
-from claims.model import Article, Document, Paragraph, Sentence
+from claims.model import Article, Document, Paragraph, Sentence, ascii_lowered
 
 _MOJIBAKE = r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
 _SIMPLE = {
@@ -106,7 +106,7 @@ FLYER_WORDS = ("survey", "newsletter", "sweepstakes", "to win", "grand prize")  
 def _is_flyer(text: str) -> bool:
     if "\n" in text or len(text) > 2 * FLYER_REACH + len("entered to win"):
         return False
-    if not has_any(text.lower() if text.isascii() else None, FLYER_WORDS):
+    if not has_any(ascii_lowered(text), FLYER_WORDS):
         return False  # the IGNORECASE scan is slow; most paragraphs hold none of its words
     return any(m.start() <= FLYER_REACH and len(text) - m.end() <= FLYER_REACH for m in FLYER.finditer(text))
 

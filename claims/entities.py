@@ -55,9 +55,9 @@ TITLE_WORDS = {w.rstrip(".") for w in PERSON_TITLES} | {
     "Chairman", "Chairwoman", "Presidents", "Day", "Director", "Leader", "Speaker"}
 
 
-def split_run(text: str, start: int, common: set[str] = frozenset(),
+def split_run(text: str, common: set[str] = frozenset(),
               sentence_initial: bool = False, midcap: set[str] = frozenset()) -> list[tuple[int, int, str]]:
-    """Split a capitalised run at words that are never names (or are common lowercase words in
+    """(start, end, name) within ``text``: split a capitalised run at words that are never names (or are common lowercase words in
     the story) and at titles; a possessive 's ends a name."""
     parts: list[tuple[int, int, str]] = []
     current: list[tuple[int, int]] = []
@@ -96,7 +96,7 @@ def split_run(text: str, start: int, common: set[str] = frozenset(),
         elif piece.endswith("'"):
             piece, e = piece[:-1], e - 1
         if len(piece.replace(".", "")) >= 2:
-            out.append((start + s, start + e, piece))
+            out.append((s, e, piece))
     return out
 
 
@@ -132,7 +132,7 @@ class StoryEntities:
                 for m in NAME_RUN.finditer(sent.text):
                     key = (m.group(), sent_initial(sent.text, m.start()))
                     if key not in split:
-                        split[key] = split_run(key[0], 0, common, key[1], midcap)
+                        split[key] = split_run(key[0], common, key[1], midcap)
                     offset = sent.start + m.start()
                     runs.extend((offset + s, offset + e, text) for s, e, text in split[key])
                 self._runs[(doc.article.id, sent.index)] = runs

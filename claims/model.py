@@ -13,6 +13,13 @@ from datetime import datetime
 from typing import Any
 
 
+def ascii_lowered(text: str) -> str | None:
+    """``text`` lower-cased with every offset kept, for keyword tests and case-sensitive scans
+    that stand for IGNORECASE ones; None when it is not ASCII (then lower-casing may change
+    lengths, and regex case folding goes beyond ``str.lower``: "K", "ſ")."""
+    return text.lower() if text.isascii() else None
+
+
 @dataclass
 class Article:
     """One article as read from disk. ``text`` is what offsets index."""
@@ -38,9 +45,8 @@ class Sentence:
 
     @cached_property
     def lowered(self) -> str | None:
-        """The text lower-cased, for ``claims.base.has_any`` tests before case-insensitive scans;
-        None when it is not ASCII (regex case folding goes beyond ``str.lower``: "K", "ſ")."""
-        return self.text.lower() if self.text.isascii() else None
+        """``ascii_lowered(text)``, kept: several extractors test it before their scans."""
+        return ascii_lowered(self.text)
 
 
 @dataclass
@@ -73,10 +79,8 @@ class Document:
 
     @cached_property
     def lowered(self) -> str | None:
-        """``norm`` lower-cased, same offsets, for case-insensitive scans without IGNORECASE;
-        None when it is not ASCII (then lower-casing may change lengths, and regex case folding
-        goes beyond ``str.lower``)."""
-        return self.norm.lower() if self.norm.isascii() else None
+        """``ascii_lowered(norm)``, kept for scans over the whole article."""
+        return ascii_lowered(self.norm)
 
     def to_orig(self, pos: int, *, end: bool = False) -> int:
         i = bisect.bisect_right(self._edit_starts, pos) - 1

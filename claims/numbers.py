@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from claims.base import has_any
+from claims.model import ascii_lowered
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -39,15 +42,7 @@ def may_hold_number(text: str) -> bool:
     """False only when ``NUMBER`` cannot match anywhere in ``text``: a cheap test that lets
     extractors skip the (slow, IGNORECASE alternation) number regexes on most sentences.
     Non-ASCII text always says True, as regex case folding goes beyond ``str.lower``."""
-    if not text.isascii():
-        return True
-    if _DIGIT.search(text):
-        return True
-    lowered = text.lower()
-    for word in _NUMBER_WORDS:  # a loop, not any(): this runs for every sentence
-        if word in lowered:
-            return True
-    return False
+    return _DIGIT.search(text) is not None or has_any(ascii_lowered(text), _NUMBER_WORDS)
 
 
 def parse_number(text: str) -> float | None:
