@@ -109,6 +109,25 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 
+def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int = 0,
+                articles: dict[int, set[str]] | None = None, max_df: float = 0.5) -> list[tuple[int, int, float]]:
+    """Pairs (index_a, index_b, jaccard) of claims from different articles whose event words
+    (``extra['event']``: the words next to a date, what it is the date of) share ``min_event``
+    and whose contexts share ``min_context``: "the flight that crashed on Oct. 31 went into a
+    dive" and "Flight 990 crashed October 31, killing 217" are one event's date though the
+    sentences say little else alike."""
+    def cut(text) -> set[str]:
+        return {w[:prefix] if prefix else w for w in str(text).split()}
+    events = {r.index: cut((r.extra or {}).get("event", "")) for r in rows}
+    contexts = {r.index: cut(r.context) for r in rows}
+    articles = articles or {r.index: {r.article} for r in rows}
+    out = []
+    for (a, b), n in _candidates(events, articles, False, max_df).items():
+        if n >= min_event and len(contexts[a] & contexts[b]) >= min_context:
+            out.append((a, b, len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)))
+    return out
+
+
 def copy_groups(rows: list[Claim]) -> dict[int, list[Claim]]:
     """Claims that repeat one another word for word (the same sentence, value and context, as
     wire copy carried by many outlets), keyed by the first one's index. Checking each once keeps

@@ -47,6 +47,19 @@ Options (defaults):
   subject_as_context: false           the same subject counts as one shared context word
   max_ratio: 0                        values more than this many times apart are about
                                       different things, not a conflict (0: no limit)
+  min_event_shared: 0                 dates: also align two one-day dates whose event words
+                                      (claims/events.py: "crashed on Oct. 31", "the Aug. 7
+                                      bombing") share this many (0: off) ...
+  min_event_context: 2                ... and whose contexts share this many words ...
+  max_event_gap: 14                   ... and that are at most this many days apart; within it,
+                                      two weekdays of different names ("Tuesday" / "Thursday",
+                                      or a weekday and a date falling on another) are sure
+                                      enough to raise a finding whenever each item was filed
+  news_day_window: -1                 dates: each report dating the event to its own filing day
+                                      (or up to this many days before), the later report to
+                                      the later day, is a running story's update, not a
+                                      conflict (-1: off)
+A statement's date ("said Sunday") is never compared with an event's ("the call Saturday").
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -56,9 +69,11 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
+from claims.dates import DAY_NAMES
 from claims.gazetteer import country_of
-from checker.align import aligned_pairs, blocks, components, copy_groups
+from checker.align import aligned_pairs, blocks, components, copy_groups, event_pairs
 from checker.findings import Finding, format_message
 
 KIND = "value_conflict"
@@ -83,6 +98,10 @@ DEFAULTS = {
     "generic_attributes": [],
     "subject_as_context": False,
     "max_ratio": 0.0,
+    "min_event_shared": 0,
+    "min_event_context": 2,
+    "max_event_gap": 14,
+    "news_day_window": -1,
 }
 REGEX_PARAMS = ("attributes", "cumulative")
 
@@ -174,7 +193,7 @@ def _is_numeric(row) -> bool:
     return row.low is not None or (row.extra or {}).get("month") is not None
 
 
-def _confident(a, b, minimum: float, if_shared: int) -> bool:
+def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> bool:
     """Both claims sure enough to raise a finding. Weekdays ("on Tuesday") are unsure alone, as
     they depend on when each item was filed, but two read against the same filing day are not;
     an age bound to a person only by the sentence's topic is unsure, but two that also share
@@ -182,9 +201,49 @@ def _confident(a, b, minimum: float, if_shared: int) -> bool:
     ea, eb = a.extra or {}, b.extra or {}
     if ea.get("anchor") and ea.get("anchor") == eb.get("anchor"):
         return True
+    if (weekday_gap and (ea.get("weekday") or eb.get("weekday")) and abs(a.low - b.low) <= weekday_gap
+            and None is not _weekday(a) != _weekday(b) is not None):
+        return True  # "Tuesday" vs "Thursday" (or vs Oct. 31, a Sunday) differ whenever filed
     if if_shared and len(set(str(a.context).split()) & set(str(b.context).split()) - {"year-old"}) >= if_shared:
         return True
     return min(ea.get("confidence", 1.0), eb.get("confidence", 1.0)) >= minimum
+
+
+def _same_role(a, b) -> bool:
+    """A statement's date ("said Sunday") and an event's ("the call Saturday morning") date
+    different things, however alike the sentences."""
+    return bool((a.extra or {}).get("reported")) == bool((b.extra or {}).get("reported"))
+
+
+def _own_news_days(a, b, ctx, window: int) -> bool:
+    """Each report dates the event to its own filing day (or up to ``window`` days before), the
+    later report to the later day: "troops continued attacks Friday" filed Friday and "troops
+    Tuesday continued attacks" filed Tuesday are a running story's daily updates, not a
+    disagreement about one day."""
+    if not (_one_day(a) and _one_day(b)):
+        return False
+    pa, pb = ctx.articles[a.article].published, ctx.articles[b.article].published
+    if pa is None or pb is None or pa.date() == pb.date():
+        return False
+    da, db = int(a.low), int(b.low)
+    own_a = 0 <= pa.date().toordinal() - da <= window
+    own_b = 0 <= pb.date().toordinal() - db <= window
+    return own_a and own_b and (da < db) == (pa < pb)
+
+
+def _one_day(row) -> bool:
+    """A date claim naming one day ("Oct. 31", "Tuesday"), not a month, year or span."""
+    return (row.extra or {}).get("granularity") == "day" and row.low is not None and row.low == row.high
+
+
+def _weekday(row) -> str | None:
+    """The weekday a one-day date claim names or falls on."""
+    extra = row.extra or {}
+    if extra.get("weekday"):
+        return extra["weekday"]
+    if row.claim_type == "date" and _one_day(row):
+        return DAY_NAMES[date.fromordinal(int(row.low)).weekday()]
+    return None
 
 
 def _compatible(a: str, b: str, generic: list[str]) -> bool:
@@ -228,16 +287,27 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
                               subject_counts=params["subject_as_context"], articles=articles)
+        if params["min_event_shared"]:
+            known = {(a, b) for a, b, _ in pairs}
+            days = [r for r in rows if _one_day(r)]
+            pairs += [p for p in event_pairs(days, params["min_event_shared"], params["min_event_context"],
+                                             prefix=params["word_prefix"], articles=articles)
+                      if (p[0], p[1]) not in known
+                      and abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]]
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
-                                                 params["generic_attributes"])]
+                                                 params["generic_attributes"])
+                 and _same_role(row_of[p[0]], row_of[p[1]])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
             a, b = row_of[a_idx], row_of[b_idx]
-            if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"]):
+            if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
+                              params["max_event_gap"] if params["min_event_shared"] else 0):
                 continue
             kind = _numeric_conflict(a, b, params) if _is_numeric(a) else (
                 "conflict" if _categorical_conflict(a, b, params) else None)
+            if kind and params["news_day_window"] >= 0 and _own_news_days(a, b, ctx, params["news_day_window"]):
+                continue
             if kind:
                 conflicts.append((a_idx, b_idx))
                 kinds[(a_idx, b_idx)] = kind

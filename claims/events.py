@@ -1,0 +1,122 @@
+"""What a date is the date of: the event words next to it, for aligning dates across sources.
+
+Two outlets rarely word a sentence alike, but they date an event with the same verb or event
+noun: "the EgyptAir flight that crashed on Oct. 31 went into a dive" and "Flight 990 crashed
+October 31, killing 217" both date a *crash*. Without a parser, the event is read from the
+words around the date, inside its clause:
+
+- the nearest verb before it, an object allowed between ("grounded its fleet Tuesday"): a word
+  in -ed, a common irregular past ("sank", "went", "struck") or a base form after "to", "will"
+  and the like ("will meet Tuesday");
+- the noun it modifies ("the Aug. 7 bombing", "Tuesday's crash");
+- a date opening its sentence ("On Wednesday, Straw stood ...") takes the first verb after it.
+
+Reporting verbs (said, told, announced, reported...) are not events: "said Tuesday" and
+"said Thursday" are usually two statements, not one statement dated twice. Such a date is
+marked as a statement's, and never compared with an event's ("said Sunday that the call should
+have triggered a search" does not date the call). Irregular pasts are
+reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.stem``),
+so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter prefix.
+
+PASS  "the flight that crashed on Oct. 31"     crash
+PASS  "The Aug. 7 bombing killed 11 people"    bomb
+PASS  "Yeltsin's abrupt resignation on Dec. 31" resignation
+PASS  "the submarine went down Saturday"       go
+FAIL  "Klebanov said Thursday that ..."        (nothing: a reporting verb)
+FAIL  "Russia's air force pumped up the pressure on breakaway Chechnya on Saturday"  (nothing:
+      no verb within four words)
+"""
+from __future__ import annotations
+
+import re
+
+from claims.base import _CLAUSE_BREAK, STOPWORDS, stem
+
+# Irregular past forms common in news, with the base that the present or a noun would stem to.
+IRREGULAR_PAST = {
+    "went": "go", "gone": "go", "sank": "sink", "sunk": "sink", "struck": "strike", "hit": "hit",
+    "met": "meet", "began": "begin", "begun": "begin", "came": "come", "took": "take", "taken": "take",
+    "gave": "give", "given": "give", "made": "make", "fell": "fall", "fallen": "fall", "left": "leave",
+    "won": "win", "lost": "lose", "flew": "fly", "flown": "fly", "held": "hold", "found": "find",
+    "broke": "break", "broken": "break", "rose": "rise", "shot": "shoot", "led": "lead", "sent": "send",
+    "brought": "bring", "caught": "catch", "fought": "fight", "drove": "drive", "ran": "run",
+    "saw": "see", "seen": "see", "became": "become", "built": "build", "stood": "stand",
+    "wrote": "write", "written": "write", "spoke": "speak", "chose": "choose", "sought": "seek",
+    "set": "set", "put": "put", "cut": "cut", "quit": "quit", "fled": "flee", "sold": "sell",
+    "shook": "shake", "hung": "hang", "blew": "blow", "blown": "blow", "froze": "freeze",
+    "arose": "arise", "bore": "bear", "born": "bear", "swore": "swear", "sworn": "swear",
+    "kept": "keep", "felt": "feel", "paid": "pay", "laid": "lay", "lay": "lie", "died": "die",
+    "slew": "slay", "slain": "slay", "stole": "steal", "stolen": "steal", "threw": "throw",
+    "thrown": "throw", "withdrew": "withdraw", "overthrew": "overthrow", "struck down": "strike",
+    "tore": "tear", "torn": "tear", "woke": "wake", "spent": "spend", "dealt": "deal", "lit": "light",
+}
+# Verbs that report a statement: the date is of the saying, and sayings differ day to day.
+REPORTING = frozenset("""
+said say says saying told tell tells reported report reports announced announce announces
+stated state states added add adds confirmed confirm confirms quoted quote quotes declared
+declare declares noted note notes insisted insist insists claimed claim claims denied deny
+denies acknowledged acknowledge explained explain warned warn urged urge asked ask called
+call commented comment replied reply wrote write briefed brief revealed reveal disclosed
+disclose indicated indicate predicted predict estimated estimate
+""".split())
+_DETERMINERS = frozenset("the a an this that its his her their our last".split())
+_MODALS = frozenset("to will would shall should can could may might must 'll".split())
+# Words that say when, not what happened.
+TIME_WORDS = frozenset("""
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+jan feb mar apr jun jul aug sep sept oct nov dec night morning afternoon evening day days week
+weeks weekend month months year years today tonight yesterday tomorrow late early earlier later
+ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous following recent
+""".split())
+VERB_REACH = 4  # words before the date in which to look for its verb
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _base(word: str) -> str:
+    lower = word.lower()
+    return IRREGULAR_PAST.get(lower) or stem(lower)
+
+
+def _is_verb(word: str, previous: str | None) -> bool:
+    lower = word.lower()
+    if not word[0].islower() or lower in REPORTING or lower in STOPWORDS or lower in TIME_WORDS:
+        return False
+    if lower in IRREGULAR_PAST:
+        return True
+    if lower.endswith("ed") and len(lower) > 4:
+        return True
+    return previous is not None and previous.lower() in _MODALS
+
+
+def event_words(norm: str, sent, start: int, end: int) -> tuple[str, bool]:
+    """Space-separated stems of the event a date at norm[start:end] belongs to ("" if none),
+    and whether the date is a statement's ("said Tuesday", "Tuesday said")."""
+    left = _CLAUSE_BREAK.split(norm[sent.start:start])[-1]
+    right_parts = _CLAUSE_BREAK.split(norm[end:sent.end], maxsplit=1)
+    events: set[str] = set()
+    reported = False
+    before = _TOKEN.findall(left)
+    for i in range(len(before) - 1, max(-1, len(before) - 1 - VERB_REACH), -1):
+        if _is_verb(before[i], before[i - 1] if i else None):
+            events.add(_base(before[i]))
+            break
+        if before[i].lower() in REPORTING:
+            reported = True  # "said Tuesday": the date is the statement's
+            break
+    after = _TOKEN.findall(right_parts[0])
+    if after and after[0].lower() in REPORTING:
+        reported = True  # "... Tuesday said", "on Monday announced"
+    possessive = right_parts[0].startswith("'s ")
+    if possessive or (before and before[-1].lower() in _DETERMINERS):  # "the Aug. 7 bombing"
+        noun = after[1] if possessive and len(after) > 1 else after[0] if after and not possessive else ""
+        lower = noun.lower()
+        if noun and noun[0].islower() and lower not in STOPWORDS and lower not in TIME_WORDS and lower not in REPORTING:
+            events.add(_base(noun))
+    elif not before or all(w.lower() in STOPWORDS or w.lower() in TIME_WORDS for w in before):
+        rest = _TOKEN.findall(right_parts[-1])[:6]  # "On Wednesday, Straw stood ..."
+        for i, word in enumerate(rest):
+            if _is_verb(word, rest[i - 1] if i else None):
+                events.add(_base(word))
+                break
+    return " ".join(sorted(events)), reported
