@@ -147,6 +147,7 @@ def _categorical_conflict(a, b, params) -> bool:
     return None in countries or len(countries) > 1 and not (country_of(a.value) or country_of(b.value))
 
 
+_TWO_SIDED = {"about", "around", "approximately", "roughly", "some", "~", "nearly", "almost", "close to"}
 _HEDGED = re.compile(r"^(?P<hedge>[^\d$]+)(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
 
 
@@ -156,6 +157,8 @@ def _same_hedge_different_figure(a, b) -> bool:
     ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
     if not ma or not mb or ma.group("hedge").strip() != mb.group("hedge").strip():
         return False
+    if ma.group("hedge").strip().lower() in _TWO_SIDED:
+        return False  # "about 100" and "about 107" can both be right: their ranges say so
     return ma.group("unit") == mb.group("unit") and ma.group("number") != mb.group("number")
 
 
@@ -213,6 +216,16 @@ def _same_role(a, b) -> bool:
     """A statement's date ("said Sunday") and an event's ("the call Saturday morning") date
     different things, however alike the sentences."""
     return bool((a.extra or {}).get("reported")) == bool((b.extra or {}).get("reported"))
+
+
+def _different_events(a, b, prefix: int) -> bool:
+    """Two dates whose event words are both known and share none date different events:
+    "the 1994 slayings" and "acquitted Simpson in 1995"."""
+    ea, eb = (a.extra or {}).get("event"), (b.extra or {}).get("event")
+    if not ea or not eb:
+        return False
+    cut = (lambda w: w[:prefix]) if prefix else (lambda w: w)
+    return not {cut(w) for w in ea.split()} & {cut(w) for w in eb.split()}
 
 
 def _own_news_days(a, b, ctx, window: int) -> bool:
@@ -296,7 +309,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                       and abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]]
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
-                 and _same_role(row_of[p[0]], row_of[p[1]])]
+                 and _same_role(row_of[p[0]], row_of[p[1]])
+                 and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx, _ in pairs:
