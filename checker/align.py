@@ -12,13 +12,16 @@ for all its copies, so wire copy carried by many outlets does not cost the squar
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from functools import lru_cache
 from itertools import combinations
 from typing import Callable
 
 from checker.context import group_by
 from claims.base import content_words
 from claims.model import Claim
+from claims.numbers import TENS, UNITS
 
 SENTENCE_MIN_SHARED = 5
 
@@ -107,6 +110,42 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                 out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
     return [(a, b, j) for (a, b), j in out.items()
             if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
+
+
+_FIGURE = re.compile(rf"\b(?:\d[\d,.]*|{'|'.join(sorted({*UNITS, *TENS, 'hundred', 'dozen'}, key=len, reverse=True))})\b",
+                     re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 14)
+def _masked(text: str) -> str:
+    """The text lower-cased with every figure (digits or number words) replaced by '#'."""
+    return " ".join(_FIGURE.sub("#", text.lower()).split())
+
+
+def same_but_number(a: Claim, b: Claim) -> bool:
+    """Two different sentences that are the same word for word apart from their figures, with
+    the two claims at the same place in them: one wire story carried twice with a figure
+    changed ("killed 12 sailors" / "killed 18 sailors" in otherwise identical copy)."""
+    sa, sb = str(a.sentence), str(b.sentence)
+    if sa == sb or _masked(sa) != _masked(sb):
+        return False
+    ia, ib = sa.find(str(a.value)), sb.find(str(b.value))
+    return ia >= 0 and ib >= 0 and _masked(sa[:ia]) == _masked(sb[:ib])
+
+
+def number_variant_pairs(rows: list[Claim], articles: dict[int, set[str]] | None = None) -> list[tuple[int, int, float]]:
+    """Pairs (index_a, index_b, 1.0) of claims in different articles whose sentences are one
+    sentence with a figure changed (``same_but_number``), however few context words they have."""
+    articles = articles or {r.index: {r.article} for r in rows}
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for r in rows:
+        groups[_masked(str(r.sentence))].append(r)
+    out = []
+    for members in groups.values():
+        for a, b in combinations(members, 2):
+            if len(articles[a.index] | articles[b.index]) > 1 and same_but_number(a, b):
+                out.append((a.index, b.index, 1.0))
+    return out
 
 
 def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int = 0,

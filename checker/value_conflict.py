@@ -73,7 +73,8 @@ from datetime import date
 
 from claims.dates import DAY_NAMES
 from claims.gazetteer import country_of
-from checker.align import aligned_pairs, blocks, components, copy_groups, event_pairs
+from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs,
+                           number_variant_pairs, same_but_number)
 from checker.findings import Finding, format_message
 
 KIND = "value_conflict"
@@ -300,6 +301,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
                               subject_counts=params["subject_as_context"], articles=articles)
+        known = {(a, b) for a, b, _ in pairs}
+        pairs += [p for p in number_variant_pairs(rows, articles) if (p[0], p[1]) not in known]
         if params["min_event_shared"]:
             known = {(a, b) for a, b, _ in pairs}
             days = [r for r in rows if _one_day(r)]
@@ -357,6 +360,8 @@ class _Stated:
     def disagree(self, a_idx: int, b_idx: int) -> bool:
         """Some article carrying claim a and another carrying b, neither of which gives the
         other's value too."""
+        if same_but_number(self.row_of[a_idx], self.row_of[b_idx]):
+            return True  # one copy with a figure changed: what else each article says is beside the point
         free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx)}
         free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx)}
         return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))
