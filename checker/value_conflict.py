@@ -103,6 +103,7 @@ DEFAULTS = {
     "min_event_context": 2,
     "max_event_gap": 14,
     "news_day_window": -1,
+    "sole_min_shared": 0,
 }
 REGEX_PARAMS = ("attributes", "cumulative")
 
@@ -213,6 +214,31 @@ def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> 
     return min(ea.get("confidence", 1.0), eb.get("confidence", 1.0)) >= minimum
 
 
+_COMPOUND = re.compile(r"^[^-\s]+-")  # "five-story apartment" describes a thing, it does not count
+
+
+def _sole_pairs(rows: list, articles: dict[int, set[str]], params) -> list[tuple[int, int, float]]:
+    """Pairs of plain counts ("116 sailors", "Three of the suspects"; no unit, no money, no
+    "five-story") that are
+    each the only claim of their block in every article carrying them, and whose contexts share
+    ``sole_min_shared`` words: when each report counts suspects once, the two counts are the
+    same count unless their words say otherwise."""
+    per_article: dict[str, int] = {}
+    for r in rows:
+        for art in articles[r.index]:
+            per_article[art] = per_article.get(art, 0) + 1
+    prefix = params["word_prefix"]
+    sole = [r for r in rows if not r.unit and all(per_article[a] == 1 for a in articles[r.index])
+            and not _COMPOUND.match(str(r.value))]
+    words = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in sole}
+    out = []
+    for i, a in enumerate(sole):
+        for b in sole[i + 1:]:
+            if articles[a.index] != articles[b.index] and len(words[a.index] & words[b.index]) >= params["sole_min_shared"]:
+                out.append((a.index, b.index, 0.0))
+    return out
+
+
 def _same_role(a, b) -> bool:
     """A statement's date ("said Sunday") and an event's ("the call Saturday morning") date
     different things, however alike the sentences."""
@@ -303,6 +329,9 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                               subject_counts=params["subject_as_context"], articles=articles)
         known = {(a, b) for a, b, _ in pairs}
         pairs += [p for p in number_variant_pairs(rows, articles) if (p[0], p[1]) not in known]
+        if params["sole_min_shared"]:
+            known = {(a, b) for a, b, _ in pairs}
+            pairs += [p for p in _sole_pairs(rows, articles, params) if (p[0], p[1]) not in known]
         if params["min_event_shared"]:
             known = {(a, b) for a, b, _ in pairs}
             days = [r for r in rows if _one_day(r)]

@@ -49,11 +49,21 @@ _NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, ke
 _LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
 
 
+def plain_count_matches(text: str):
+    """What ``count_matches`` yields, by trying COUNT at every position (the reference)."""
+    pos = 0
+    while (m := COUNT.search(text, pos)) is not None:
+        yield m
+        pos = m.end("num")
+
+
 def count_matches(text: str):
-    """``COUNT.finditer(text)``, but the (slow, IGNORECASE) COUNT regex is only tried from
-    shortly before each place a number can begin, not at every character."""
+    """Every COUNT match, each search resuming after the previous match's number (not after
+    its trailing words, which may hold the next number: "one of three daily inspections").
+    The (slow, IGNORECASE) COUNT regex is only tried from shortly before each place a number
+    can begin, not at every character."""
     if not text.isascii():  # case folding beyond str.lower: the plain scan
-        yield from COUNT.finditer(text)
+        yield from plain_count_matches(text)
         return
     lowered, pos, scan = text.lower(), 0, 0
     while True:
@@ -68,7 +78,7 @@ def count_matches(text: str):
         if m is None:
             return
         yield m
-        pos = scan = m.end()
+        pos = scan = m.end("num")  # words after a number may hold the next one ("nine people at two firms")
 
 
 TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
@@ -102,16 +112,23 @@ def value_range(value: float, qualifier: str | None) -> tuple[float, float]:
     return value, value
 
 
+_US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
+_PASS_THROUGH = {"such", "other", "more", "additional", "further"}
+_PARTITIVE = re.compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
+
+
 def _head_noun(after: str) -> tuple[str, int]:
     """The head noun of the words after a number, and how many characters of ``after`` it spans."""
     words = list(re.finditer(r"[A-Za-z][a-z']*", after))
     head, end = "", 0
     for i, w in enumerate(words):
         word = w.group().lower()
+        if word in _PASS_THROUGH and not head:
+            continue  # "six such mines", "two more bodies"
         if (word in STOPWORDS and word not in ("per",)) or word in ("aboard", "inside", "onboard"):
             break
-        if i > 0 and (word.endswith("ed") or word.endswith("ing")) and head:
-            break
+        if i > 0 and (word.endswith("ed") or word.endswith("ing") or word.endswith("ly")) and head:
+            break  # "100 technicians carefully removed": the adverb is not the noun
         head, end = word, w.end()
         if word in _UNIT_CANON or stem(word) in TIME_UNITS:
             break
@@ -167,7 +184,10 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 continue
             after = m.group("after") or ""
             head, head_end = _head_noun(after)
-            money = bool(m.group("money")) or head in ("dollars", "dlrs")
+            partitive = None if head else _PARTITIVE.match(after)
+            if partitive:  # "Three of the suspects": a part, counted apart from the whole
+                head, head_end = partitive.group("noun"), partitive.end()
+            money = bool(m.group("money")) or head in ("dollars", "dlrs") or bool(_US_DOLLARS.match(text, m.end("num")))
             if money:
                 unit, attribute = "USD", "money"
             else:
@@ -177,7 +197,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     continue  # "the 1999 crash" is a year
                 unit = _UNIT_CANON.get(head, "")
                 attribute = unit or stem(head)
-                if not unit:
+                if partitive:
+                    attribute = f"{attribute}|of"
+                elif not unit:
                     casualty = _casualty(text, m.start("num"), m.start("after") + head_end)
                     if casualty:
                         attribute = f"{attribute}|{casualty}"
