@@ -12,7 +12,6 @@ for all its copies, so wire copy carried by many outlets does not cost the squar
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -21,7 +20,7 @@ from typing import Callable
 from checker.context import group_by
 from claims.base import content_words
 from claims.model import Claim
-from claims.numbers import TENS, UNITS
+from claims.numbers import NUMBER_RE
 
 SENTENCE_MIN_SHARED = 5
 
@@ -32,6 +31,12 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
     for value, rows in group_by(claims, key, dropna=False):
         if len({r.article for r in rows}) >= 2:
             yield value, rows
+
+
+def word_set(text, prefix: int = 0) -> set[str]:
+    """The space-separated words of ``text`` (a context or event field), each cut to its first
+    ``prefix`` letters when ``prefix`` is set, so "invaded" meets "invasion"."""
+    return {w[:prefix] if prefix else w for w in str(text).split()}
 
 
 def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
@@ -74,7 +79,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
     least ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
     With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
-    contexts = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in rows}
+    contexts = {r.index: word_set(r.context, prefix) for r in rows}
     articles = articles or {r.index: {r.article} for r in rows}
     subjects = {r.index: r.subject for r in rows} if subject_counts else {}
 
@@ -112,14 +117,10 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 
-_FIGURE = re.compile(rf"\b(?:\d[\d,.]*|{'|'.join(sorted({*UNITS, *TENS, 'hundred', 'dozen'}, key=len, reverse=True))})\b",
-                     re.IGNORECASE)
-
-
 @lru_cache(maxsize=1 << 14)
 def _masked(text: str) -> str:
     """The text lower-cased with every figure (digits or number words) replaced by '#'."""
-    return " ".join(_FIGURE.sub("#", text.lower()).split())
+    return " ".join(NUMBER_RE.sub("#", text).lower().split())
 
 
 def same_but_number(a: Claim, b: Claim) -> bool:
@@ -155,10 +156,8 @@ def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int
     and whose contexts share ``min_context``: "the flight that crashed on Oct. 31 went into a
     dive" and "Flight 990 crashed October 31, killing 217" are one event's date though the
     sentences say little else alike."""
-    def cut(text) -> set[str]:
-        return {w[:prefix] if prefix else w for w in str(text).split()}
-    events = {r.index: cut((r.extra or {}).get("event", "")) for r in rows}
-    contexts = {r.index: cut(r.context) for r in rows}
+    events = {r.index: word_set((r.extra or {}).get("event", ""), prefix) for r in rows}
+    contexts = {r.index: word_set(r.context, prefix) for r in rows}
     articles = articles or {r.index: {r.article} for r in rows}
     out = []
     for (a, b), n in _candidates(events, articles, False, max_df).items():

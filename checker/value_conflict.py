@@ -74,7 +74,7 @@ from datetime import date
 from claims.dates import DAY_NAMES
 from claims.gazetteer import country_of
 from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs,
-                           number_variant_pairs, same_but_number)
+                           number_variant_pairs, same_but_number, word_set)
 from checker.findings import Finding, format_message
 
 KIND = "value_conflict"
@@ -217,20 +217,25 @@ def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> 
 _COMPOUND = re.compile(r"^[^-\s]+-")  # "five-story apartment" describes a thing, it does not count
 
 
+def _merged(pairs: list[tuple[int, int, float]], more: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """``pairs`` and the pairs of ``more`` that it does not hold yet (the first score kept)."""
+    known = {(a, b) for a, b, _ in pairs}
+    return pairs + [p for p in more if (p[0], p[1]) not in known]
+
+
 def _sole_pairs(rows: list, articles: dict[int, set[str]], params) -> list[tuple[int, int, float]]:
     """Pairs of plain counts ("116 sailors", "Three of the suspects"; no unit, no money, no
-    "five-story") that are
-    each the only claim of their block in every article carrying them, and whose contexts share
+    "five-story") that are each the only claim of their block in every article carrying them,
+    and whose contexts share
     ``sole_min_shared`` words: when each report counts suspects once, the two counts are the
     same count unless their words say otherwise."""
     per_article: dict[str, int] = {}
     for r in rows:
         for art in articles[r.index]:
             per_article[art] = per_article.get(art, 0) + 1
-    prefix = params["word_prefix"]
     sole = [r for r in rows if not r.unit and all(per_article[a] == 1 for a in articles[r.index])
             and not _COMPOUND.match(str(r.value))]
-    words = {r.index: {w[:prefix] if prefix else w for w in str(r.context).split()} for r in sole}
+    words = {r.index: word_set(r.context, params["word_prefix"]) for r in sole}
     out = []
     for i, a in enumerate(sole):
         for b in sole[i + 1:]:
@@ -251,8 +256,7 @@ def _different_events(a, b, prefix: int) -> bool:
     ea, eb = (a.extra or {}).get("event"), (b.extra or {}).get("event")
     if not ea or not eb:
         return False
-    cut = (lambda w: w[:prefix]) if prefix else (lambda w: w)
-    return not {cut(w) for w in ea.split()} & {cut(w) for w in eb.split()}
+    return not word_set(ea, prefix) & word_set(eb, prefix)
 
 
 def _own_news_days(a, b, ctx, window: int) -> bool:
@@ -327,18 +331,14 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                               min_overlap=params["min_context_overlap"], prefix=params["word_prefix"],
                               min_sentence_overlap=params["min_sentence_overlap"],
                               subject_counts=params["subject_as_context"], articles=articles)
-        known = {(a, b) for a, b, _ in pairs}
-        pairs += [p for p in number_variant_pairs(rows, articles) if (p[0], p[1]) not in known]
+        pairs = _merged(pairs, number_variant_pairs(rows, articles))
         if params["sole_min_shared"]:
-            known = {(a, b) for a, b, _ in pairs}
-            pairs += [p for p in _sole_pairs(rows, articles, params) if (p[0], p[1]) not in known]
+            pairs = _merged(pairs, _sole_pairs(rows, articles, params))
         if params["min_event_shared"]:
-            known = {(a, b) for a, b, _ in pairs}
             days = [r for r in rows if _one_day(r)]
-            pairs += [p for p in event_pairs(days, params["min_event_shared"], params["min_event_context"],
-                                             prefix=params["word_prefix"], articles=articles)
-                      if (p[0], p[1]) not in known
-                      and abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]]
+            pairs = _merged(pairs, [p for p in event_pairs(days, params["min_event_shared"], params["min_event_context"],
+                                                           prefix=params["word_prefix"], articles=articles)
+                                    if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
                  and _same_role(row_of[p[0]], row_of[p[1]])

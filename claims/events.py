@@ -28,6 +28,7 @@ FAIL  "Russia's air force pumped up the pressure on breakaway Chechnya on Saturd
 """
 from __future__ import annotations
 
+import calendar
 import re
 
 from claims.base import _CLAUSE_BREAK, STOPWORDS, stem
@@ -47,7 +48,7 @@ IRREGULAR_PAST = {
     "arose": "arise", "bore": "bear", "born": "bear", "swore": "swear", "sworn": "swear",
     "kept": "keep", "felt": "feel", "paid": "pay", "laid": "lay", "lay": "lie", "died": "die",
     "slew": "slay", "slain": "slay", "stole": "steal", "stolen": "steal", "threw": "throw",
-    "thrown": "throw", "withdrew": "withdraw", "overthrew": "overthrow", "struck down": "strike",
+    "thrown": "throw", "withdrew": "withdraw", "overthrew": "overthrow",
     "tore": "tear", "torn": "tear", "woke": "wake", "spent": "spend", "dealt": "deal", "lit": "light",
 }
 # Verbs that report a statement: the date is of the saying, and sayings differ day to day.
@@ -62,9 +63,7 @@ disclose indicated indicate predicted predict estimated estimate
 _DETERMINERS = frozenset("the a an this that its his her their our last".split())
 _MODALS = frozenset("to will would shall should can could may might must 'll".split())
 # Words that say when, not what happened.
-TIME_WORDS = frozenset("""
-january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday
+TIME_WORDS = frozenset(name.lower() for name in (*calendar.month_name[1:], *calendar.day_name)) | frozenset("""
 jan feb mar apr jun jul aug sep sept oct nov dec night morning afternoon evening day days week
 weeks weekend month months year years today tonight yesterday tomorrow late early earlier later
 ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous following recent
