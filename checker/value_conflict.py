@@ -175,9 +175,16 @@ def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
     return max(pa, pb) / min(pa, pb)
 
 
+def _same_age_guessed_year(a, b) -> bool:
+    """"Lawrence, 18," filed in 1999 and "an 18-year-old stabbed in 1993": the same age, whose
+    year one report only implies by its filing date, is the age at the event, not two birth years."""
+    return (a.claim_type == b.claim_type == "age" and a.low == b.low
+            and "published" in ((a.extra or {}).get("as_of_basis"), (b.extra or {}).get("as_of_basis")))
+
+
 def _numeric_conflict(a, b, params) -> str | None:
     """'conflict', 'rounding' or None when the ranges agree."""
-    if _scale(a) != _scale(b):
+    if _scale(a) != _scale(b) or _same_age_guessed_year(a, b):
         return None
     ra, rb = _range(a, params), _range(b, params)
     if ra is None or rb is None:

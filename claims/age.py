@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from claims.base import ExtractContext, has_any
+from claims.entities import KIN_NOUNS
 from claims.model import Claim
 from claims.numbers import NUMBER, parse_number
 
@@ -32,7 +33,18 @@ AGED = re.compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMB
 WHEN_WAS = re.compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
 # the year an age held: "a 14-year-old refugee in 1994", not "has run the port since 2015"
 YEAR = re.compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
-_NAME_AFTER = re.compile(r"^(?: [a-z]+){0,2} ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+# what may stand between "N-year-old" and the person's name: "son Shai", "sister, Lauren
+# Bessette", "Cuban rafter Elian Gonzalez"; a preposition, conjunction or verb ends the phrase
+_NOUN_PHRASE_GAP = re.compile(r"(?: (?!(?:and|or|but|of|in|on|at|to|for|with|by|from|who|that|which|was|is|"
+                              r"has|had|said|says|told)\b)[A-Za-z][a-z-]*(?<!ed)){0,3},? ")
+# "the six-year-old case", "a 30-year-old Datsun": things, not people, have these ages
+_THING_AFTER = re.compile(r"^(?: [a-z]+)? (?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
+                          r"agreement|policy|program|programme|company|firm|business|building|house|home|"
+                          r"plane|aircraft|jet|car|truck|ship|submarine|boat|vessel|bridge|record|marriage|"
+                          r"mystery|investigation|murder|killing|slaying|manhunt|search|campaign|regime|"
+                          r"government|party|organization|institution|tradition|insurgency|rebellion|"
+                          r"crisis|tree|church|school|station|reactor|satellite|station|rule|system)s?\b")
+_KIN_AFTER = re.compile(rf"^ (?:{'|'.join(KIN_NOUNS)})\b")
 _RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
 
 
@@ -85,18 +97,24 @@ def extract(ctx: ExtractContext) -> list[Claim]:
         for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
             if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
-            after = _NAME_AFTER.match(text[m.end():])
+            if _THING_AFTER.match(text[m.end():]):
+                continue
             subject, binding = None, "inferred"
-            if after:
-                mention_pos = sent.start + m.end() + after.start(1)
-                names = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.start == mention_pos]
-                if names and names[0].kind == "person":
-                    subject, binding = names[0].canonical, "adjacent"
+            kin = _KIN_AFTER.match(text[m.end():])
+            for person in ctx.entities.people(ctx.doc, sent):
+                gap = ctx.doc.norm[sent.start + m.end():person.start]
+                if person.start > sent.start + m.end() and _NOUN_PHRASE_GAP.fullmatch(gap) and (
+                        kin or " " in person.canonical or ctx.entities.person_freq[person.canonical] >= 2):
+                    # "son Shai", "Cuban rafter Elian Gonzalez"; not "an 18-year-old Londoner"
+                    subject, binding = person.canonical, "adjacent"
+                    break
             if subject is None:
                 before = [p for p in ctx.entities.people(ctx.doc, sent) if p.end <= sent.start + m.start()
                           and re.fullmatch(r",? (?:an?|the) ", ctx.doc.norm[p.end:sent.start + m.start()])]
                 if before:  # "Mark Barton, a 44-year-old day trader"
                     subject, binding = before[-1].canonical, "adjacent"
+                elif kin:
+                    continue  # "his 33-year-old wife": someone this sentence does not name
                 else:
                     subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
             claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import Levenshtein
 
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
@@ -21,8 +22,20 @@ from claims.model import Document, Sentence
 # every alternative begins with a capital, so the regex engine can skip to capitals
 _TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
-_PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via|of)\s+(?:the\s+)?$", re.I)
-_PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+_PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via"
+                         r"|(?:north|south|east|west|outskirts|suburbs?|parts?|city|town|village|province"
+                         r"|state|region|capital|coast|centre|center|heart) of)\s+(?:the\s+)?$", re.I)
+# "in the Lawrence case", "to the Kennedy family": a name used as a modifier of these is no place
+_MODIFIED = re.compile(r"^\s+(?:case|killing|murder|investigation|inquiry|family|trial|affair|estate|slaying|home|house)\b")
+_PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|, who\b|'s (?:parents|wife|husband|widow|family|death|killing|murder|funeral|body|friend|lawyer|attorney|mother|father|son|daughter|sister|brother)\b|, an? [\w-]*year-old\b|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+# "his wife, Carolyn", "her sister Lauren Bessette": a kinship or role noun names a person
+KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother", "father", "widow",
+             "widower", "fiance", "fiancee", "girlfriend", "boyfriend", "cousin", "uncle", "aunt",
+             "nephew", "niece", "grandson", "granddaughter", "grandmother", "grandfather",
+             "stepson", "stepdaughter", "lawyer", "attorney", "spokesman", "spokeswoman")
+_PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS)}),? $")
+# "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's name
+_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr|II|III|IV)\.?)$")
 _NON_SPACE = re.compile(r"\S+")
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -55,10 +68,12 @@ TITLE_WORDS = {w.rstrip(".") for w in PERSON_TITLES} | {
     "Chairman", "Chairwoman", "Presidents", "Day", "Director", "Leader", "Speaker"}
 
 
-def split_run(text: str, common: set[str] = frozenset(),
-              sentence_initial: bool = False, midcap: set[str] = frozenset()) -> list[tuple[int, int, str]]:
+def split_run(text: str, common: set[str] = frozenset(), sentence_initial: bool = False,
+              midcap: set[str] = frozenset(), vocabulary: set[str] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, end, name) within ``text``: split a capitalised run at words that are never names (or are common lowercase words in
-    the story) and at titles; a possessive 's ends a name."""
+    the story) and at titles; a possessive 's ends a name. A sentence's first word is dropped when
+    the story writes it in lower case elsewhere (``vocabulary``) and never capitalises it
+    mid-sentence (``midcap``): "Suspects Udi Hargov"."""
     parts: list[tuple[int, int, str]] = []
     current: list[tuple[int, int]] = []
 
@@ -75,7 +90,7 @@ def split_run(text: str, common: set[str] = frozenset(),
             parts.append((m.start(), m.end(), ""))
             continue
         if sentence_initial and m.start() == 0 and token not in midcap and (
-                bare.lower() in common or bare in NOT_NAMES
+                bare.lower() in common or bare.lower() in vocabulary or bare in NOT_NAMES
                 or bare.lower().endswith(("ing", "ly", "ed", "ers", "ials", "ists", "ors", "ies"))):
             # a capitalised first word the story never capitalises mid-sentence is a name
             # only if it does not look like an ordinary word ("Following Maks' return")
@@ -105,6 +120,33 @@ def sent_initial(text: str, pos: int) -> bool:
 
 
 _PERSON_TITLE_ENDINGS = tuple(PERSON_TITLES)
+# a name ending in one of these is an institution, not a person ("Democracy Movement",
+# "Accident Investigations Office"); it is kept with the places
+INSTITUTION_WORDS = {"Movement", "Office", "Branch", "Investigations", "Airways", "Airlines", "Board",
+                     "Bureau", "Commission", "Institute", "Foundation", "Association", "Society",
+                     "Center", "Centre", "Fund", "Bank", "Securities", "Agency", "Administration",
+                     "Service", "Council", "Committee", "Ministry", "Department", "Court", "Party"}
+
+
+def _spelling_variants(full_names: list[str]) -> dict[str, str]:
+    """Full names that differ from a more frequent one (``full_names`` comes most frequent first)
+    in one respelled part, "Elian Gonzales" / "Elian Gonzalez", "Yigal Damary" / "Igal Damary":
+    one person, so that what each source says of them is compared (the spelling-variant rule
+    still reports the two spellings)."""
+    variant_of: dict[str, str] = {}
+    by_length: dict[int, list[list[str]]] = defaultdict(list)
+    for full in full_names:
+        tokens = full.split()
+        for other in by_length[len(tokens)]:
+            differing = [(a, b) for a, b in zip(tokens, other) if a != b]
+            # one edit, as the spelling-variant rule allows: not Carolyn / Caroline, two people
+            if len(differing) == 1 and min(map(len, differing[0])) >= 4 \
+                    and Levenshtein.distance(differing[0][0].lower(), differing[0][1].lower()) == 1:
+                variant_of[full] = " ".join(other)
+                break
+        else:
+            by_length[len(tokens)].append(tokens)
+    return variant_of
 
 
 class StoryEntities:
@@ -120,6 +162,7 @@ class StoryEntities:
         for doc in docs:
             lowercase.update(re.findall(r"(?<![\w.] )(?<!^)\b[a-z][a-z]+\b", doc.norm))
         common = {w for w, n in lowercase.items() if n >= 2}
+        vocabulary = {w for doc in docs for w in re.findall(r"\b[a-z][a-z]+\b", doc.norm)}
         midcap = set()
         for doc in docs:
             for sent in doc.sentences:
@@ -132,7 +175,7 @@ class StoryEntities:
                 for m in NAME_RUN.finditer(sent.text):
                     key = (m.group(), sent_initial(sent.text, m.start()))
                     if key not in split:
-                        split[key] = split_run(key[0], common, key[1], midcap)
+                        split[key] = split_run(key[0], common, key[1], midcap, vocabulary)
                     offset = sent.start + m.start()
                     runs.extend((offset + s, offset + e, text) for s, e, text in split[key])
                 self._runs[(doc.article.id, sent.index)] = runs
@@ -140,16 +183,20 @@ class StoryEntities:
                     freq[text] += 1
                     before = doc.norm[max(sent.start, s - 25):s]
                     after = doc.norm[e:min(sent.end, e + 20)]
-                    if _PLACE_PREP.search(before) or name_key(text) in KNOWN_PLACES:
+                    if (_PLACE_PREP.search(before) and not _MODIFIED.match(after)) or name_key(text) in KNOWN_PLACES:
                         place_votes[text] += 1
                     if _PERSON_NEXT.match(after) or before.endswith("year-old ") or \
-                            before.rstrip().endswith(_PERSON_TITLE_ENDINGS):
+                            before.rstrip().endswith(_PERSON_TITLE_ENDINGS) or _PERSON_BEFORE.search(before) \
+                            or _PERSON_SHAPE.search(text):
                         person_votes[text] += 1
         self.freq = freq
-        self.places = {t for t in freq if place_votes[t] > person_votes[t]
-                       or name_key(t) in KNOWN_PLACES}
+        # "the death of Matthew Shepard" votes for a place; "Shepard said" elsewhere settles it
+        lone_people = {t for t in freq if " " not in t and person_votes[t] > place_votes[t]}
+        self.places = {t for t in freq if name_key(t) in KNOWN_PLACES or t.split()[-1] in INSTITUTION_WORDS or (
+            place_votes[t] > person_votes[t] and not (" " in t and t.split()[-1] in lone_people))}
         full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")]
         self.full_names = sorted(full_names, key=lambda t: (-freq[t], t))
+        self._variant_of = _spelling_variants(self.full_names)
         # "the resignation of Coelho" votes for a place, but Coelho is Tony Coelho's surname
         surnames = {full.split()[-1] for full in self.full_names if person_votes[full] or freq[full] >= 2}
         self.places -= {t for t in surnames if name_key(t) not in KNOWN_PLACES}
@@ -159,10 +206,13 @@ class StoryEntities:
         by_part: dict[str, Counter[str]] = defaultdict(Counter)
         for full in self.full_names:
             tokens = [t for t in full.split() if not t.startswith("'") and t.rstrip(".,") not in NAME_SUFFIXES] or full.split()
-            for tok in (tokens[0], tokens[-1]):
+            nicknames = [t.strip("'") for t in full.split() if t.startswith("'")]  # Aleksandr 'Sasha' Chmerkovskiy
+            for tok in (tokens[0], tokens[-1], *nicknames):
                 by_part[tok][self.resolve(full)] += freq[full]
         for part, counter in by_part.items():
             self._short[part] = counter.most_common(1)[0][0]
+        # a surname two of the story's people share ("Newt Gingrich", "Marianne Gingrich")
+        self._shared = {part: set(counter) for part, counter in by_part.items() if len(counter) > 1}
         self._resolved.clear()  # answers given before _short was complete
         self.person_freq: Counter[str] = Counter()
         for text, count in freq.items():
@@ -184,12 +234,23 @@ class StoryEntities:
         name = name.strip()
         if name in self.places:
             return name
+        name = self._variant_of.get(name, name)
         if " " in name:
-            first, last = name.split()[0], name.split()[-1]
+            tokens = name.split()
+            more_frequent = True
+            for full in self.full_names:  # "his wife, Leigh Ann", "Ms. Bessette Kennedy"
+                more_frequent = more_frequent and full != name
+                ftoks = full.split()
+                # a name's ending stands for a longer name only if that is used more often:
+                # not "Ilya Klebanov" -> "Premier Ilya Klebanov"
+                if len(ftoks) > len(tokens) and (tokens == ftoks[:len(tokens)] or
+                                                 more_frequent and tokens == ftoks[-len(tokens):]):
+                    name, tokens = full, ftoks
+                    break
             # "Maks Chmerkovskiy" and "Maksim Chmerkovskiy" are one person
             for full in self.full_names:
                 ftoks = full.split()
-                if ftoks[-1] == last and (ftoks[0].startswith(first) or first.startswith(ftoks[0])):
+                if ftoks[-1] == tokens[-1] and (ftoks[0].startswith(tokens[0]) or tokens[0].startswith(ftoks[0])):
                     return full
             return name
         if name in self._short:
@@ -207,9 +268,24 @@ class StoryEntities:
             out = []
             for s, e, text in self._runs.get(key, []):
                 kind = "place" if text in self.places else "person"
-                out.append(Mention(s, e, text, self.resolve(text) if kind == "person" else text, kind))
+                canonical = text
+                if kind == "person":
+                    canonical = self._article_first(doc, text) if text in self._shared else self.resolve(text)
+                out.append(Mention(s, e, text, canonical, kind))
             self._mentions[key] = out
         return list(self._mentions[key])  # a copy: callers may filter or extend their list
+
+    def _article_first(self, doc: Document, part: str) -> str:
+        """A shared surname means, in one article, the first of its bearers that article names in
+        full (the story's most frequent bearer if it names none): a report introduces its
+        subject first, then calls them by surname."""
+        for sent in doc.sentences:
+            for _, _, text in self._runs.get((doc.article.id, sent.index), []):
+                if " " in text and text not in self.places:
+                    full = self.resolve(text)
+                    if full in self._shared[part]:
+                        return full
+        return self.resolve(part)
 
     def people(self, doc: Document, sent: Sentence) -> list[Mention]:
         return [m for m in self.mentions(doc, sent) if m.kind == "person"
