@@ -164,8 +164,8 @@ def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
         group = by_key[key]
         if len({r.value.lower().replace("\u2019", "'") for r in group}) >= 2:
             groups.append(group)
-    # one letter apart inside a person's full name whose other part matches
-    people = [r for r in rows if r.attribute == "person"]
+    # one letter apart inside a person's or an institution's full name whose other part matches
+    people = [r for r in rows if r.attribute == "person" or " " in str(r.subject)]
     spellings: dict[str, list] = defaultdict(list)
     for row in people:
         spellings[row.value].append(row)
@@ -216,9 +216,31 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         findings.append(_finding(rule, ctx, evidence, preferred, listed=True))
     if rule.params["detect_unlisted"]:
         for rows in _unlisted(rule, claims, listed_forms):
+            if _two_words_of_one_name(rows) or _given_name_and_surname(rows):
+                continue
             evidence = [(r.article, r.value, r.start, r.end, r.sentence) for r in rows]
             findings.append(_finding(rule, ctx, evidence, None, listed=False))
     return findings
+
+
+def _two_words_of_one_name(rows) -> bool:
+    """Two spellings side by side in one name ("New Woman All Women" clinic) are two of its words,
+    not one word spelled two ways. A list (``pairs``) still catches such names."""
+    spellings = {r.value for r in rows}
+    return any(len(spellings & set(str(r.subject).split())) >= 2 for r in rows)
+
+
+def _given_name_and_surname(rows) -> bool:
+    """One spelling only ever a given name and the other only ever a surname, in full names
+    ("Carol Ratowell" / "Len Carroll"): two people, not one respelled."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        parts = str(r.subject).split()
+        if len(parts) < 2 or r.value not in parts:
+            return False  # a bare or unresolved mention: its role is unknown
+        roles[r.value].add("given" if parts[0] == r.value else "surname" if parts[-1] == r.value else "middle")
+    return len(roles) == 2 and all(len(v) == 1 for v in roles.values()) and \
+        {next(iter(v)) for v in roles.values()} == {"given", "surname"}
 
 
 def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
