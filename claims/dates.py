@@ -172,6 +172,10 @@ _PAPER_AFTER = re.compile(
 _FUTURE_CUE = re.compile(
     r"\b(?:will|shall|going\s+to|scheduled|expected\s+to|plans?\s+to|planning\s+to|set\s+to|due\s+to"
     r"|hopes?\s+to|is\s+to|are\s+to|until|next)\b|'ll\b", re.I)
+_DECADE_JOIN = re.compile(r"\s*(?:,|and|or|to|through|until|into|-|–)\s*(?:the\s+)?")
+# "his 1977 Datsun", "a 1998 Honda": a vehicle's model year, not a date
+_MODEL_YEAR = re.compile(r"\s+(?:[A-Z][a-z]+|(?:car|truck|pickup|van|sedan|coupe|model)s?\b)")
+_OWNER_BEFORE = re.compile(r"\b(?:a|his|her|their|its|my|your|our)\s+$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|my|your|our)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
 _MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31), "first half": (1, 15),
@@ -389,7 +393,8 @@ class _Finder:
                           or _YEAR_BEFORE_AND.search(before))
                 if not ok and _DETERMINER_BEFORE.search(before):
                     ok = bool(_NEXT_WORD.match(self.norm, m.end())) and y1 >= 1800 and (
-                        self.ref is None or y1 <= self.ref.year + 1)
+                        self.ref is None or y1 <= self.ref.year + 1) and not (
+                        _OWNER_BEFORE.search(before) and _MODEL_YEAR.match(self.norm, m.end()))
                 if not ok or _COUNT_NOUN.match(self.norm, m.end()):
                     continue
             extra: dict = {"year": y1}
@@ -459,9 +464,16 @@ class _Finder:
         return ref.year
 
     def decades(self) -> None:
-        for m in DECADE_RE.finditer(self.norm, self.sent.start, self.sent.end):
-            if m.group("d2") and _POSSESSIVE_BEFORE.search(self.before(m.start())):
-                continue  # "in his '90s" is an age
+        found = [m for m in DECADE_RE.finditer(self.norm, self.sent.start, self.sent.end)
+                 if not (m.group("d2") and _POSSESSIVE_BEFORE.search(self.before(m.start())))]  # "in his '90s" is an age
+        joined: dict[int, tuple] = {}
+        for first, second in zip(found, found[1:]):
+            if _DECADE_JOIN.fullmatch(self.norm, first.end(), second.start()):
+                joined[second.start()] = first  # "the 1970s and 1980s": one span, not two dates
+        for m in found:
+            if any(first is m for first in joined.values()):
+                continue
+            first = joined.get(m.start(), m)
             part = _part_key(m.group("part"))
             if m.group("d4"):
                 start_year = int(m.group("d4"))
@@ -483,7 +495,12 @@ class _Finder:
                 scale = span_years // 10
                 lo, hi = p_lo * scale, (p_hi + 1) * scale - 1
             text = f"{start_year}s" + (f" ({part})" if part else "")
-            self.day_range(m.start(), m.end(), date(start_year + lo, 1, 1),
+            low_year = start_year + lo
+            if first is not m:
+                first_decade = int(first.group("d4") or 1900 + int(first.group("d2")))
+                low_year = min(low_year, first_decade)
+                text = f"{first_decade}s-{text}"
+            self.day_range(first.start(), m.end(), date(low_year, 1, 1),
                            date(start_year + hi, 12, 31), text, granularity, **extra)
 
     # ---- relative dates -----------------------------------------------------------------
