@@ -59,7 +59,10 @@ Options (defaults):
                                       (or up to this many days before), the later report to
                                       the later day, is a running story's update, not a
                                       conflict (-1: off)
-A statement's date ("said Sunday") is never compared with an event's ("the call Saturday").
+A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"), nor a
+length ("stuck for five days") with an offset from another event ("five hours later") or a distance
+in time ("10 minutes away"). The same age once at the event's year and once only at the filing
+year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -253,8 +256,16 @@ def _sole_pairs(rows: list, articles: dict[int, set[str]], params) -> list[tuple
 
 def _same_role(a, b) -> bool:
     """A statement's date ("said Sunday") and an event's ("the call Saturday morning") date
-    different things, however alike the sentences."""
-    return bool((a.extra or {}).get("reported")) == bool((b.extra or {}).get("reported"))
+    different things, however alike the sentences; so do a length ("stuck for five days") and
+    an offset from some other event ("five hours later", "25 minutes after the crash")."""
+    ea, eb = a.extra or {}, b.extra or {}
+    return bool(ea.get("reported")) == bool(eb.get("reported")) and \
+        _RELATION_KIND.get(ea.get("relation")) == _RELATION_KIND.get(eb.get("relation"))
+
+
+# durations: a length (no relation), an offset from another event, or a distance in time
+_RELATION_KIND = {"later": "offset", "earlier": "offset", "after": "offset", "before": "offset",
+                  "afterward": "offset", "afterwards": "offset", "away": "distance"}
 
 
 def _different_events(a, b, prefix: int) -> bool:

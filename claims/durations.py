@@ -150,7 +150,11 @@ _ONE_DAY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _ONE_DAY_AFTER = re.compile(r"\s+(?:later|earlier|after|before|long|of|in\s+(?:jail|prison|custody))\b", re.I)
-_RELATION_AFTER = re.compile(r"\s+(later|earlier|after|before|afterwards?)\b", re.I)
+# an offset from another event ("five hours later") or a distance ("10 minutes away"), not a length
+_RELATION_AFTER = re.compile(r"\s+(later|earlier|after|before|afterwards?|away)\b", re.I)
+_LENGTH_VERB_BEFORE = re.compile(
+    r"\b(?:wait|waits|waited|waiting|took|takes|take|spent|spend|spends|lasted|lasts|for)\s+"
+    r"(?:only\s+|just\s+|about\s+|nearly\s+|almost\s+|at\s+least\s+|more\s+than\s+)?$", re.I)
 _NEXT_WORDS = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)(?:\s+([A-Za-z][A-Za-z'-]*))?")
 _NOT_HEAD = re.compile(r"(?:ed|ly|ing)$")
 _NOT_NOUNS = {
@@ -390,6 +394,8 @@ def _piece(ctx: ExtractContext, sent, m: re.Match, u: re.Match) -> _Piece | None
     # "23-hour train ride": a hyphen and a singular unit make an adjective ("five-days" does not)
     compound = bool(u.group("long")) or (bool(m.group("hy")) and not unit_word.lower().endswith("s"))
     rel = _RELATION_AFTER.match(norm, u.end())
+    if rel and _LENGTH_VERB_BEFORE.search(norm, max(sent.start, start - 40), start):
+        rel = None  # "waited 24 hours before calling" is a length
     return _Piece(
         start, u.end(), unit, low_n, high_n, fuzzy, qual=qual, frame=frame, compound=compound,
         attribute=(_head_noun(ctx, sent, u.end()) or "duration") if compound else "duration",
