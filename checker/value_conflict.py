@@ -62,7 +62,10 @@ Options (defaults):
 A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"), nor a
 length ("stuck for five days") with an offset from another event ("five hours later") or a distance
 in time ("10 minutes away"). The same age once at the event's year and once only at the filing
-year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees.
+year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
+whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
+"113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
+the first team"), does not disagree with it.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -396,6 +399,12 @@ def check(rule, claims: list, ctx) -> list[Finding]:
     return findings
 
 
+def _same_figure(a, b, params) -> bool:
+    """The two ranges overlap (not merely too far apart to compare, as ``max_ratio`` allows)."""
+    ra, rb = _range(a, params), _range(b, params)
+    return _scale(a) == _scale(b) and ra is not None and rb is not None and ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
 class _Stated:
     """Whether an article also gives a claim's value: then the two values are two facts of one
     story ("$450,000 ... $150,000 of that" in both), not a disagreement between sources."""
@@ -403,12 +412,34 @@ class _Stated:
     def __init__(self, row_of: dict, articles: dict[int, set[str]], neighbours: dict[int, set[int]], params):
         self.row_of, self.articles, self.neighbours, self.params = row_of, articles, neighbours, params
         self._memo: dict[tuple[str, int], bool] = {}
+        self.by_sentence: dict[tuple[str, str], list] = {}
+        for r in row_of.values():
+            self.by_sentence.setdefault((r.article, r.sentence), []).append(r)
+
+    def _beside(self, a, b) -> bool:
+        """``a``'s sentence also gives ``b``'s figure: "a $1 million prize -- $500,000 to the
+        first team" states both the total and the part another report gives."""
+        return any(other is not a and _same_figure(other, b, self.params)
+                   for other in self.by_sentence.get((a.article, a.sentence), ()))
+
+    def _part_of(self, part, total) -> bool:
+        """``part`` is added to another figure of its sentence to make ``total``: "all 109 people
+        on board and four people on the ground" is the "113 people killed" of another report."""
+        if not (_is_numeric(part) and _is_numeric(total)) or part.low != part.high or total.low != total.high:
+            return False
+        return any(other is not part and other.low is not None and other.low == other.high
+                   and part.low + other.low == total.low
+                   for other in self.by_sentence.get((part.article, part.sentence), ()))
 
     def disagree(self, a_idx: int, b_idx: int) -> bool:
         """Some article carrying claim a and another carrying b, neither of which gives the
         other's value too."""
-        if same_but_number(self.row_of[a_idx], self.row_of[b_idx]):
+        a, b = self.row_of[a_idx], self.row_of[b_idx]
+        if same_but_number(a, b):
             return True  # one copy with a figure changed: what else each article says is beside the point
+        if a.claim_type == "count" and (self._part_of(a, b) or self._part_of(b, a)
+                                        or self._beside(a, b) or self._beside(b, a)):
+            return False
         free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx)}
         free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx)}
         return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))

@@ -112,7 +112,13 @@ def value_range(value: float, qualifier: str | None) -> tuple[float, float]:
     return value, value
 
 
+_YEAR_DETERMINER = re.compile(r"(?:\b(?:the|its|his|her|their)|'s) $", re.I)
 _US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
+# "$400,000 to $450,000", "between 10 and 20 people", "30 to 40 homes": one range, not two counts
+_FIGURE = r"(?P<money>\$ ?)?(?P<num>\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)"
+_RANGE_OPEN = re.compile(rf"(?:\b(?P<from>from|between) )?{_FIGURE} ?(?P<joint>to|and|-|–) ?$", re.I)
+_RANGE_CLOSE = re.compile(r" ?(?:to|-|–) ?(?:\$ ?)?\d", re.I)
+_BETWEEN_CLOSE = re.compile(r" and (?:\$ ?)?\d", re.I)
 _PASS_THROUGH = {"such", "other", "more", "additional", "further"}
 _PARTITIVE = re.compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
 
@@ -182,6 +188,19 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             value = parse_number(num_text)
             if value is None:
                 continue
+            if not m.group("qual") and (_RANGE_CLOSE.match(text, m.end("num")) or (
+                    _BETWEEN_CLOSE.match(text, m.end("num")) and text[:m.start()].lower().endswith("between "))):
+                continue  # the first figure of a range, read with the second
+            opened = _RANGE_OPEN.search(text, max(0, m.start() - 40), m.start())
+            low_end = parse_number(opened.group("num")) if opened and not m.group("qual") else None
+            if opened and (opened.group("from") or "").lower() == "from" or \
+                    opened and opened.group("joint").lower() == "and" and not opened.group("from"):
+                low_end = None  # "dropped from 2,500 to 1,800 feet" is a change; "7 and 8" two counts
+            scale = next((10.0 ** p for word, p in (("million", 6), ("billion", 9)) if word in low_num), 1.0)
+            if low_end is not None and scale > 1 and not re.search(r"million|billion", opened.group("num"), re.I):
+                low_end *= scale  # "$5 to $6 million"
+            if low_end is not None and not (low_end < value and bool(opened.group("money")) == bool(m.group("money"))):
+                low_end = None
             after = m.group("after") or ""
             head, head_end = _head_noun(after)
             partitive = None if head else _PARTITIVE.match(after)
@@ -193,8 +212,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             else:
                 if not head or stem(head) in TIME_UNITS or head in TIME_UNITS:
                     continue
-                if 1800 <= value <= 2100 and "," not in num_text and not head.endswith("s"):
-                    continue  # "the 1999 crash" is a year
+                if 1800 <= value <= 2100 and "," not in num_text and (
+                        not head.endswith("s") or _YEAR_DETERMINER.search(text, 0, m.start())):
+                    continue  # "the 1999 crash", "the 1997 bombings" are years
                 unit = _UNIT_CANON.get(head, "")
                 attribute = unit or stem(head)
                 if partitive:
@@ -209,7 +229,11 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             normalized = ("$" if money else "") + format_number(value) + (f" {unit}" if unit and not money else "")
             if qualifier:
                 normalized = f"{qualifier} {normalized}"
-            claims.append(ctx.claim(sent, sent.start + m.start(), sent.start + end,
+            start = m.start()
+            if low_end is not None:
+                low, start = low_end, opened.start()
+                normalized = ("$" if money else "") + f"{format_number(low_end)}-" + normalized.lstrip("$")
+            claims.append(ctx.claim(sent, sent.start + start, sent.start + end,
                                     claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
                                     low=low, high=high, unit=unit, qualifier=qualifier, number=value))
     return claims
