@@ -164,7 +164,7 @@ def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
         group = by_key[key]
         if len({r.value.lower().replace("\u2019", "'") for r in group}) >= 2:
             groups.append(group)
-    # one letter apart inside a person's or an institution's full name whose other part matches
+    # one letter apart inside a person's name, or any name of several words, whose other part matches
     people = [r for r in rows if r.attribute == "person" or " " in str(r.subject)]
     spellings: dict[str, list] = defaultdict(list)
     for row in people:

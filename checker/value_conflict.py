@@ -184,8 +184,12 @@ def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
 def _same_age_guessed_year(a, b) -> bool:
     """"Lawrence, 18," filed in 1999 and "an 18-year-old stabbed in 1993": the same age, whose
     year one report only implies by its filing date, is the age at the event, not two birth years."""
-    return (a.claim_type == b.claim_type == "age" and a.low == b.low
-            and "published" in ((a.extra or {}).get("as_of_basis"), (b.extra or {}).get("as_of_basis")))
+    if not (a.claim_type == b.claim_type == "age" and a.low == b.low):
+        return False
+    guessed, stated = sorted((a, b), key=lambda r: (r.extra or {}).get("as_of_basis") != "published")
+    return (guessed.extra or {}).get("as_of_basis") == "published" and \
+        (stated.extra or {}).get("as_of_basis") == "sentence" and \
+        stated.extra["as_of"] <= guessed.extra["as_of"]
 
 
 def _numeric_conflict(a, b, params) -> str | None:

@@ -38,13 +38,15 @@ YEAR = re.compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
 _NOUN_PHRASE_GAP = re.compile(r"(?: (?!(?:and|or|but|of|in|on|at|to|for|with|by|from|who|that|which|was|is|"
                               r"has|had|said|says|told)\b)[A-Za-z][a-z-]*(?<!ed)){0,3},? ")
 # "the six-year-old case", "a 30-year-old Datsun": things, not people, have these ages
-_THING_AFTER = re.compile(r"^(?: [a-z]+)? (?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
+_THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
                           r"agreement|policy|program|programme|company|firm|business|building|house|home|"
                           r"plane|aircraft|jet|car|truck|ship|submarine|boat|vessel|bridge|record|marriage|"
                           r"mystery|investigation|murder|killing|slaying|manhunt|search|campaign|regime|"
                           r"government|party|organization|institution|tradition|insurgency|rebellion|"
-                          r"crisis|tree|church|school|station|reactor|satellite|station|rule|system)s?\b")
-_KIN_AFTER = re.compile(rf"^ (?:{'|'.join(KIN_NOUNS)})\b")
+                          r"crisis|tree|church|school|station|reactor|satellite|rule|system)s?"
+                          # the thing ends the phrase: not "a 17-year-old school student"
+                          r"(?=[,.;:)!?]| (?:of|in|on|at|for|to|that|which|was|is|has|had|and|with|by)\b|$)")
+_KIN_AFTER = re.compile(rf" (?:{'|'.join(KIN_NOUNS)})\b")
 _RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
 
 
@@ -97,10 +99,10 @@ def extract(ctx: ExtractContext) -> list[Claim]:
         for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
             if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
-            if _THING_AFTER.match(text[m.end():]):
+            if _THING_AFTER.match(text, m.end()):
                 continue
             subject, binding = None, "inferred"
-            kin = _KIN_AFTER.match(text[m.end():])
+            kin = _KIN_AFTER.match(text, m.end())
             for person in ctx.entities.people(ctx.doc, sent):
                 gap = ctx.doc.norm[sent.start + m.end():person.start]
                 if person.start > sent.start + m.end() and _NOUN_PHRASE_GAP.fullmatch(gap) and (

@@ -174,7 +174,8 @@ _FUTURE_CUE = re.compile(
     r"|hopes?\s+to|is\s+to|are\s+to|until|next)\b|'ll\b", re.I)
 _DECADE_JOIN = re.compile(r"\s*(?:,|and|or|to|through|until|into|-|–)\s*(?:the\s+)?")
 # "his 1977 Datsun", "a 1998 Honda": a vehicle's model year, not a date
-_MODEL_YEAR = re.compile(r"\s+(?:[A-Z][a-z]+|(?:car|truck|pickup|van|sedan|coupe|model)s?\b)")
+_VEHICLE = r"(?:car|truck|pickup|van|sedan|coupe|model|station\s+wagon)s?\b"
+_MODEL_YEAR = re.compile(rf"\s+(?:{_VEHICLE}|[A-Z][a-z]+(?:\s+{_VEHICLE}|\s*[,.;)]|\s+(?:was|is|had|that|which|with|and)\b))")
 _OWNER_BEFORE = re.compile(r"\b(?:a|his|her|their|its|my|your|our)\s+$", re.I)
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|my|your|our)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
@@ -466,42 +467,50 @@ class _Finder:
     def decades(self) -> None:
         found = [m for m in DECADE_RE.finditer(self.norm, self.sent.start, self.sent.end)
                  if not (m.group("d2") and _POSSESSIVE_BEFORE.search(self.before(m.start())))]  # "in his '90s" is an age
-        joined: dict[int, tuple] = {}
-        for first, second in zip(found, found[1:]):
-            if _DECADE_JOIN.fullmatch(self.norm, first.end(), second.start()):
-                joined[second.start()] = first  # "the 1970s and 1980s": one span, not two dates
+        # "the 1960s, 1970s and 1980s": one span from the first decade to the last, not three dates
+        runs: list[list] = []
         for m in found:
-            if any(first is m for first in joined.values()):
-                continue
-            first = joined.get(m.start(), m)
-            part = _part_key(m.group("part"))
-            if m.group("d4"):
-                start_year = int(m.group("d4"))
+            if runs and _DECADE_JOIN.fullmatch(self.norm, runs[-1][-1].end(), m.start()):
+                runs[-1].append(m)
             else:
-                d2 = int(m.group("d2"))
-                if self.ref is not None:
-                    century = self.ref.year // 100 * 100
-                    start_year = century + d2 if century + d2 <= self.ref.year else century - 100 + d2
-                else:
-                    start_year = (1900 if d2 >= 30 else 2000) + d2
-            # "the 1800s" is a century; "the 2000s" is read as the decade
-            span_years = 100 if start_year % 100 == 0 and start_year < 2000 and m.group("d4") else 10
-            granularity = "century" if span_years == 100 else "decade"
-            lo, hi = 0, span_years - 1
-            extra: dict = {"decade": start_year}
-            if part:
-                extra["part"] = part
-                p_lo, p_hi = _DECADE_PARTS.get(part, (0, 9))
-                scale = span_years // 10
-                lo, hi = p_lo * scale, (p_hi + 1) * scale - 1
-            text = f"{start_year}s" + (f" ({part})" if part else "")
-            low_year = start_year + lo
-            if first is not m:
-                first_decade = int(first.group("d4") or 1900 + int(first.group("d2")))
-                low_year = min(low_year, first_decade)
-                text = f"{first_decade}s-{text}"
-            self.day_range(first.start(), m.end(), date(low_year, 1, 1),
-                           date(start_year + hi, 12, 31), text, granularity, **extra)
+                runs.append([m])
+        for run in list(runs):
+            if len(run) > 1 and self._decade_span(run[-1])[1] < self._decade_span(run[0])[0]:
+                runs.remove(run)  # not a span in time order: each decade on its own
+                runs.extend([m] for m in run)
+        for run in runs:
+            (low, _, text_first, _), (_, high, text, extra) = self._decade_span(run[0]), self._decade_span(run[-1])
+            granularity = "century" if extra.get("century") else "decade"
+            extra.pop("century", None)
+            if len(run) > 1:
+                text = f"{text_first}-{text}"
+            self.day_range(run[0].start(), run[-1].end(), low, high, text, granularity, **extra)
+
+    def _decade_span(self, m):
+        """(first day, last day, text, extra) of one decade or century match."""
+        part = _part_key(m.group("part"))
+        if m.group("d4"):
+            start_year = int(m.group("d4"))
+        else:
+            d2 = int(m.group("d2"))
+            if self.ref is not None:
+                century = self.ref.year // 100 * 100
+                start_year = century + d2 if century + d2 <= self.ref.year else century - 100 + d2
+            else:
+                start_year = (1900 if d2 >= 30 else 2000) + d2
+        # "the 1800s" is a century; "the 2000s" is read as the decade
+        span_years = 100 if start_year % 100 == 0 and start_year < 2000 and m.group("d4") else 10
+        lo, hi = 0, span_years - 1
+        extra: dict = {"decade": start_year}
+        if span_years == 100:
+            extra["century"] = True
+        if part:
+            extra["part"] = part
+            p_lo, p_hi = _DECADE_PARTS.get(part, (0, 9))
+            scale = span_years // 10
+            lo, hi = p_lo * scale, (p_hi + 1) * scale - 1
+        text = f"{start_year}s" + (f" ({part})" if part else "")
+        return date(start_year + lo, 1, 1), date(start_year + hi, 12, 31), text, extra
 
     # ---- relative dates -----------------------------------------------------------------
     def relative_periods(self) -> None:

@@ -32,10 +32,13 @@ _PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|, who\b|'s (?:parents|
 KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother", "father", "widow",
              "widower", "fiance", "fiancee", "girlfriend", "boyfriend", "cousin", "uncle", "aunt",
              "nephew", "niece", "grandson", "granddaughter", "grandmother", "grandfather",
-             "stepson", "stepdaughter", "lawyer", "attorney", "spokesman", "spokeswoman")
-_PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS)}),? $")
-# "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's name
-_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr|II|III|IV)\.?)$")
+             "stepson", "stepdaughter")
+ROLE_NOUNS = ("lawyer", "attorney", "spokesman", "spokeswoman")
+_PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
+# "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's
+# name, unless more capitalised words follow ("John F. Kennedy International Airport")
+_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr)\.?)$")
+_CAPITAL_NEXT = re.compile(r"^\.? [A-Z]")
 _NON_SPACE = re.compile(r"\S+")
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -90,7 +93,7 @@ def split_run(text: str, common: set[str] = frozenset(), sentence_initial: bool 
             parts.append((m.start(), m.end(), ""))
             continue
         if sentence_initial and m.start() == 0 and token not in midcap and (
-                bare.lower() in common or bare.lower() in vocabulary or bare in NOT_NAMES
+                bare.lower() in vocabulary or bare in NOT_NAMES
                 or bare.lower().endswith(("ing", "ly", "ed", "ers", "ials", "ists", "ors", "ies"))):
             # a capitalised first word the story never capitalises mid-sentence is a name
             # only if it does not look like an ordinary word ("Following Maks' return")
@@ -122,7 +125,7 @@ def sent_initial(text: str, pos: int) -> bool:
 _PERSON_TITLE_ENDINGS = tuple(PERSON_TITLES)
 # a name ending in one of these is an institution, not a person ("Democracy Movement",
 # "Accident Investigations Office"); it is kept with the places
-INSTITUTION_WORDS = {"Movement", "Office", "Branch", "Investigations", "Airways", "Airlines", "Board",
+INSTITUTION_WORDS = {"Movement", "Office", "Branch", "Investigations", "Air", "Airways", "Airlines", "Board",
                      "Bureau", "Commission", "Institute", "Foundation", "Association", "Society",
                      "Center", "Centre", "Fund", "Bank", "Securities", "Agency", "Administration",
                      "Service", "Council", "Committee", "Ministry", "Department", "Court", "Party"}
@@ -132,21 +135,28 @@ def _spelling_variants(full_names: list[str]) -> dict[str, str]:
     """Full names that differ from a more frequent one (``full_names`` comes most frequent first)
     in one respelled part, "Elian Gonzales" / "Elian Gonzalez", "Yigal Damary" / "Igal Damary":
     one person, so that what each source says of them is compared (the spelling-variant rule
-    still reports the two spellings)."""
+    still reports the two spellings). Given names that differ at their end (Paul / Paula,
+    Mark / Mary) are relatives, not respellings."""
     variant_of: dict[str, str] = {}
-    by_length: dict[int, list[list[str]]] = defaultdict(list)
+    seen: dict[tuple, list[list[str]]] = defaultdict(list)  # names by all their parts but one
     for full in full_names:
         tokens = full.split()
-        for other in by_length[len(tokens)]:
-            differing = [(a, b) for a, b in zip(tokens, other) if a != b]
-            # one edit, as the spelling-variant rule allows: not Carolyn / Caroline, two people
-            if len(differing) == 1 and min(map(len, differing[0])) >= 4 \
-                    and Levenshtein.distance(differing[0][0].lower(), differing[0][1].lower()) == 1:
-                variant_of[full] = " ".join(other)
-                break
-        else:
-            by_length[len(tokens)].append(tokens)
+        keys = [(len(tokens), i, tuple(tokens[:i] + tokens[i + 1:])) for i in range(len(tokens))]
+        match = next((other for key in keys for other in seen[key]
+                      if _respelled(tokens[key[1]], other[key[1]], given=key[1] == 0)), None)
+        if match:
+            variant_of[full] = " ".join(match)
+            continue
+        for key in keys:
+            seen[key].append(tokens)
     return variant_of
+
+
+def _respelled(a: str, b: str, given: bool) -> bool:
+    """One edit apart, as the spelling-variant rule allows (not Carolyn / Caroline, two people)."""
+    if a == b or min(len(a), len(b)) < 4 or Levenshtein.distance(a.lower(), b.lower()) != 1:
+        return False
+    return not (given and a[:min(len(a), len(b)) - 1] == b[:min(len(a), len(b)) - 1])
 
 
 class StoryEntities:
@@ -187,7 +197,7 @@ class StoryEntities:
                         place_votes[text] += 1
                     if _PERSON_NEXT.match(after) or before.endswith("year-old ") or \
                             before.rstrip().endswith(_PERSON_TITLE_ENDINGS) or _PERSON_BEFORE.search(before) \
-                            or _PERSON_SHAPE.search(text):
+                            or (_PERSON_SHAPE.search(text) and not _CAPITAL_NEXT.match(after)):
                         person_votes[text] += 1
         self.freq = freq
         # "the death of Matthew Shepard" votes for a place; "Shepard said" elsewhere settles it
@@ -197,12 +207,19 @@ class StoryEntities:
         full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")]
         self.full_names = sorted(full_names, key=lambda t: (-freq[t], t))
         self._variant_of = _spelling_variants(self.full_names)
+        self._by_first: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        self._by_last: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+        for full in self.full_names:  # most frequent first, as resolve() prefers
+            ftoks = full.split()
+            self._by_first[ftoks[0]].append((full, ftoks))
+            self._by_last[ftoks[-1]].append((full, ftoks))
         # "the resignation of Coelho" votes for a place, but Coelho is Tony Coelho's surname
         surnames = {full.split()[-1] for full in self.full_names if person_votes[full] or freq[full] >= 2}
         self.places -= {t for t in surnames if name_key(t) not in KNOWN_PLACES}
         self._short: dict[str, str] = {}
         self._resolved: dict[str, str] = {}  # resolve() scans the full names; extractors ask again and again
         self._mentions: dict[tuple[str, int], list[Mention]] = {}
+        self._first_bearer: dict[tuple[str, str], str] = {}
         by_part: dict[str, Counter[str]] = defaultdict(Counter)
         for full in self.full_names:
             tokens = [t for t in full.split() if not t.startswith("'") and t.rstrip(".,") not in NAME_SUFFIXES] or full.split()
@@ -225,9 +242,15 @@ class StoryEntities:
         self.main_person = ranked[0][0] if ranked else None
 
     def resolve(self, name: str) -> str:
-        """The story's full name for a short form, or the name itself."""
+        """The story's full name for a short form, or the name itself. Resolving the answer
+        again gives the same answer: "Richard M. Larrabee" -> "Richard Larrabee" -> "Richard
+        Larrabbee" is followed to its end."""
         if name not in self._resolved:
-            self._resolved[name] = self._resolve(name)
+            answer, seen = self._resolve(name), {name}
+            while answer not in seen and len(seen) < 4:
+                seen.add(answer)
+                answer = self._resolve(answer)
+            self._resolved[name] = answer
         return self._resolved[name]
 
     def _resolve(self, name: str) -> str:
@@ -237,22 +260,23 @@ class StoryEntities:
         name = self._variant_of.get(name, name)
         if " " in name:
             tokens = name.split()
-            more_frequent = True
-            for full in self.full_names:  # "his wife, Leigh Ann", "Ms. Bessette Kennedy"
-                more_frequent = more_frequent and full != name
-                ftoks = full.split()
-                # a name's ending stands for a longer name only if that is used more often:
-                # not "Ilya Klebanov" -> "Premier Ilya Klebanov"
-                if len(ftoks) > len(tokens) and (tokens == ftoks[:len(tokens)] or
-                                                 more_frequent and tokens == ftoks[-len(tokens):]):
-                    name, tokens = full, ftoks
+            for full, ftoks in self._by_first.get(tokens[0], ()):  # "his wife, Leigh Ann"
+                extra = ftoks[len(tokens):]
+                if ftoks[:len(tokens)] == tokens and extra and not all(t.rstrip(".") in NAME_SUFFIXES for t in extra):
+                    name, tokens = full, ftoks  # (not "John F. Kennedy" -> "John F. Kennedy Jr")
                     break
+            else:
+                for full, ftoks in self._by_last.get(tokens[-1], ()):  # "Ms. Bessette Kennedy"
+                    # only a name used more often: not "Ilya Klebanov" -> "Premier Ilya Klebanov"
+                    if len(ftoks) > len(tokens) and ftoks[-len(tokens):] == tokens \
+                            and self.freq[full] > self.freq[name]:
+                        name, tokens = full, ftoks
+                        break
             # "Maks Chmerkovskiy" and "Maksim Chmerkovskiy" are one person
-            for full in self.full_names:
-                ftoks = full.split()
-                if ftoks[-1] == tokens[-1] and (ftoks[0].startswith(tokens[0]) or tokens[0].startswith(ftoks[0])):
-                    return full
-            return name
+            for full, ftoks in self._by_last.get(tokens[-1], ()):
+                if ftoks[0].startswith(tokens[0]) or tokens[0].startswith(ftoks[0]):
+                    return self._variant_of.get(full, full)
+            return self._variant_of.get(name, name)
         if name in self._short:
             return self._short[name]
         if len(name) >= 3:
@@ -279,6 +303,12 @@ class StoryEntities:
         """A shared surname means, in one article, the first of its bearers that article names in
         full (the story's most frequent bearer if it names none): a report introduces its
         subject first, then calls them by surname."""
+        key = (doc.article.id, part)
+        if key not in self._first_bearer:
+            self._first_bearer[key] = self._first_named(doc, part)
+        return self._first_bearer[key]
+
+    def _first_named(self, doc: Document, part: str) -> str:
         for sent in doc.sentences:
             for _, _, text in self._runs.get((doc.article.id, sent.index), []):
                 if " " in text and text not in self.places:

@@ -25,6 +25,20 @@ def test_all_duc_stories_check_with_verbatim_evidence():
 
 
 @pytest.mark.skipif(not STORIES, reason="DUC corpus not present in ../shared")
+def test_every_name_resolves_to_one_canonical_name():
+    """Resolving a story's name twice gives the same person: one person, one canonical name."""
+    from claims.clean import clean
+    from claims.entities import StoryEntities
+    from claims.read import read_story
+
+    for story in STORIES:
+        entities = StoryEntities([clean(a) for a in read_story(story).articles])
+        for name in entities.freq:
+            once = entities.resolve(name)
+            assert entities.resolve(once) == once, (story.name, name, once, entities.resolve(once))
+
+
+@pytest.mark.skipif(not STORIES, reason="DUC corpus not present in ../shared")
 def test_quote_extraction_against_hand_labels():
     """Span precision and recall, speaker accuracy over the labelled DUC stories and the bundled
     one (bench/quote_labels; figures in docs/quotes.md), held to the issue's targets."""
