@@ -65,7 +65,8 @@ in time ("10 minutes away"). The same age once at the event's year and once only
 year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
 whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
 "113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
-the first team"), does not disagree with it.
+the first team"), does not disagree with it. Counts narrowed differently ("three Atlanta-area bombings" / "four
+Southern bombings", "Argun, 10 km" / "Shali, 40 km") count different things.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -270,6 +271,17 @@ def _same_role(a, b) -> bool:
         _RELATION_KIND.get(ea.get("relation")) == _RELATION_KIND.get(eb.get("relation"))
 
 
+def _same_scope(a, b) -> bool:
+    """Counts narrowed differently count different things: "three Atlanta-area bombings" and
+    "four Southern bombings"; "Argun, 10 kilometers" and "Shali, 40 kilometers" from one city.
+    A count with no narrowing words ("116 sailors") fits any."""
+    ea, eb = a.extra or {}, b.extra or {}
+    for key in ("modifiers", "measured_from"):
+        if ea.get(key) and eb.get(key) and not set(ea[key].lower().split()) & set(eb[key].lower().split()):
+            return False
+    return True
+
+
 # durations: a length (no relation), an offset from another event, or a distance in time
 _RELATION_KIND = {"later": "offset", "earlier": "offset", "after": "offset", "before": "offset",
                   "afterward": "offset", "afterwards": "offset", "away": "distance"}
@@ -366,7 +378,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
-                 and _same_role(row_of[p[0]], row_of[p[1]])
+                 and _same_role(row_of[p[0]], row_of[p[1]]) and _same_scope(row_of[p[0]], row_of[p[1]])
                  and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}

@@ -151,6 +151,26 @@ def _casualty(text: str, start: int, end: int) -> str:
     return _CASUALTY_CANON.get(word, word)
 
 
+_APPOSED_NAME = re.compile(r"([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*), $")
+
+
+def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:
+    """What narrows a count to a part of the whole: the words between the number and its noun
+    ("three Atlanta-area bombings", "four Southern bombings"), and for a distance the place it is
+    measured from ("Argun, 10 kilometers southeast of Grozny")."""
+    extra: dict = {}
+    if head_end and not partitive:
+        words = re.findall(r"[A-Za-z][\w'-]*", after[:head_end])[:-1]
+        modifiers = [w.lower() for w in words if w.lower() not in _PASS_THROUGH]
+        if modifiers:
+            extra["modifiers"] = " ".join(modifiers)
+    if unit in ("km", "mile", "meter"):
+        named = _APPOSED_NAME.search(text, max(0, m.start() - 60), m.start())
+        if named:
+            extra["measured_from"] = named.group(1)
+    return extra
+
+
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
@@ -235,5 +255,6 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 normalized = ("$" if money else "") + f"{format_number(low_end)}-" + normalized.lstrip("$")
             claims.append(ctx.claim(sent, sent.start + start, sent.start + end,
                                     claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
-                                    low=low, high=high, unit=unit, qualifier=qualifier, number=value))
+                                    low=low, high=high, unit=unit, qualifier=qualifier, number=value,
+                                    **_scope(text, m, after, head_end, partitive, unit)))
     return claims
