@@ -14,8 +14,11 @@ How a family is built
        quoted twice: one quote holds the other, or one's end is the other's start (a stock
        phrase inside two different quotes is not enough). Pairs are joined (union-find), so a
        quote one source cuts into pieces with narration between ("A," he said. "B.") joins the
-       family of another source's unbroken version. Quotes of one article are never compared
-       with each other.
+       family of another source's unbroken version. A quote cut in its middle may share no
+       n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
+       opening (two words or more) and the rest of it stand in another quote in that order with
+       at least ``elision_min_words`` words between, and then it may be as short as 4 words.
+       Quotes of one article are never compared with each other.
     2. The reference is the article whose pieces hold the most words (ties: fewer pieces, then
        article id): the longest version. Every piece of every other article is aligned word by
        word against it. Words are compared normalised: lowercase, punctuation dropped, curly =
@@ -81,6 +84,7 @@ EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed f
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
 MIN_PARAPHRASE_CHANGES = 4  # fewer changed words is wording, however short the quote
+CUT_MIN_WORDS = 4  # a quote this short still joins the family it was cut from
 REWORDED_MIN_RUN = 6  # words in a row two reworded versions of one quote still share
 PIECE_BREAK = " [\u2026] "
 _ELLIPSIS = re.compile(r"\u2026|(?:\.\s?){3}")
@@ -228,6 +232,28 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
     return (head_a and tail_a) or (head_b and tail_b) or (tail_a and head_b) or (tail_b and head_a)
 
 
+def _cut_from(short: list[str], long: list[str], min_cut: int) -> bool:
+    """``short`` is a stretch of ``long`` with ``min_cut`` or more words cut from its middle: its
+    longest opening found in ``long`` (two words or more) and the rest of it, found further on
+    ("I spent the last couple of remorse" / "I spent the last couple of days with survivor's
+    remorse, and ...")."""
+    if len(short) < CUT_MIN_WORDS:
+        return False
+    for i in range(len(long) - 1):
+        if long[i:i + 2] != short[:2]:
+            continue
+        p = 2
+        while p < len(short) and i + p < len(long) and long[i + p] == short[p]:
+            p += 1
+        rest = short[p:]
+        if not rest:
+            return False  # a stretch of the other, uncut: a truncation at most
+        for j in range(i + p + min_cut, len(long) - len(rest) + 1):
+            if long[j:j + len(rest)] == rest:
+                return True
+    return False
+
+
 def _reworded(a: Piece, b: Piece) -> bool:
     """Whether two quotes too different to be one text are still one utterance reworded: a run
     of ``REWORDED_MIN_RUN`` words in common, half of the shorter one's content words shared,
@@ -241,9 +267,17 @@ def _reworded(a: Piece, b: Piece) -> bool:
     return bool(sa and sb) and len(sa & sb) >= 0.5 * min(len(sa), len(sb))
 
 
-def _group(pieces: list[Piece], n: int, min_similarity: float) -> list[list[Piece]]:
+def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 0,
+           min_cut: int = 3) -> list[list[Piece]]:
+    """Families of ``pieces``: pieces of different articles sharing an ``n``-word run and
+    similar enough (``_similar``), or one a cut-down copy of the other: its opening and the
+    rest found in the other's order with at least ``min_cut`` words missing between ("McKinney
+    struck he could" / "McKinney struck him as hard as he could"). Pieces shorter than
+    ``min_words`` join only as such copies; they never found a family of their own."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
     for k, piece in enumerate(pieces):
+        if len(piece.words) < min_words:
+            continue
         for i in range(len(piece.words) - n + 1):
             index[tuple(piece.words[i:i + n])].add(k)
     pairs: set[tuple[int, int]] = set()
@@ -253,6 +287,19 @@ def _group(pieces: list[Piece], n: int, min_similarity: float) -> list[list[Piec
         for a, b in combinations(sorted(postings), 2):
             if pieces[a].article != pieces[b].article:
                 pairs.add((a, b))
+    # a copy cut in its middle may share no n-gram with the whole ("gives them both off of")
+    bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for k, piece in enumerate(pieces):
+        if len(piece.words) >= min_words:
+            for bigram in zip(piece.words, piece.words[1:]):
+                bigrams[bigram].add(k)
+    for s, piece in enumerate(pieces):
+        candidates = bigrams.get(tuple(piece.words[:2]), set())
+        if len(candidates) > MAX_POSTINGS:
+            continue
+        for k in candidates:
+            if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, min_cut):
+                pairs.add((min(s, k), max(s, k)))
     parent = list(range(len(pieces)))
 
     def find(x: int) -> int:
@@ -488,9 +535,10 @@ def families(ctx: StoryContext, params: dict) -> list[QuoteFamily]:
     cache = ctx.cache.setdefault("quote_families", {})
     if setting not in cache:
         merged = dict(setting)
-        pieces = story_pieces(ctx, merged["min_words"])
+        pieces = story_pieces(ctx, min(merged["min_words"], CUT_MIN_WORDS))
         cache[setting] = [QuoteFamily(members, merged)
-                          for members in _group(pieces, merged["min_shared_words"], merged["min_similarity"])]
+                          for members in _group(pieces, merged["min_shared_words"], merged["min_similarity"],
+                                                merged["min_words"], merged["elision_min_words"])]
     return cache[setting]
 
 
