@@ -11,8 +11,8 @@ How a family is built
        candidate pair (an inverted index, never a loop over all pairs). A pair is one utterance
        when the part they share is at least ``min_similarity`` percent similar (word-level
        ``difflib.SequenceMatcher``, autojunk off) and the overlap has the shape of one text
-       quoted twice: one quote holds the other, or one's end is the other's start (a stock
-       phrase inside two different quotes is not enough). Pairs are joined (union-find), so a
+       quoted twice: one quote holds the other, or one's end is the other's start and no two
+       different speakers said them (a stock phrase inside two different quotes is not enough). Pairs are joined (union-find), so a
        quote one source cuts into pieces with narration between ("A," he said. "B.") joins the
        family of another source's unbroken version. A quote cut in its middle may share no
        n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
@@ -229,7 +229,11 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
         return False
     head_a, tail_a = a0 <= EDGE_SLACK, len(a.words) - a1 <= EDGE_SLACK
     head_b, tail_b = b0 <= EDGE_SLACK, len(b.words) - b1 <= EDGE_SLACK
-    return (head_a and tail_a) or (head_b and tail_b) or (tail_a and head_b) or (tail_b and head_a)
+    if (head_a and tail_a) or (head_b and tail_b):
+        return True  # one holds the other
+    # one's end is the other's start: unless two different people said them ("We are dealing
+    # with an admittedly dangerous individual" / "We are confident that we are dealing with ...")
+    return ((tail_a and head_b) or (tail_b and head_a)) and same_speaker(a.speaker, b.speaker) is not False
 
 
 def _cut_from(short: list[str], long: list[str], min_cut: int) -> bool:
