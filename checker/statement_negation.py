@@ -4,8 +4,9 @@
 people" in another. A negated sentence is compared with the sentences of other articles in
 which the words either side of its negation ("was ... carrying") stand next to each other
 without it; a pair is reported when the two share at least ``min_shared_words`` content words
-and ``min_overlap`` of the shorter one's, and neither gives a number the other lacks
-(different figures are the value rules' business). Requiring the negated phrase itself keeps a
+and ``min_overlap`` of the shorter one's, and the figures agree: those in the ``number_window``
+words the negation denies ("did not kill 15 people") stand in the other sentence, or the other
+gives no figure this one lacks (different figures are the value rules' business). Requiring the negated phrase itself keeps a
 negation elsewhere in a similar sentence ("... but did not say why") from counting.
 
 Guidance: SummEdits (Laban et al., 2023) and FactCC (Kryscinski et al., 2020) both use
@@ -13,8 +14,9 @@ negation as one of the basic single-edit inconsistencies a checker must catch.
 
 Options (defaults):
   min_shared_words: 4    content words the two sentences must share
-  min_overlap: 0.6       ... and this fraction of the shorter sentence's content words
+  min_overlap: 0.5       ... and this fraction of the shorter sentence's content words
   min_words: 6           shorter sentences are not compared (too little context)
+  number_window: 6       words after the negation whose figures the other sentence must give
 
 PASS: "Officials did not say how many died." / "Officials said 12 died." (not the same statement)
 FAIL: "The reactor was shut down on Monday." / "The reactor was not shut down on Monday."
@@ -29,7 +31,7 @@ from claims.base import content_words
 from claims.model import Claim
 
 KIND = "statement_negation"
-DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.6, "min_words": 6}
+DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.5, "min_words": 6, "number_window": 6}
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -60,6 +62,16 @@ def _hinges(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _after(words: list[str], hinge: tuple[str, str], window: int) -> list[str]:
+    """The ``window`` words after the negated hinge: what is denied ("did not kill 15 people")."""
+    for i in range(len(words) - 1):
+        if hinge[0] in (words[i], CONTRACTED.get(words[i]), words[i].removesuffix("n't")):
+            j = next((k for k in range(i + 1, len(words)) if words[k] not in ("not", "never")), None)
+            if j is not None and words[j] == hinge[1]:
+                return words[j:j + window]
+    return words
+
+
 def check(rule, claims: list[Claim], ctx) -> list[Finding]:
     params = rule.params
     negated, stating = [], []
@@ -79,9 +91,10 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
     for doc, sent, words in negated:
         article = doc.article.id
         mine = set(content_words(strip_negation(sent.text)))
-        numbers = _numbers(sent.text)
+        all_numbers = _numbers(sent.text)
         seen = set()
         for hinge in _hinges(sent.text):
+            numbers = _numbers(" ".join(_after(words, hinge, params["number_window"])))
             for other_doc, other, other_words in by_bigram.get(hinge, []):
                 if other_doc.article.id == article or (other_doc.article.id, other.index) in seen:
                     continue
@@ -90,7 +103,7 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
                 shared = len(mine & theirs)
                 other_numbers = _numbers(other.text)
                 if shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs)) \
-                        or not (numbers <= other_numbers or other_numbers <= numbers):
+                        or not (numbers <= other_numbers or other_numbers <= all_numbers):
                     continue
                 findings.append(_finding(rule, ctx, (doc, sent), (other_doc, other)))
     return findings
