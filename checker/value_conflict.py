@@ -61,7 +61,8 @@ Options (defaults):
                                       conflict (-1: off)
 A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"), nor a
 length ("stuck for five days") with an offset from another event ("five hours later") or a distance
-in time ("10 minutes away"). The same age once at the event's year and once only at the filing
+in time ("10 minutes away") or the first part of a longer period ("the first two days of the search"),
+and two "N later" offsets only when the rest of their sentences is mostly the same. The same age once at the event's year and once only at the filing
 year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
 whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
 "113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
@@ -78,8 +79,10 @@ import math
 import re
 from datetime import date
 
+from claims.base import content_words
 from claims.dates import DAY_NAMES
 from claims.gazetteer import country_of
+from claims.numbers import NUMBER_RE
 from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs,
                            number_variant_pairs, same_but_number, word_set)
 from checker.findings import Finding, format_message
@@ -267,8 +270,33 @@ def _same_role(a, b) -> bool:
     different things, however alike the sentences; so do a length ("stuck for five days") and
     an offset from some other event ("five hours later", "25 minutes after the crash")."""
     ea, eb = a.extra or {}, b.extra or {}
-    return bool(ea.get("reported")) == bool(eb.get("reported")) and \
-        _RELATION_KIND.get(ea.get("relation")) == _RELATION_KIND.get(eb.get("relation"))
+    return bool(ea.get("reported")) == bool(eb.get("reported")) and _span_kind(ea) == _span_kind(eb)
+
+
+def _unanchored_offsets(a, b) -> bool:
+    """Two offsets whose starting point the sentence does not say ("five hours later", "One day
+    later, he ...") count from whatever each story told last: only when the rest of the two
+    sentences is mostly the same ("he died five days later" / "where he died five days later")
+    are they offsets of one event."""
+    implicit = ("later", "earlier", "afterward", "afterwards")
+    if (a.extra or {}).get("relation") not in implicit or (b.extra or {}).get("relation") not in implicit:
+        return False
+    wa, wb = (set(content_words(NUMBER_RE.sub(" ", r.sentence))) - _OFFSET_WORDS for r in (a, b))
+    return not (wa and wb and len(wa & wb) >= OFFSET_SENTENCE_OVERLAP * min(len(wa), len(wb)))
+
+
+OFFSET_SENTENCE_OVERLAP = 0.6
+_OFFSET_WORDS = set(content_words("later earlier afterward afterwards seconds minutes hours days weeks months years"))
+
+
+def _span_kind(extra: dict) -> str | None:
+    """A duration's kind: a length (None), an offset from another event, a distance in time,
+    or the opening or closing part of a longer period ("the first two days of the search")."""
+    if extra.get("relation"):
+        return _RELATION_KIND.get(extra["relation"])
+    if str(extra.get("frame", "")).split()[-1:] in (["first"], ["final"]):
+        return "part"
+    return None
 
 
 def _same_scope(a, b) -> bool:
@@ -379,6 +407,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
                  and _same_role(row_of[p[0]], row_of[p[1]]) and _same_scope(row_of[p[0]], row_of[p[1]])
+                 and not _unanchored_offsets(row_of[p[0]], row_of[p[1]])
                  and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}

@@ -82,10 +82,12 @@ class ExtractContext:
                 left = left.split(" ", 1)[-1]  # no word cut in half at the window's edge
             if end + window < sent.end:
                 right = right.rsplit(" ", 1)[0]
+            words = set(content_words(left + " " + right))
             if clause:
-                left = _CLAUSE_BREAK.split(left)[-1]
-                right = _CLAUSE_BREAK.split(right)[0]
-            context = " ".join(sorted(set(content_words(left + " " + right))))
+                clipped = set(content_words(_CLAUSE_BREAK.split(left)[-1] + " " + _CLAUSE_BREAK.split(right)[0]))
+                # a fronted "Over the next 29 seconds," is its own clause: what follows says what lasted
+                words = clipped if len(clipped) >= 2 else clipped | set(content_words(right))
+            context = " ".join(sorted(words))
         return Claim(
             article=self.doc.article.id, claim_type=claim_type, subject=subject or "",
             attribute=attribute, value=value, normalized=normalized, start=o_start, end=o_end,
