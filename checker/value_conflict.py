@@ -59,6 +59,10 @@ Options (defaults):
                                       (or up to this many days before), the later report to
                                       the later day, is a running story's update, not a
                                       conflict (-1: off)
+  sole_min_shared: 0                  counts: also align two plain counts (no unit, money or
+                                      "five-story") that are each the only count of their noun
+                                      in their article, or the only part counted of their group
+                                      ("Three of the suspects"), on this many shared words (0: off)
 A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"), nor a
 length ("stuck for five days") with an offset from another event ("five hours later") or a distance
 in time ("10 minutes away") or the first part of a longer period ("the first two days of the search"),
@@ -250,12 +254,16 @@ def _sole_pairs(rows: list, articles: dict[int, set[str]], params) -> list[tuple
     and whose contexts share
     ``sole_min_shared`` words: when each report counts suspects once, the two counts are the
     same count unless their words say otherwise."""
-    per_article: dict[str, int] = {}
+    per_article: dict[tuple[str, str], int] = {}
     for r in rows:
         for art in articles[r.index]:
-            per_article[art] = per_article.get(art, 0) + 1
-    sole = [r for r in rows if not r.unit and all(per_article[a] == 1 for a in articles[r.index])
-            and not _COMPOUND.match(str(r.value))]
+            for key in (art, (art, r.attribute)):
+                per_article[key] = per_article.get(key, 0) + 1
+    # a part of a group ("Three of the suspects", attribute "suspect|of") is the only one of
+    # its kind if no other part of that group is counted, whatever else counts suspects
+    sole = [r for r in rows if not r.unit and not _COMPOUND.match(str(r.value))
+            and all(per_article[(a, r.attribute) if str(r.attribute).endswith("|of") else a] == 1
+                    for a in articles[r.index])]
     words = {r.index: word_set(r.context, params["word_prefix"]) for r in sole}
     out = []
     for i, a in enumerate(sole):
