@@ -8,7 +8,8 @@ two aligned claims from different articles conflict when their value ranges do n
 after widening by ``relative_tolerance`` / ``absolute_tolerance``. All conflicting claims of one
 aligned group become one finding, citing every source.
 
-Ranges come from the extractors: "at least 10" = [10, inf), "about 100" = [90, 110],
+Ranges come from the extractors: "at least 10" = [10, inf), "about 100" = [90, 110] (two such
+hedged figures agree only if one lies in the other's range: "some 60" / "some 72" do not),
 "early March" = March 1-10, "over a week" = (7 days, inf). Ages compare the birth years they
 imply when both carry a year (42 in 2022, 14 in 1994 and 26 in 2006 all mean born 1979-80).
 Categorical claims (citizenship, places) conflict when one source asserts what another
@@ -178,6 +179,18 @@ def _same_hedge_different_figure(a, b) -> bool:
     return ma.group("unit") == mb.group("unit") and ma.group("number") != mb.group("number")
 
 
+def _approximations_apart(a, b, ra, rb) -> bool:
+    """"some 60 miles" / "some 72 miles": both figures hedged both ways, and neither lies in the
+    other's range; their ranges touch only at the edges, so the sources give different figures
+    ("about 100" / "about 107" agree: 107 is about 100)."""
+    ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
+    if not (ma and mb and ma.group("hedge").strip().lower() in _TWO_SIDED
+            and mb.group("hedge").strip().lower() in _TWO_SIDED):
+        return False
+    pa, pb = (a.low + a.high) / 2, (b.low + b.high) / 2
+    return not (rb[0] <= pa <= rb[1] or ra[0] <= pb <= ra[1])
+
+
 def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
     """How many times larger one range's nearest finite end is than the other's."""
     def point(r):
@@ -207,7 +220,8 @@ def _numeric_conflict(a, b, params) -> str | None:
     ra, rb = _range(a, params), _range(b, params)
     if ra is None or rb is None:
         return None
-    if ra[0] <= rb[1] and rb[0] <= ra[1] and not _same_hedge_different_figure(a, b):
+    if ra[0] <= rb[1] and rb[0] <= ra[1] and not _same_hedge_different_figure(a, b) \
+            and not _approximations_apart(a, b, ra, rb):
         return None
     if params["max_ratio"] and _ratio(ra, rb) > params["max_ratio"]:
         return None  # "45 seconds" and "2 days" measure different things, whatever the words say
@@ -309,10 +323,13 @@ def _span_kind(extra: dict) -> str | None:
 
 def _same_scope(a, b) -> bool:
     """Counts narrowed differently count different things: "three Atlanta-area bombings" and
-    "four Southern bombings"; "Argun, 10 kilometers" and "Shali, 40 kilometers" from one city.
+    "four Southern bombings"; "Argun, 10 kilometers" and "Shali, 40 kilometers" from one city; "110 km southeast" and "130
+    km east" of it.
     A count with no narrowing words ("116 sailors") fits any."""
+    if a.claim_type != "count":
+        return True
     ea, eb = a.extra or {}, b.extra or {}
-    for key in ("modifiers", "measured_from"):
+    for key in ("modifiers", "measured_from", "heading"):
         if ea.get(key) and eb.get(key) and not set(ea[key].lower().split()) & set(eb[key].lower().split()):
             return False
     return True

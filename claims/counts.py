@@ -151,13 +151,14 @@ def _casualty(text: str, start: int, end: int) -> str:
     return _CASUALTY_CANON.get(word, word)
 
 
+_HEADING = re.compile(r"\W+(?:\w+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b", re.I)
 _APPOSED_NAME = re.compile(r"([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*), $")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:
     """What narrows a count to a part of the whole: the words between the number and its noun
     ("three Atlanta-area bombings", "four Southern bombings"), and for a distance the place it is
-    measured from ("Argun, 10 kilometers southeast of Grozny")."""
+    measured from ("Argun, 10 kilometers southeast of Grozny") and its heading ("southeast")."""
     extra: dict = {}
     if head_end and not partitive:
         words = re.findall(r"[A-Za-z][\w'-]*", after[:head_end])[:-1]
@@ -168,6 +169,9 @@ def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dic
         named = _APPOSED_NAME.search(text, max(0, m.start() - 60), m.start())
         if named:
             extra["measured_from"] = named.group(1)
+        heading = _HEADING.match(after, head_end)
+        if heading:  # "110 kilometers southeast of Istanbul" and "130 kilometers east of" it
+            extra["heading"] = heading.group(1).lower()
     return extra
 
 
