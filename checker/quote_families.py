@@ -85,6 +85,7 @@ MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
 MIN_PARAPHRASE_CHANGES = 4  # fewer changed words is wording, however short the quote
 CUT_MIN_WORDS = 4  # a quote this short still joins the family it was cut from
+CUT_TRIES = 20  # places of a word tried when looking for a cut copy's opening and rest
 REWORDED_MIN_RUN = 6  # words in a row two reworded versions of one quote still share
 PIECE_BREAK = " [\u2026] "
 _ELLIPSIS = re.compile(r"\u2026|(?:\.\s?){3}")
@@ -236,14 +237,15 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
     return ((tail_a and head_b) or (tail_b and head_a)) and same_speaker(a.speaker, b.speaker) is not False
 
 
-def _cut_from(short: list[str], long: list[str], min_cut: int) -> bool:
+def _cut_from(short: list[str], long: list[str], where: dict[str, list[int]], min_cut: int) -> bool:
     """``short`` is a stretch of ``long`` with ``min_cut`` or more words cut from its middle: its
     longest opening found in ``long`` (two words or more) and the rest of it, found further on
     ("I spent the last couple of remorse" / "I spent the last couple of days with survivor's
-    remorse, and ...")."""
+    remorse, and ..."). ``where`` gives each word's positions in ``long``; only the first
+    ``CUT_TRIES`` places of each are tried, so repetitive text costs no more."""
     if len(short) < CUT_MIN_WORDS:
         return False
-    for i in range(len(long) - 1):
+    for i in where.get(short[0], ())[:CUT_TRIES]:
         if long[i:i + 2] != short[:2]:
             continue
         p = 2
@@ -252,9 +254,9 @@ def _cut_from(short: list[str], long: list[str], min_cut: int) -> bool:
         rest = short[p:]
         if not rest:
             return False  # a stretch of the other, uncut: a truncation at most
-        for j in range(i + p + min_cut, len(long) - len(rest) + 1):
-            if long[j:j + len(rest)] == rest:
-                return True
+        later = [j for j in where.get(rest[0], ()) if j >= i + p + min_cut][:CUT_TRIES]
+        if any(long[j:j + len(rest)] == rest for j in later):
+            return True
     return False
 
 
@@ -293,8 +295,12 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
                 pairs.add((a, b))
     # a copy cut in its middle may share no n-gram with the whole ("gives them both off of")
     bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
+    where: dict[int, dict[str, list[int]]] = {}
     for k, piece in enumerate(pieces):
         if len(piece.words) >= min_words:
+            where[k] = defaultdict(list)
+            for i, word in enumerate(piece.words):
+                where[k][word].append(i)
             for bigram in zip(piece.words, piece.words[1:]):
                 bigrams[bigram].add(k)
     for s, piece in enumerate(pieces):
@@ -302,7 +308,7 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
         if len(candidates) > MAX_POSTINGS:
             continue
         for k in candidates:
-            if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, min_cut):
+            if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, where[k], min_cut):
                 pairs.add((min(s, k), max(s, k)))
     parent = list(range(len(pieces)))
 

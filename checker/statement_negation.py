@@ -63,12 +63,17 @@ def _hinges(text: str) -> list[tuple[str, str]]:
 
 
 def _after(words: list[str], hinge: tuple[str, str], window: int) -> list[str]:
-    """The ``window`` words after the negated hinge: what is denied ("did not kill 15 people")."""
-    for i in range(len(words) - 1):
-        if hinge[0] in (words[i], CONTRACTED.get(words[i]), words[i].removesuffix("n't")):
-            j = next((k for k in range(i + 1, len(words)) if words[k] not in ("not", "never")), None)
-            if j is not None and words[j] == hinge[1]:
-                return words[j:j + window]
+    """The ``window`` words after the negated hinge: what is denied ("did not kill 15 people").
+    Only a negated occurrence counts ("who was found with 2 guns, was not found guilty")."""
+    for i, word in enumerate(words):
+        contracted = word in CONTRACTED or word.endswith("n't")
+        if not contracted and (word != hinge[0] or i + 1 >= len(words) or words[i + 1] not in ("not", "never")):
+            continue
+        if contracted and hinge[0] not in (CONTRACTED.get(word), word[:-3]):
+            continue
+        j = next((k for k in range(i + 1, len(words)) if words[k] not in ("not", "never")), None)
+        if j is not None and words[j] == hinge[1]:
+            return words[j:j + window]
     return words
 
 

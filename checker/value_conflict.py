@@ -165,6 +165,7 @@ def _categorical_conflict(a, b, params) -> bool:
 
 
 _TWO_SIDED = {"about", "around", "approximately", "roughly", "some", "~", "nearly", "almost", "close to"}
+_BOTH_WAYS = _TWO_SIDED - {"nearly", "almost"}  # "nearly 100" is at most 100
 _HEDGED = re.compile(r"^(?P<hedge>[^\d$]+)(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
 
 
@@ -184,10 +185,12 @@ def _approximations_apart(a, b, ra, rb) -> bool:
     other's range; their ranges touch only at the edges, so the sources give different figures
     ("about 100" / "about 107" agree: 107 is about 100)."""
     ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
-    if not (ma and mb and ma.group("hedge").strip().lower() in _TWO_SIDED
-            and mb.group("hedge").strip().lower() in _TWO_SIDED):
+    if not (ma and mb and ma.group("hedge").strip().lower() in _BOTH_WAYS
+            and mb.group("hedge").strip().lower() in _BOTH_WAYS):
         return False
-    pa, pb = (a.low + a.high) / 2, (b.low + b.high) / 2
+    pa, pb = ((a.extra or {}).get("number"), (b.extra or {}).get("number"))
+    if pa is None or pb is None:  # durations: the middle of a range hedged both ways
+        pa, pb = (a.low + a.high) / 2, (b.low + b.high) / 2
     return not (rb[0] <= pa <= rb[1] or ra[0] <= pb <= ra[1])
 
 
@@ -313,7 +316,8 @@ _OFFSET_WORDS = set(content_words("later earlier afterward afterwards seconds mi
 
 def _span_kind(extra: dict) -> str | None:
     """A duration's kind: a length (None), an offset from another event, a distance in time,
-    or the opening or closing part of a longer period ("the first two days of the search")."""
+    or the first or final part of a longer period ("the first two days of the search"; "the last
+    two days" stays a length, as "in the last two days" usually is)."""
     if extra.get("relation"):
         return _RELATION_KIND.get(extra["relation"])
     if str(extra.get("frame", "")).split()[-1:] in (["first"], ["final"]):
@@ -329,7 +333,7 @@ def _same_scope(a, b) -> bool:
     if a.claim_type != "count":
         return True
     ea, eb = a.extra or {}, b.extra or {}
-    for key in ("modifiers", "measured_from", "heading"):
+    for key in ("modifiers", "place", "heading"):
         if ea.get(key) and eb.get(key) and not set(ea[key].lower().split()) & set(eb[key].lower().split()):
             return False
     return True

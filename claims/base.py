@@ -85,7 +85,7 @@ class ExtractContext:
             words = set(content_words(left + " " + right))
             if clause:
                 clipped = set(content_words(_CLAUSE_BREAK.split(left)[-1] + " " + _CLAUSE_BREAK.split(right)[0]))
-                # a fronted "Over the next 29 seconds," is its own clause: what follows says what lasted
+                # a clause of one word or none ("Over the next 29 seconds,"): what follows says what lasted
                 words = clipped if len(clipped) >= 2 else clipped | set(content_words(right))
             context = " ".join(sorted(words))
         return Claim(

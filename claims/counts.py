@@ -117,8 +117,8 @@ _US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
 # "$400,000 to $450,000", "between 10 and 20 people", "30 to 40 homes": one range, not two counts
 _FIGURE = r"(?P<money>\$ ?)?(?P<num>\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)"
 _RANGE_OPEN = re.compile(rf"(?:\b(?P<from>from|between) )?{_FIGURE} ?(?P<joint>to|and|-|–) ?$", re.I)
-_RANGE_CLOSE = re.compile(r" ?(?:to|-|–) ?(?:\$ ?)?\d", re.I)
-_BETWEEN_CLOSE = re.compile(r" and (?:\$ ?)?\d", re.I)
+_RANGE_CLOSE = re.compile(r" ?(?:to|-|–) ?(?P<money>\$ ?)?\d", re.I)
+_BETWEEN_CLOSE = re.compile(r" and (?P<money>\$ ?)?\d", re.I)
 _PASS_THROUGH = {"such", "other", "more", "additional", "further"}
 _PARTITIVE = re.compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
 
@@ -151,24 +151,28 @@ def _casualty(text: str, start: int, end: int) -> str:
     return _CASUALTY_CANON.get(word, word)
 
 
-_HEADING = re.compile(r"\W+(?:\w+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b", re.I)
-_APPOSED_NAME = re.compile(r"([A-Z][\w'-]+(?:[ -][A-Z][\w'-]+)*), $")
+# lower case only: "from North Carolina" is a place, not a heading
+_HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b")
+# "the town of Argun, 10 kilometers ...": a name after a lower-case word, so not "Meanwhile,"
+# or "In Florida," opening the sentence (each "-" or " " can only be read one way: no backtracking)
+_APPOSED_NAME = re.compile(r"(?<=[a-z] )([A-Z][\w']*(?:[ -][A-Z][\w']*)*), $")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:
-    """What narrows a count to a part of the whole: the words between the number and its noun
-    ("three Atlanta-area bombings", "four Southern bombings"), and for a distance the place it is
-    measured from ("Argun, 10 kilometers southeast of Grozny") and its heading ("southeast")."""
+    """What narrows a count to a part of the whole: the capitalised words between the number and
+    its noun ("three Atlanta-area bombings", "four Southern bombings"; not "three young men"),
+    and for a distance the place it locates ("Argun, 10 kilometers southeast of Grozny") and its
+    heading ("southeast")."""
     extra: dict = {}
     if head_end and not partitive:
         words = re.findall(r"[A-Za-z][\w'-]*", after[:head_end])[:-1]
-        modifiers = [w.lower() for w in words if w.lower() not in _PASS_THROUGH]
+        modifiers = [w.lower() for w in words if w[0].isupper() and w.lower() not in _PASS_THROUGH]
         if modifiers:
             extra["modifiers"] = " ".join(modifiers)
     if unit in ("km", "mile", "meter"):
         named = _APPOSED_NAME.search(text, max(0, m.start() - 60), m.start())
         if named:
-            extra["measured_from"] = named.group(1)
+            extra["place"] = named.group(1)
         heading = _HEADING.match(after, head_end)
         if heading:  # "110 kilometers southeast of Istanbul" and "130 kilometers east of" it
             extra["heading"] = heading.group(1).lower()
@@ -212,17 +216,19 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             value = parse_number(num_text)
             if value is None:
                 continue
-            if not m.group("qual") and (_RANGE_CLOSE.match(text, m.end("num")) or (
-                    _BETWEEN_CLOSE.match(text, m.end("num")) and text[:m.start()].lower().endswith("between "))):
-                continue  # the first figure of a range, read with the second
+            closed = _RANGE_CLOSE.match(text, m.end("num")) or (
+                _BETWEEN_CLOSE.match(text, m.end("num")) if text[:m.start()].lower().endswith("between ") else None)
+            if not m.group("qual") and closed and bool(closed.group("money")) == bool(m.group("money")):
+                continue  # the first figure of a range, read with the second (not "$5 million to 20 schools")
             opened = _RANGE_OPEN.search(text, max(0, m.start() - 40), m.start())
             low_end = parse_number(opened.group("num")) if opened and not m.group("qual") else None
             if opened and (opened.group("from") or "").lower() == "from" or \
                     opened and opened.group("joint").lower() == "and" and not opened.group("from"):
                 low_end = None  # "dropped from 2,500 to 1,800 feet" is a change; "7 and 8" two counts
             scale = next((10.0 ** p for word, p in (("million", 6), ("billion", 9)) if word in low_num), 1.0)
-            if low_end is not None and scale > 1 and not re.search(r"million|billion", opened.group("num"), re.I):
-                low_end *= scale  # "$5 to $6 million"
+            if low_end is not None and scale > 1 and not re.search(r"million|billion", opened.group("num"), re.I) \
+                    and low_end * scale < value:
+                low_end *= scale  # "$5 to $6 million", but not "$500,000 to $1 million"
             if low_end is not None and not (low_end < value and bool(opened.group("money")) == bool(m.group("money"))):
                 low_end = None
             after = m.group("after") or ""
