@@ -12,9 +12,10 @@ How a family is built
        when the part they share is at least ``min_similarity`` percent similar (word-level
        ``difflib.SequenceMatcher``, autojunk off) and the overlap has the shape of one text
        quoted twice: one quote holds the other, or one's end is the other's start and no two
-       different speakers said them (a stock phrase inside two different quotes is not enough). Pairs are joined (union-find), so a
-       quote one source cuts into pieces with narration between ("A," he said. "B.") joins the
-       family of another source's unbroken version. A quote cut in its middle may share no
+       different speakers said them (a stock phrase inside two different quotes is not
+       enough). Pairs are joined (union-find), so a quote one source cuts into pieces with
+       narration between ("A," he said. "B.") joins the family of another source's unbroken
+       version. A quote cut in its middle may share no
        n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
        opening (two words or more) and the rest of it stand in another quote in that order with
        at least ``elision_min_words`` words between, and then it may be as short as 4 words.
@@ -281,11 +282,20 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
     struck he could" / "McKinney struck him as hard as he could"). Pieces shorter than
     ``min_words`` join only as such copies; they never found a family of their own."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    # for cut copies, which may share no n-gram with the whole ("gives them both off of"): each
+    # indexed piece's bigrams and each word's positions in it
+    bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
+    where: dict[int, dict[str, list[int]]] = {}
     for k, piece in enumerate(pieces):
         if len(piece.words) < min_words:
             continue
         for i in range(len(piece.words) - n + 1):
             index[tuple(piece.words[i:i + n])].add(k)
+        where[k] = defaultdict(list)
+        for i, word in enumerate(piece.words):
+            where[k][word].append(i)
+        for bigram in zip(piece.words, piece.words[1:]):
+            bigrams[bigram].add(k)
     pairs: set[tuple[int, int]] = set()
     for postings in index.values():
         if len(postings) < 2 or len(postings) > MAX_POSTINGS:
@@ -293,16 +303,6 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
         for a, b in combinations(sorted(postings), 2):
             if pieces[a].article != pieces[b].article:
                 pairs.add((a, b))
-    # a copy cut in its middle may share no n-gram with the whole ("gives them both off of")
-    bigrams: dict[tuple[str, str], set[int]] = defaultdict(set)
-    where: dict[int, dict[str, list[int]]] = {}
-    for k, piece in enumerate(pieces):
-        if len(piece.words) >= min_words:
-            where[k] = defaultdict(list)
-            for i, word in enumerate(piece.words):
-                where[k][word].append(i)
-            for bigram in zip(piece.words, piece.words[1:]):
-                bigrams[bigram].add(k)
     for s, piece in enumerate(pieces):
         candidates = bigrams.get(tuple(piece.words[:2]), set())
         if len(candidates) > MAX_POSTINGS:

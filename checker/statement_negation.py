@@ -6,8 +6,9 @@ which the words either side of its negation ("was ... carrying") stand next to e
 without it; a pair is reported when the two share at least ``min_shared_words`` content words
 and ``min_overlap`` of the shorter one's, and the figures agree: those in the ``number_window``
 words the negation denies ("did not kill 15 people") stand in the other sentence, or the other
-gives no figure this one lacks (different figures are the value rules' business). Requiring the negated phrase itself keeps a
-negation elsewhere in a similar sentence ("... but did not say why") from counting.
+gives no figure this one lacks (different figures are the value rules' business). Requiring
+the negated phrase itself keeps a negation elsewhere in a similar sentence ("... but did not
+say why") from counting.
 
 Guidance: SummEdits (Laban et al., 2023) and FactCC (Kryscinski et al., 2020) both use
 negation as one of the basic single-edit inconsistencies a checker must catch.
@@ -44,8 +45,9 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _hinges(text: str) -> list[tuple[str, str]]:
-    """(word before, word after) each negation: "was not carrying" -> ("was", "carrying")."""
+def _hinges(text: str) -> list[tuple[str, str, int | None]]:
+    """(word before, word after, where the word after stands) each negation: "was not carrying"
+    -> ("was", "carrying", 2). A "no" has no denied words of its own (None)."""
     words = _words(text)
     out = []
     for i, word in enumerate(words):
@@ -57,24 +59,19 @@ def _hinges(text: str) -> list[tuple[str, str]]:
             before = words[i - 1] if i else ""
         else:
             continue
-        after = next((w for w in words[i + 1:] if w not in ("not", "never")), "")
-        out.append((before, after))
+        j = next((k for k in range(i + 1, len(words)) if words[k] not in ("not", "never")), None)
+        out.append((before, words[j] if j is not None else "", j if word != "no" else None))
     return out
 
 
-def _after(words: list[str], hinge: tuple[str, str], window: int) -> list[str]:
-    """The ``window`` words after the negated hinge: what is denied ("did not kill 15 people").
-    Only a negated occurrence counts ("who was found with 2 guns, was not found guilty")."""
-    for i, word in enumerate(words):
-        contracted = word in CONTRACTED or word.endswith("n't")
-        if not contracted and (word != hinge[0] or i + 1 >= len(words) or words[i + 1] not in ("not", "never")):
-            continue
-        if contracted and hinge[0] not in (CONTRACTED.get(word), word[:-3]):
-            continue
-        j = next((k for k in range(i + 1, len(words)) if words[k] not in ("not", "never")), None)
-        if j is not None and words[j] == hinge[1]:
-            return words[j:j + window]
-    return words
+def _denied(words: list[str], hinges, window: int) -> dict[tuple[str, str], list[str]]:
+    """For each hinge, the ``window`` words its first not/never/n't denies ("did not kill 15
+    people" -> "kill 15 people"); a hinge only a "no" negates denies the whole sentence."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for before, after, j in hinges:
+        if j is not None and after:
+            out.setdefault((before, after), words[j:j + window])
+    return out
 
 
 def check(rule, claims: list[Claim], ctx) -> list[Finding]:
@@ -87,7 +84,7 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
             words = _words(sent.text)
             (negated if is_negated(sent.text) else stating).append((doc, sent, words))
     # only the bigrams a negation hinges on are ever looked up: index just those
-    hinges = {hinge for _, sent, _ in negated for hinge in _hinges(sent.text)}
+    hinges = {hinge[:2] for _, sent, _ in negated for hinge in _hinges(sent.text)}
     by_bigram: dict[tuple[str, str], list] = {}
     for doc, sent, words in stating:
         for bigram in hinges.intersection(zip(words, words[1:])):
@@ -98,8 +95,10 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
         mine = set(content_words(strip_negation(sent.text)))
         all_numbers = _numbers(sent.text)
         seen = set()
-        for hinge in _hinges(sent.text):
-            numbers = _numbers(" ".join(_after(words, hinge, params["number_window"])))
+        sentence_hinges = _hinges(sent.text)
+        denied = _denied(words, sentence_hinges, params["number_window"])
+        for hinge in (h[:2] for h in sentence_hinges):
+            numbers = _numbers(" ".join(denied.get(hinge, words)))
             for other_doc, other, other_words in by_bigram.get(hinge, []):
                 if other_doc.article.id == article or (other_doc.article.id, other.index) in seen:
                     continue

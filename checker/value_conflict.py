@@ -64,15 +64,16 @@ Options (defaults):
                                       "five-story") that are each the only count of their noun
                                       in their article, or the only part counted of their group
                                       ("Three of the suspects"), on this many shared words (0: off)
-A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"), nor a
-length ("stuck for five days") with an offset from another event ("five hours later") or a distance
-in time ("10 minutes away") or the first part of a longer period ("the first two days of the search"),
-and two "N later" offsets only when the rest of their sentences is mostly the same. The same age once at the event's year and once only at the filing
-year ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
+A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"),
+nor a length ("stuck for five days") with an offset from another event ("five hours later"), a
+distance in time ("10 minutes away") or the first part of a longer period ("the first two days
+of the search"); two "N later" offsets are compared only when the rest of their sentences is
+mostly the same. The same age once at the event's year and once only at the filing year
+("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
 whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
 "113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
-the first team"), does not disagree with it. Counts narrowed differently ("three Atlanta-area bombings" / "four
-Southern bombings", "Argun, 10 km" / "Shali, 40 km") count different things.
+the first team"), does not disagree with it. Counts narrowed differently ("three Atlanta-area
+bombings" / "four Southern bombings", "Argun, 10 km" / "Shali, 40 km") count different things.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -169,24 +170,33 @@ _BOTH_WAYS = _TWO_SIDED - {"nearly", "almost"}  # "nearly 100" is at most 100
 _HEDGED = re.compile(r"^(?P<hedge>[^\d$]+)(?P<number>[$\d][\d,.]*)\s*(?P<unit>.*)$")
 
 
+def _hedge(row) -> tuple[str, str, str] | None:
+    """(hedge, figure, unit) of a hedged value ("about 40 km" -> "about", "40", "km")."""
+    m = _HEDGED.match(str(row.normalized))
+    return (m.group("hedge").strip(), m.group("number"), m.group("unit")) if m else None
+
+
+def _overlap(ra: tuple[float, float], rb: tuple[float, float]) -> bool:
+    return ra[0] <= rb[1] and rb[0] <= ra[1]
+
+
 def _same_hedge_different_figure(a, b) -> bool:
     """"up to 120 days" / "up to 180 days", "about 40" / "about 52": the ranges overlap, but the
     two sources hedge the same way around different figures, so they report different figures."""
-    ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
-    if not ma or not mb or ma.group("hedge").strip() != mb.group("hedge").strip():
+    ha, hb = _hedge(a), _hedge(b)
+    if not ha or not hb or ha[0] != hb[0]:
         return False
-    if ma.group("hedge").strip().lower() in _TWO_SIDED:
+    if ha[0].lower() in _TWO_SIDED:
         return False  # "about 100" and "about 107" can both be right: their ranges say so
-    return ma.group("unit") == mb.group("unit") and ma.group("number") != mb.group("number")
+    return ha[2] == hb[2] and ha[1] != hb[1]
 
 
 def _approximations_apart(a, b, ra, rb) -> bool:
     """"some 60 miles" / "some 72 miles": both figures hedged both ways, and neither lies in the
     other's range; their ranges touch only at the edges, so the sources give different figures
     ("about 100" / "about 107" agree: 107 is about 100)."""
-    ma, mb = _HEDGED.match(str(a.normalized)), _HEDGED.match(str(b.normalized))
-    if not (ma and mb and ma.group("hedge").strip().lower() in _BOTH_WAYS
-            and mb.group("hedge").strip().lower() in _BOTH_WAYS):
+    ha, hb = _hedge(a), _hedge(b)
+    if not (ha and hb and ha[0].lower() in _BOTH_WAYS and hb[0].lower() in _BOTH_WAYS):
         return False
     pa, pb = ((a.extra or {}).get("number"), (b.extra or {}).get("number"))
     if pa is None or pb is None:  # durations: the middle of a range hedged both ways
@@ -223,8 +233,7 @@ def _numeric_conflict(a, b, params) -> str | None:
     ra, rb = _range(a, params), _range(b, params)
     if ra is None or rb is None:
         return None
-    if ra[0] <= rb[1] and rb[0] <= ra[1] and not _same_hedge_different_figure(a, b) \
-            and not _approximations_apart(a, b, ra, rb):
+    if _overlap(ra, rb) and not _same_hedge_different_figure(a, b) and not _approximations_apart(a, b, ra, rb):
         return None
     if params["max_ratio"] and _ratio(ra, rb) > params["max_ratio"]:
         return None  # "45 seconds" and "2 days" measure different things, whatever the words say
@@ -298,20 +307,23 @@ def _same_role(a, b) -> bool:
     return bool(ea.get("reported")) == bool(eb.get("reported")) and _span_kind(ea) == _span_kind(eb)
 
 
+# durations: a length (no relation), an offset from another event, or a distance in time
+_RELATION_KIND = {"later": "offset", "earlier": "offset", "after": "offset", "before": "offset",
+                  "afterward": "offset", "afterwards": "offset", "away": "distance"}
+_IMPLICIT_START = ("later", "earlier", "afterward", "afterwards")  # "five hours later": after what?
+OFFSET_SENTENCE_OVERLAP = 0.6
+_OFFSET_WORDS = set(content_words(" ".join(_IMPLICIT_START) + " seconds minutes hours days weeks months years"))
+
+
 def _unanchored_offsets(a, b) -> bool:
     """Two offsets whose starting point the sentence does not say ("five hours later", "One day
     later, he ...") count from whatever each story told last: only when the rest of the two
     sentences is mostly the same ("he died five days later" / "where he died five days later")
     are they offsets of one event."""
-    implicit = ("later", "earlier", "afterward", "afterwards")
-    if (a.extra or {}).get("relation") not in implicit or (b.extra or {}).get("relation") not in implicit:
+    if not all((r.extra or {}).get("relation") in _IMPLICIT_START for r in (a, b)):
         return False
     wa, wb = (set(content_words(NUMBER_RE.sub(" ", r.sentence))) - _OFFSET_WORDS for r in (a, b))
     return not (wa and wb and len(wa & wb) >= OFFSET_SENTENCE_OVERLAP * min(len(wa), len(wb)))
-
-
-OFFSET_SENTENCE_OVERLAP = 0.6
-_OFFSET_WORDS = set(content_words("later earlier afterward afterwards seconds minutes hours days weeks months years"))
 
 
 def _span_kind(extra: dict) -> str | None:
@@ -327,9 +339,9 @@ def _span_kind(extra: dict) -> str | None:
 
 def _same_scope(a, b) -> bool:
     """Counts narrowed differently count different things: "three Atlanta-area bombings" and
-    "four Southern bombings"; "Argun, 10 kilometers" and "Shali, 40 kilometers" from one city; "110 km southeast" and "130
-    km east" of it.
-    A count with no narrowing words ("116 sailors") fits any."""
+    "four Southern bombings"; "Argun, 10 kilometers" and "Shali, 40 kilometers" from one city;
+    "110 km southeast" and "130 km east" of it. A count with no narrowing words ("116 sailors")
+    fits any."""
     if a.claim_type != "count":
         return True
     ea, eb = a.extra or {}, b.extra or {}
@@ -337,11 +349,6 @@ def _same_scope(a, b) -> bool:
         if ea.get(key) and eb.get(key) and not set(ea[key].lower().split()) & set(eb[key].lower().split()):
             return False
     return True
-
-
-# durations: a length (no relation), an offset from another event, or a distance in time
-_RELATION_KIND = {"later": "offset", "earlier": "offset", "after": "offset", "before": "offset",
-                  "afterward": "offset", "afterwards": "offset", "away": "distance"}
 
 
 def _different_events(a, b, prefix: int) -> bool:
@@ -476,7 +483,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
 def _same_figure(a, b, params) -> bool:
     """The two ranges overlap (not merely too far apart to compare, as ``max_ratio`` allows)."""
     ra, rb = _range(a, params), _range(b, params)
-    return _scale(a) == _scale(b) and ra is not None and rb is not None and ra[0] <= rb[1] and rb[0] <= ra[1]
+    return _scale(a) == _scale(b) and ra is not None and rb is not None and _overlap(ra, rb)
 
 
 class _Stated:

@@ -103,7 +103,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 continue
             subject, binding = None, "inferred"
             kin = _KIN_AFTER.match(text, m.end())
-            for person in ctx.entities.people(ctx.doc, sent):
+            people = ctx.entities.people(ctx.doc, sent)
+            for person in people:
                 gap = ctx.doc.norm[sent.start + m.end():person.start]
                 if person.start > sent.start + m.end() and _NOUN_PHRASE_GAP.fullmatch(gap) and (
                         kin or " " in person.canonical or ctx.entities.person_freq[person.canonical] >= 2):
@@ -111,7 +112,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     subject, binding = person.canonical, "adjacent"
                     break
             if subject is None:
-                before = [p for p in ctx.entities.people(ctx.doc, sent) if p.end <= sent.start + m.start()
+                before = [p for p in people if p.end <= sent.start + m.start()
                           and re.fullmatch(r",? (?:an?|the) ", ctx.doc.norm[p.end:sent.start + m.start()])]
                 if before:  # "Mark Barton, a 44-year-old day trader"
                     subject, binding = before[-1].canonical, "adjacent"

@@ -179,6 +179,27 @@ def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dic
     return extra
 
 
+def _range_start(text: str, m, value: float) -> tuple[float, int] | None:
+    """(low end, where it starts) when the figure ``m`` closes a range ("$400,000 to $450,000",
+    "between 10 and 20 people"); None for a change ("dropped from 2,500 to 1,800 feet"), two
+    counts ("7 and 8") or a first figure that is not lower or not of the same kind."""
+    opened = _RANGE_OPEN.search(text, max(0, m.start() - 40), m.start())
+    if not opened:
+        return None
+    joined_by = (opened.group("from") or "").lower() or opened.group("joint").lower()
+    if joined_by in ("from", "and"):
+        return None
+    low = parse_number(opened.group("num"))
+    if low is None:
+        return None
+    scale = next((10.0 ** p for word, p in (("million", 6), ("billion", 9)) if word in m.group("num").lower()), 1.0)
+    if scale > 1 and not re.search(r"million|billion", opened.group("num"), re.I) and low * scale < value:
+        low *= scale  # "$5 to $6 million", but not "$500,000 to $1 million"
+    if not (low < value and bool(opened.group("money")) == bool(m.group("money"))):
+        return None
+    return low, opened.start()
+
+
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
@@ -220,17 +241,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 _BETWEEN_CLOSE.match(text, m.end("num")) if text[:m.start()].lower().endswith("between ") else None)
             if not m.group("qual") and closed and bool(closed.group("money")) == bool(m.group("money")):
                 continue  # the first figure of a range, read with the second (not "$5 million to 20 schools")
-            opened = _RANGE_OPEN.search(text, max(0, m.start() - 40), m.start())
-            low_end = parse_number(opened.group("num")) if opened and not m.group("qual") else None
-            if opened and (opened.group("from") or "").lower() == "from" or \
-                    opened and opened.group("joint").lower() == "and" and not opened.group("from"):
-                low_end = None  # "dropped from 2,500 to 1,800 feet" is a change; "7 and 8" two counts
-            scale = next((10.0 ** p for word, p in (("million", 6), ("billion", 9)) if word in low_num), 1.0)
-            if low_end is not None and scale > 1 and not re.search(r"million|billion", opened.group("num"), re.I) \
-                    and low_end * scale < value:
-                low_end *= scale  # "$5 to $6 million", but not "$500,000 to $1 million"
-            if low_end is not None and not (low_end < value and bool(opened.group("money")) == bool(m.group("money"))):
-                low_end = None
+            opened = None if m.group("qual") else _range_start(text, m, value)
             after = m.group("after") or ""
             head, head_end = _head_noun(after)
             partitive = None if head else _PARTITIVE.match(after)
@@ -260,9 +271,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if qualifier:
                 normalized = f"{qualifier} {normalized}"
             start = m.start()
-            if low_end is not None:
-                low, start = low_end, opened.start()
-                normalized = ("$" if money else "") + f"{format_number(low_end)}-" + normalized.lstrip("$")
+            if opened:
+                low, start = opened
+                normalized = ("$" if money else "") + f"{format_number(low)}-" + normalized.lstrip("$")
             claims.append(ctx.claim(sent, sent.start + start, sent.start + end,
                                     claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
                                     low=low, high=high, unit=unit, qualifier=qualifier, number=value,

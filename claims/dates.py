@@ -470,24 +470,22 @@ class _Finder:
         # "the 1960s, 1970s and 1980s": one span from the first decade to the last, not three dates
         runs: list[list] = []
         for m in found:
-            if runs and _DECADE_JOIN.fullmatch(self.norm, runs[-1][-1].end(), m.start()):
-                runs[-1].append(m)
+            if runs and _DECADE_JOIN.fullmatch(self.norm, runs[-1][-1][0].end(), m.start()):
+                runs[-1].append((m, self._decade_span(m)))
             else:
-                runs.append([m])
-        for run in list(runs):
-            if len(run) > 1 and self._decade_span(run[-1])[1] < self._decade_span(run[0])[0]:
-                runs.remove(run)  # not a span in time order: each decade on its own
-                runs.extend([m] for m in run)
+                runs.append([(m, self._decade_span(m))])
         for run in runs:
-            (low, _, text_first, _), (_, high, text, extra) = self._decade_span(run[0]), self._decade_span(run[-1])
-            granularity = "century" if extra.get("century") else "decade"
-            extra.pop("century", None)
+            (first, (low, _, text_first, _, _)), (last, (_, high, text, granularity, extra)) = run[0], run[-1]
+            if high < low:  # not a span in time order ("the '00s and '10s" read as 2000s, 1910s)
+                for m, (lo, hi, txt, gran, ext) in run:
+                    self.day_range(m.start(), m.end(), lo, hi, txt, gran, **ext)
+                continue
             if len(run) > 1:
                 text = f"{text_first}-{text}"
-            self.day_range(run[0].start(), run[-1].end(), low, high, text, granularity, **extra)
+            self.day_range(first.start(), last.end(), low, high, text, granularity, **extra)
 
     def _decade_span(self, m):
-        """(first day, last day, text, extra) of one decade or century match."""
+        """(first day, last day, text, granularity, extra) of one decade or century match."""
         part = _part_key(m.group("part"))
         if m.group("d4"):
             start_year = int(m.group("d4"))
@@ -502,15 +500,14 @@ class _Finder:
         span_years = 100 if start_year % 100 == 0 and start_year < 2000 and m.group("d4") else 10
         lo, hi = 0, span_years - 1
         extra: dict = {"decade": start_year}
-        if span_years == 100:
-            extra["century"] = True
         if part:
             extra["part"] = part
             p_lo, p_hi = _DECADE_PARTS.get(part, (0, 9))
             scale = span_years // 10
             lo, hi = p_lo * scale, (p_hi + 1) * scale - 1
         text = f"{start_year}s" + (f" ({part})" if part else "")
-        return date(start_year + lo, 1, 1), date(start_year + hi, 12, 31), text, extra
+        granularity = "century" if span_years == 100 else "decade"
+        return date(start_year + lo, 1, 1), date(start_year + hi, 12, 31), text, granularity, extra
 
     # ---- relative dates -----------------------------------------------------------------
     def relative_periods(self) -> None:
