@@ -13,7 +13,10 @@ How a family is built
        ``difflib.SequenceMatcher``, autojunk off) and the overlap has the shape of one text
        quoted twice: one quote holds the other, or one's end is the other's start and no two
        different speakers said them (a stock phrase inside two different quotes is not
-       enough). Pairs are joined (union-find), so a quote one source cuts into pieces with
+       enough). Words one side skips with "..." between two shared stretches do not count
+       against the similarity, and a "..." where one quote stops may meet the other's start
+       ("... amounts to discrimination ..." / "processes, attitudes and behavior which amounts
+       to discrimination through ..."). Pairs are joined (union-find), so a quote one source cuts into pieces with
        narration between ("A," he said. "B.") joins the family of another source's unbroken
        version. A quote cut in its middle may share no
        n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
@@ -227,15 +230,34 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
         return False
     a0, a1 = blocks[0].a, blocks[-1].a + blocks[-1].size
     b0, b1 = blocks[0].b, blocks[-1].b + blocks[-1].size
-    if 200.0 * matched / ((a1 - a0) + (b1 - b0)) < min_similarity:
+    if 200.0 * matched / ((a1 - a0) + (b1 - b0) - _marked_gaps(a, b, blocks)) < min_similarity:
         return False
     head_a, tail_a = a0 <= EDGE_SLACK, len(a.words) - a1 <= EDGE_SLACK
     head_b, tail_b = b0 <= EDGE_SLACK, len(b.words) - b1 <= EDGE_SLACK
     if (head_a and tail_a) or (head_b and tail_b):
         return True  # one holds the other
-    # one's end is the other's start: unless two different people said them ("We are dealing
-    # with an admittedly dangerous individual" / "We are confident that we are dealing with ...")
-    return ((tail_a and head_b) or (tail_b and head_a)) and same_speaker(a.speaker, b.speaker) is not False
+    # one's end is the other's start, where an end may also be a "..." that skips to a later
+    # part ("... behavior which amounts to discrimination ... which disadvantages" / "processes,
+    # attitudes and behavior which amounts to discrimination through ..."), but not both ends
+    stop_a, start_a = tail_a or a.ellipsis_before(a1), head_a or a.ellipsis_before(a0)
+    stop_b, start_b = tail_b or b.ellipsis_before(b1), head_b or b.ellipsis_before(b0)
+    joined = (stop_a and head_b) or (tail_a and start_b) or (stop_b and head_a) or (tail_b and start_a)
+    # unless two different people said them ("We are dealing with an admittedly dangerous
+    # individual" / "We are confident that we are dealing with ...")
+    return joined and same_speaker(a.speaker, b.speaker) is not False
+
+
+def _marked_gaps(a: Piece, b: Piece, blocks) -> int:
+    """Words between two matched stretches that one side skips with an ellipsis ("his
+    government disassociates reward ... and does not support it"): a marked cut, not a
+    difference, so they do not count against the two being one quote."""
+    skipped = 0
+    for m, n in zip(blocks, blocks[1:]):
+        gap_a, gap_b = n.a - (m.a + m.size), n.b - (m.b + m.size)
+        if any(a.ellipsis_before(k) for k in range(m.a + m.size, n.a + 1)) or \
+                any(b.ellipsis_before(k) for k in range(m.b + m.size, n.b + 1)):
+            skipped += gap_a + gap_b
+    return skipped
 
 
 def _cut_from(short: list[str], long: list[str], where: dict[str, list[int]], min_cut: int) -> bool:
@@ -333,7 +355,8 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
 def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int]]:
     """Opcodes of ``var`` against ``ref`` limited to the stretch ``var`` covers: leading and
     trailing unmatched words are dropped, as are single-word matches stranded at an edge
-    across a wide gap (a stray "i" or "the" far away from the rest)."""
+    across a wide gap (a stray "i" or "the" far away from the rest), unless the word is the
+    variant's own first or last content word and only one side has the gap (a cut)."""
     ops = SequenceMatcher(None, ref, var, autojunk=False).get_opcodes()
     equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
     if not equal:
@@ -346,9 +369,20 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
     def both_edges(op, start: bool) -> bool:  # the word starts (or ends) both quotes: not stray
         return (op[1] == 0 and op[3] == 0) if start else (op[2] == len(ref) and op[4] == len(var))
 
-    while lo < hi and ops[lo][2] - ops[lo][1] == 1 and wide(ops[lo + 1]) and not both_edges(ops[lo], True):
+    def cut_edge(op, gap, start: bool) -> bool:
+        """The variant's own first (last) word, a content word, across a gap only one side has:
+        "one of the main [reasons for my] demise" is a cut, not a stray "demise"."""
+        own = op[3] == 0 if start else op[4] == len(var)
+        one_sided = gap[0] in ("insert", "delete")
+        return own and one_sided and bool(content_words(ref[op[1]]))
+
+    def stray(k: int, gap: int, start: bool) -> bool:
+        return (ops[k][2] - ops[k][1] == 1 and wide(ops[gap]) and not both_edges(ops[k], start)
+                and not cut_edge(ops[k], ops[gap], start))
+
+    while lo < hi and stray(lo, lo + 1, True):
         lo = next(k for k in equal if k > lo)
-    while hi > lo and ops[hi][2] - ops[hi][1] == 1 and wide(ops[hi - 1]) and not both_edges(ops[hi], False):
+    while hi > lo and stray(hi, hi - 1, False):
         hi = max(k for k in equal if k < hi)
     window = list(ops[lo:hi + 1])
     # a changed first or last word ("Joining efforts ..." against "... join efforts ...")
