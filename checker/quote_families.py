@@ -370,10 +370,11 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
         return (op[1] == 0 and op[3] == 0) if start else (op[2] == len(ref) and op[4] == len(var))
 
     def cut_edge(op, gap, start: bool) -> bool:
-        """The variant's own first (last) word, a content word, across a gap only one side has:
-        "one of the main [reasons for my] demise" is a cut, not a stray "demise"."""
+        """The variant's own first (last) word, a content word, across a gap that one side has
+        at most one word of: "one of the main [reasons for my] demise" is a cut, not a stray
+        "demise"; so is "the last couple of [days with survivor]'s remorse"."""
         own = op[3] == 0 if start else op[4] == len(var)
-        one_sided = gap[0] in ("insert", "delete")
+        one_sided = min(gap[2] - gap[1], gap[4] - gap[3]) <= 1
         return own and one_sided and bool(content_words(ref[op[1]]))
 
     def stray(k: int, gap: int, start: bool) -> bool:
