@@ -9,7 +9,8 @@ after widening by ``relative_tolerance`` / ``absolute_tolerance``. All conflicti
 aligned group become one finding, citing every source.
 
 Ranges come from the extractors: "at least 10" = [10, inf), "about 100" = [90, 110] (two such
-hedged figures agree only if one lies in the other's range: "some 60" / "some 72" do not),
+hedged figures agree only within a tenth of each other: "some 60" / "some 72" and "about four
+hours" / "about five hours" do not),
 "early March" = March 1-10, "over a week" = (7 days, inf). Ages compare the birth years they
 imply when both carry a year (42 in 2022, 14 in 1994 and 26 in 2006 all mean born 1979-80).
 Categorical claims (citizenship, places) conflict when one source asserts what another
@@ -191,17 +192,29 @@ def _same_hedge_different_figure(a, b) -> bool:
     return ha[2] == hb[2] and ha[1] != hb[1]
 
 
-def _approximations_apart(a, b, ra, rb) -> bool:
-    """"some 60 miles" / "some 72 miles": both figures hedged both ways, and neither lies in the
-    other's range; their ranges touch only at the edges, so the sources give different figures
-    ("about 100" / "about 107" agree: 107 is about 100)."""
+APPROX_AGREE = 0.1  # two figures hedged both ways agree when this close ("about 100" / "about 107")
+
+
+def _approximations_apart(a, b) -> bool:
+    """"some 60 miles" / "some 72 miles", "about four hours" / "about five hours": both figures
+    hedged both ways and more than ``APPROX_AGREE`` apart, so the sources give different
+    estimates, though each hedge's range reaches the other ("about 100" / "about 107" agree:
+    107 is about 100)."""
     ha, hb = _hedge(a), _hedge(b)
     if not (ha and hb and ha[0].lower() in _BOTH_WAYS and hb[0].lower() in _BOTH_WAYS):
         return False
+    return _figures_apart(a, b)
+
+
+def _figures_apart(a, b) -> bool:
+    """The two stated figures (a hedged duration's: the middle of its range) are more than
+    ``APPROX_AGREE`` apart."""
     pa, pb = ((a.extra or {}).get("number"), (b.extra or {}).get("number"))
     if pa is None or pb is None:  # durations: the middle of a range hedged both ways
         pa, pb = (a.low + a.high) / 2, (b.low + b.high) / 2
-    return not (rb[0] <= pa <= rb[1] or ra[0] <= pb <= ra[1])
+    if math.isinf(pa) or math.isinf(pb):
+        return False
+    return abs(pa - pb) > APPROX_AGREE * max(abs(pa), abs(pb))
 
 
 def _ratio(ra: tuple[float, float], rb: tuple[float, float]) -> float:
@@ -233,7 +246,7 @@ def _numeric_conflict(a, b, params) -> str | None:
     ra, rb = _range(a, params), _range(b, params)
     if ra is None or rb is None:
         return None
-    if _overlap(ra, rb) and not _same_hedge_different_figure(a, b) and not _approximations_apart(a, b, ra, rb):
+    if _overlap(ra, rb) and not _same_hedge_different_figure(a, b) and not _approximations_apart(a, b):
         return None
     if params["max_ratio"] and _ratio(ra, rb) > params["max_ratio"]:
         return None  # "45 seconds" and "2 days" measure different things, whatever the words say
@@ -542,7 +555,10 @@ class _Stated:
             if r.sentence == target.sentence:
                 return True
             if _is_numeric(r) and _is_numeric(target):
-                if _scale(r) == _scale(target) and _numeric_conflict(r, target, self.params) is None:
+                # "four hours" fits "about five hours" but does not give it
+                hedged = any(h and h[0].lower() in _BOTH_WAYS for h in (_hedge(r), _hedge(target)))
+                if _scale(r) == _scale(target) and _numeric_conflict(r, target, self.params) is None \
+                        and not (hedged and _figures_apart(r, target)):
                     return True
             elif str(r.normalized) == str(target.normalized) and r.negated == target.negated:
                 return True
