@@ -155,13 +155,17 @@ _LONGEST_VERB = max(len(v) for v in _VERB[3:-1].split("|"))
 
 
 def verb_before(head: str) -> re.Match | None:
-    """``BEFORE_VERB_LINK.search(head) or BEFORE_VERB_BARE.search(head)``, tried only where
+    """The last ``BEFORE_VERB_LINK`` match in ``head``, else ``BEFORE_VERB_BARE``, tried only where
     they can match. Both end at the end of ``head`` (bar whitespace), but the engine would try
     them from each of its 220 characters: LINK is skipped unless ``head`` ends with a link
     word, and BARE is searched from just before the longest verb that fits at the end."""
     end = head.rstrip()
     if not end.isascii() or end[-6:].lower().endswith((",", ":", "that", "saying")):
         m = BEFORE_VERB_LINK.search(head)
+        # the verb nearest the quote speaks it: 'Asked Sunday if they were agents, Prime
+        # Minister Benjamin Netanyahu said, "..."' (not "Asked")
+        while m and (later := BEFORE_VERB_LINK.search(head, m.end("verb"))):
+            m = later
         if m:
             return m
     return BEFORE_VERB_BARE.search(head, max(0, len(end) - _LONGEST_VERB - 1))
