@@ -4,7 +4,8 @@ Normalisation (all offset-preserving through ``Document.edits``): mojibake repai
 (``â€™`` -> ``'``), NFC, curly and LDC quotes (````...''``) made straight, non-breaking and
 zero-width spaces folded. Noise that must not become claims: photo credits, "Related:" lines,
 survey and newsletter flyers, wire routing lines, bylines, headlines in title case, short
-captions, and every repeat of a paragraph already seen in the article.
+captions, every repeat of a paragraph already seen in the article, and a wire operator's
+sign-off run on after a paragraph's last sentence ("... home.'' lc-kl").
 """
 from __future__ import annotations
 
@@ -202,6 +203,17 @@ def split_sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, s + len(norm[s:e].rstrip())) for s, e in spans if norm[s:e].strip()]
 
 
+# an agency operator's sign-off run on after the last sentence of a paragraph ("... home.'' lc-kl",
+# "(rn/sl)", "av-fsa-as"): initials, lower case, joined by '-' or '/'; bounded, so linear
+_SIGN_OFF = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+\(?[a-z]{1,5}(?:[-/][a-z]{1,5}){0,3}\)?$")
+
+
+def _without_sign_off(norm: str, start: int, end: int) -> int:
+    """The paragraph's end before a wire operator's sign-off, if it has one."""
+    m = _SIGN_OFF.search(norm, max(start, end - 40), end)
+    return m.start() if m else end
+
+
 def clean(article: Article) -> Document:
     norm, edits = normalise(article.text)
     doc = Document(article=article, norm=norm, edits=edits)
@@ -209,6 +221,7 @@ def clean(article: Article) -> Document:
     if article.title:
         seen.add(re.sub(r"[\W_]+", " ", article.title.lower()).strip())
     for index, (start, end) in enumerate(split_paragraphs(norm)):
+        end = _without_sign_off(norm, start, end)
         reason = classify_paragraph(norm[start:end], seen)
         doc.paragraphs.append(Paragraph(index, start, end, reason))
         if reason:

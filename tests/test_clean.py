@@ -1,0 +1,22 @@
+"""Cleaning: what the sentence splitter keeps of an article's text."""
+import pytest
+
+from claims.clean import clean
+from claims.model import Article
+
+# (article text, the last sentence the cleaner keeps)
+SIGN_OFFS = [
+    ("Israel sent an envoy. He said ``of course we'll bring them home.'' lc-kl",
+     'He said "of course we\'ll bring them home."'),
+    ("The blast in Nairobi killed 247 people. (stgr-lk)", "The blast in Nairobi killed 247 people."),
+    ("A student group offered its own reward. (rb)", "A student group offered its own reward."),
+    ("The rescue was called off. av-fsa-as", "The rescue was called off."),
+    # a lower-case word after a closing quote mark is text, not a sign-off
+    ('The committee called the plan "unworkable" twice', 'The committee called the plan "unworkable" twice'),
+]
+
+
+@pytest.mark.parametrize("text, last", SIGN_OFFS)
+def test_a_wire_operators_sign_off_is_not_part_of_the_last_sentence(text, last):
+    doc = clean(Article(id="a", path="a.txt", text=text))
+    assert doc.sentences[-1].text == last
