@@ -14,14 +14,16 @@ Not counts (FAIL): "in 1994 as refugees" (a year), "Boeing 767", "Flight 990", "
 Qualifiers become ranges: "at least/more than/over N" = [N, inf), "fewer than/under N" = [0, N),
 "up to/as many as N" = [0, N], "about/some/around N" = N +- 10%, "nearly/almost N" = [0.9N, N].
 ``attribute`` is the stemmed head noun plus the casualty verb near it ("people|killed"), which
-is how counts of the same thing meet across sources.
+is how counts of the same thing meet across sources. ``context`` holds the words around the
+count and the words before its noun ("daily runway" of "three daily runway inspections", not
+"people" of "seven people dead"), which say what is counted.
 """
 from __future__ import annotations
 
 import math
 import re
 
-from claims.base import STOPWORDS, ExtractContext, has_any, stem
+from claims.base import STOPWORDS, ExtractContext, content_words, has_any, stem
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
 
@@ -47,6 +49,9 @@ COUNT = re.compile(
 # a dozen")
 _NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, key=len, reverse=True)))
 _LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
+
+
+_UNNARROWING = {"people", "person", "persons"}
 
 
 def plain_count_matches(text: str):
@@ -278,4 +283,10 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                     claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
                                     low=low, high=high, unit=unit, qualifier=qualifier, number=value,
                                     **_scope(text, m, after, head_end, partitive, unit)))
+            if head_end and not partitive and not after.startswith("-"):
+                # what the words before the noun say of it narrows what is counted ("three daily
+                # runway inspections", "30 storage tanks"); "people" in "seven people dead" does not
+                described = set(content_words(after[:head_end])[:-1]) - _UNNARROWING
+                if described:
+                    claims[-1].context = " ".join(sorted(set(claims[-1].context.split()) | described))
     return claims
