@@ -80,6 +80,21 @@ def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
                      unit="years", **extra)
 
 
+# "The Kursk was just five years old", "It is 20 years old": the subject of a predicative age
+_AGED_SUBJECT = re.compile(r"(?:^|[,;:] |\band )(?P<subj>(?:The|the) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?|It|it) "
+                           r"(?:was|is|had been|has been|would have been) (?:just |only |nearly |almost |about )?$")
+
+
+def _thing_was_aged(ctx: ExtractContext, sent, m) -> bool:
+    """The age is a thing's: the clause's subject is "it" or "the" and a name that is no person."""
+    subject = _AGED_SUBJECT.search(sent.text, max(0, m.start() - 80), m.start())
+    if not subject:
+        return False
+    start = sent.start + subject.start("subj")
+    return not any(p.start >= start and p.end <= sent.start + subject.end("subj")
+                   for p in ctx.entities.people(ctx.doc, sent))
+
+
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
@@ -99,7 +114,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
         for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
             if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
-            if _THING_AFTER.match(text, m.end()):
+            if _THING_AFTER.match(text, m.end()) or _thing_was_aged(ctx, sent, m):
                 continue
             subject, binding = None, "inferred"
             kin = _KIN_AFTER.match(text, m.end())

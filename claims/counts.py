@@ -24,6 +24,7 @@ import math
 import re
 
 from claims.base import STOPWORDS, ExtractContext, content_words, has_any, stem
+from claims.dates import DAY_NAMES, MONTH_NAMES
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
 
@@ -52,6 +53,7 @@ _LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
 
 
 _UNNARROWING = {"people", "person", "persons"}
+_WHEN_WORDS = {w.lower() for w in DAY_NAMES + MONTH_NAMES} | {"today", "yesterday", "tonight", "tomorrow"}
 
 
 def plain_count_matches(text: str):
@@ -140,6 +142,8 @@ def _head_noun(after: str) -> tuple[str, int]:
             break
         if i > 0 and (word.endswith("ed") or word.endswith("ing") or word.endswith("ly")) and head:
             break  # "100 technicians carefully removed": the adverb is not the noun
+        if head and word in _WHEN_WORDS:
+            break  # "17 civilians Thursday": the day says when, the noun is "civilians"
         head, end = word, w.end()
         if word in _UNIT_CANON or stem(word) in TIME_UNITS:
             break
