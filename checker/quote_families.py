@@ -40,14 +40,17 @@ How a family is built
          is not an elision.
        With ``ignore_name_spelling`` a one-word change between two similar capitalised words
        (Odessa/Odesa) is left to the spelling-variant rule; with ``ignore_fillers`` changes made
-       only of spoken filler ("you know", "sort of", "just") are ignored.
+       only of spoken filler ("you know", "sort of", "just") are ignored; with ``ignore_typos``
+       so are two words of six letters or more that differ in one letter ("affected" /
+       "effected"), a misspelling rather than another word.
     4. A piece whose words, where it overlaps the reference, are less than ``paraphrase_below``
        percent the same (wording sites counted, marked and unmarked cuts not) is a paraphrase
        inside quote marks: its wording sites are left out and ``quote_paraphrase`` reports it.
 
 Alignment parameters (every quote rule kind accepts them; defaults in ``ALIGN_DEFAULTS``):
 ``min_shared_words`` (4), ``min_similarity`` (60.0), ``min_words`` (5), ``elision_min_words``
-(3), ``ignore_name_spelling`` (true), ``ignore_fillers`` (true), ``paraphrase_below`` (70.0).
+(3), ``ignore_name_spelling`` (true), ``ignore_fillers`` (true), ``ignore_typos`` (true),
+``paraphrase_below`` (70.0).
 
 ``render_family`` gives the side-by-side view: the reference first, then each other source as
 segments (``equal``, ``delete``, ``insert``) in its own order, pieces separated by ``[…]``.
@@ -78,6 +81,7 @@ ALIGN_DEFAULTS = {
     "elision_min_words": 3,
     "ignore_name_spelling": True,
     "ignore_fillers": True,
+    "ignore_typos": True,
     "paraphrase_below": 70.0,
 }
 FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
@@ -88,6 +92,7 @@ EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed f
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
 MIN_PARAPHRASE_CHANGES = 4  # fewer changed words is wording, however short the quote
+TYPO_MIN_LETTERS = 6  # shorter words differing in one letter are often different words (now / not)
 CUT_MIN_WORDS = 4  # a quote this short still joins the family it was cut from
 CUT_TRIES = 20  # places of a word tried when looking for a cut copy's opening and rest
 REWORDED_MIN_RUN = 6  # words in a row two reworded versions of one quote still share
@@ -405,6 +410,12 @@ def _fillers_only(words) -> bool:
     return all(w in FILLER_WORDS for w in text.split())
 
 
+def _one_letter_typo(a: str, b: str) -> bool:
+    """Two long words of one length that differ in one letter ("affected" / "effected"): a
+    misspelling of the same spoken word, not a different word."""
+    return len(a) == len(b) >= TYPO_MIN_LETTERS and sum(x != y for x, y in zip(a, b)) == 1
+
+
 def _capitalised_pair(a: str, b: str) -> bool:
     return a[:1].isupper() and b[:1].isupper() and fuzz.ratio(a.lower(), b.lower()) >= 75
 
@@ -523,6 +534,9 @@ class QuoteFamily:
                             continue  # "face down" / "facedown", "shout-out" / "shoutout"
                         if (self.params["ignore_name_spelling"] and i2 - i1 == 1 and j2 - j1 == 1
                                 and _capitalised_pair(self.ref_raw[i1], piece.raw[j1])):
+                            continue
+                        if (self.params["ignore_typos"] and i2 - i1 == 1 and j2 - j1 == 1
+                                and _one_letter_typo(self.ref[i1], piece.words[j1])):
                             continue
                         changed += max(i2 - i1, j2 - j1)
                         self._site(pending, "wording", i1, i2, tuple(piece.words[j1:j2]), piece, j1, j2)

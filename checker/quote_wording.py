@@ -9,7 +9,8 @@ Never differences: punctuation, case, curly vs straight or single vs double mark
 American punctuation placement, a sentence split differently ("worse. People" / "worse,
 people"), contractions (I'm / I am), British vs American spelling, 1 / one. Left to other rules:
 a name respelled inside a quote (Odessa/Odesa: spelling-variant, with ``ignore_name_spelling``),
-spoken filler ("you know", "sort of": ``ignore_fillers``), a version reworded throughout
+spoken filler ("you know", "sort of": ``ignore_fillers``), a one-letter misspelling of a long
+word ("affected" / "effected": ``ignore_typos``, a spell checker's job), a version reworded throughout
 (``quote_paraphrase``).
 
 Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "quotations in
