@@ -88,6 +88,7 @@ FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
 MAX_PIECE_WORDS = 600  # longer quotes are compared on their first 600 words (alignment is quadratic)
+MOVED_SHARE = 0.6  # of a missing run found together elsewhere in the quote: moved, not cut
 EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed first or last word)
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
@@ -467,13 +468,18 @@ class QuoteFamily:
         lo, hi = max(0, i1), min(len(self.ref) - 1, i2)
         return self.ref_at[lo][0] == self.ref_at[hi][0]
 
-    def gap_change(self, missing: list[str], around: list[str]) -> str:
-        """'elision' for a run of missing words, 'wording' when it is short or mostly repeats
-        the words around the cut (a reworded phrase that the alignment saw as a gap)."""
+    def gap_change(self, missing: list[str], around: list[str], whole: list[str]) -> str:
+        """'elision' for a run of missing words, 'wording' when it is short, mostly repeats the
+        words around the cut (a reworded phrase that the alignment saw as a gap), or stands
+        elsewhere in the quote that lacks it (``whole``): words moved, not cut ("We have no
+        evidence, at this time, that" / "at this time that we have no evidence that")."""
         if len(missing) < self.params["elision_min_words"]:
             return "wording"
         distinct = set(missing)
-        return "wording" if len(distinct & set(around)) * 2 > len(distinct) else "elision"
+        if len(distinct & set(around)) * 2 > len(distinct):
+            return "wording"
+        run = SequenceMatcher(None, missing, whole, autojunk=False).find_longest_match(0, len(missing), 0, len(whole))
+        return "wording" if run.size >= max(self.params["elision_min_words"], MOVED_SHARE * len(missing)) else "elision"
 
     def _site(self, pending: list, change: str, i1: int, i2: int, words: tuple[str, ...], piece: Piece,
               j1: int, j2: int) -> None:
@@ -515,7 +521,7 @@ class QuoteFamily:
                         # words missing inside one reference piece, with no "..." at this point
                         if marked or not self.same_ref_piece(i1 - 1, i2):
                             continue
-                        change = self.gap_change(self.ref[i1:i2], piece.words[max(0, j1 - 3):j1 + 3])
+                        change = self.gap_change(self.ref[i1:i2], piece.words[max(0, j1 - 3):j1 + 3], piece.words)
                         if change == "wording":
                             changed += i2 - i1
                         self._site(pending, change, i1, i2, (), piece, j1, j1)
@@ -523,7 +529,7 @@ class QuoteFamily:
                         # extra words: the reference (and whoever reads it unbroken) cut them
                         if i1 not in self.coverage[self.ref_article].joined:
                             continue
-                        change = self.gap_change(piece.words[j1:j2], self.ref[max(0, i1 - 3):i1 + 3])
+                        change = self.gap_change(piece.words[j1:j2], self.ref[max(0, i1 - 3):i1 + 3], self.ref)
                         if change == "wording":
                             changed += j2 - j1
                         self._site(pending, change, i1, i1, tuple(piece.words[j1:j2]), piece, j1, j2)
