@@ -88,6 +88,7 @@ FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
 MAX_PIECE_WORDS = 600  # longer quotes are compared on their first 600 words (alignment is quadratic)
+SWAP_MIN_RUN = 4  # shared words next to a quote's changed first or last word
 MOVED_SHARE = 0.6  # of a missing run found together elsewhere in the quote: moved, not cut
 EDGE_SLACK = 3  # unmatched words allowed at the edge of an overlap (a changed first or last word)
 MAX_POSTINGS = 40  # an n-gram in more quotes than this is boilerplate ("i don't know if"), not a link
@@ -392,15 +393,27 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
     while hi > lo and stray(hi, hi - 1, False):
         hi = max(k for k in equal if k < hi)
     window = list(ops[lo:hi + 1])
-    # a changed first or last word ("Joining efforts ..." against "... join efforts ...")
-    _, i1, _, j1, _ = window[0]
-    if 0 < j1 <= 2 and i1 >= j1 and fuzz.ratio(" ".join(ref[i1 - j1:i1]), " ".join(var[:j1])) >= 60:
+    # a changed first or last word: spelled alike ("Joining efforts ..." against "... join
+    # efforts ..."), or one content word for another right before (after) a long run of the
+    # same words ("It attract them both support to live off of" / "gives them both support ...")
+    tag, i1, i1_end, j1, _ = window[0]
+    if 0 < j1 <= 2 and i1 >= j1 and (fuzz.ratio(" ".join(ref[i1 - j1:i1]), " ".join(var[:j1])) >= 60
+                                     or _swapped_word(ref[i1 - 1], var[0], j1, i1_end - i1)):
         window.insert(0, ("replace", i1 - j1, i1, 0, j1))
-    _, _, i2, _, j2 = window[-1]
+    _, i2_start, i2, _, j2 = window[-1]
     tail = len(var) - j2
-    if 0 < tail <= 2 and i2 + tail <= len(ref) and fuzz.ratio(" ".join(ref[i2:i2 + tail]), " ".join(var[j2:])) >= 60:
+    if 0 < tail <= 2 and i2 + tail <= len(ref) and (
+            fuzz.ratio(" ".join(ref[i2:i2 + tail]), " ".join(var[j2:])) >= 60
+            or _swapped_word(ref[i2], var[-1], tail, i2 - i2_start)):
         window.append(("replace", i2, i2 + tail, j2, len(var)))
     return window
+
+
+def _swapped_word(ref_word: str, var_word: str, edge_words: int, run: int) -> bool:
+    """One content word for another at the edge of a run of at least ``SWAP_MIN_RUN`` words
+    the two quotes share: a substitution, not a quote that starts (ends) elsewhere."""
+    return (edge_words == 1 and run >= SWAP_MIN_RUN and ref_word != var_word
+            and bool(content_words(ref_word)) and bool(content_words(var_word)))
 
 
 def _fillers_only(words) -> bool:
