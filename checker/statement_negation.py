@@ -34,7 +34,7 @@ from claims.model import Claim
 KIND = "statement_negation"
 DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.5, "min_words": 6, "number_window": 6}
 _NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z0-9]+(?:'[a-z]+)?")  # "$500,000" is one word, one figure
 
 
 def _numbers(text: str) -> set[str]:

@@ -33,13 +33,15 @@ _CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # the same sentences: cached once per process (bounded, as a nightly run sees many stories).
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A crude stem so that "killed/kills/killing" and "sailor/sailors" meet."""
+    """A crude stem so that "killed/kills/killing", "sailor/sailors" and "dropping/drop" meet."""
     w = word.lower().strip("'-")
     if w.endswith("'s"):
         w = w[:-2]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: len(w) - len(suffix)] + keep
+            if suffix in ("ing", "ed") and len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeioulsz":
+                w = w[:-1]  # "dropped" -> "drop", "planned" -> "plan"; not "falling" -> "fal"
             break
     return w
 
