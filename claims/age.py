@@ -4,11 +4,13 @@ Recognised (PASS):
   "Chmerkovskiy, 42, was in Kyiv"        -> Maksim Chmerkovskiy, 42
   "the 42-year-old dancer confessed"      -> the person the sentence is about, 42
   "their 5-year-old son Shai"             -> Shai, 5 (a name right after the noun wins)
+  "his 33-year-old wife"                  -> the wife the story names ("his wife, Carolyn
+                                             Bessette Kennedy"); no claim if it names none
   "as a 14-year-old refugee in 1994"      -> 14, as of 1994
   "when he was 26" (with "in 2006" in the sentence) -> 26, as of 2006
   "Shai, 5."  "aged 33"  "at age 60"  "at the age of 81"  "forty-two-year-old"
 Not ages (FAIL): "between the ages of 18 and 60", "a 23-hour ride", "February 24, 2022",
-  "Boeing 767, 200 passengers".
+  "Boeing 767, 200 passengers", "The Kursk was just five years old" (a thing's).
 
 Each claim carries ``as_of`` (the year the age held: a year in the same sentence, else the
 article's publication year, else none) and ``birth_low``/``birth_high``, the birth years the
@@ -46,7 +48,8 @@ _THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|b
                           r"crisis|tree|church|school|station|reactor|satellite|rule|system)s?"
                           # the thing ends the phrase: not "a 17-year-old school student"
                           r"(?=[,.;:)!?]| (?:of|in|on|at|for|to|that|which|was|is|has|had|and|with|by)\b|$)")
-_KIN_AFTER = re.compile(rf" (?:{'|'.join(KIN_NOUNS)})\b")
+_KIN_AFTER = re.compile(rf" (?P<kin>{'|'.join(KIN_NOUNS)})\b")
+_WHOSE_BEFORE = re.compile(r"(?:\b(?P<pronoun>[Hh]is|[Hh]er)|'s) (?:an? )?$")
 _RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
 
 
@@ -60,7 +63,7 @@ def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
 
 
 # how sure we are of who the age belongs to: a name beside the age beats "the 42-year-old dancer"
-BINDING_CONFIDENCE = {"appositive": 0.9, "adjacent": 0.85, "when": 0.8, "inferred": 0.5}
+BINDING_CONFIDENCE = {"appositive": 0.9, "adjacent": 0.85, "when": 0.8, "kin": 0.8, "inferred": 0.5}
 
 
 def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
@@ -93,6 +96,21 @@ def _thing_was_aged(ctx: ExtractContext, sent, m) -> bool:
     start = sent.start + subject.start("subj")
     return not any(p.start >= start and p.end <= sent.start + subject.end("subj")
                    for p in ctx.entities.people(ctx.doc, sent))
+
+
+def _kin_named(ctx: ExtractContext, sent, m, noun: str) -> str | None:
+    """Who "his 33-year-old wife" / "Kennedy's 33-year-old wife" is, when the story names the
+    owner's wife elsewhere ("his wife, Carolyn Bessette Kennedy")."""
+    whose = _WHOSE_BEFORE.search(sent.text, max(0, m.start() - 40), m.start())
+    if not whose:
+        return None
+    at = sent.start + whose.start()
+    if whose.group("pronoun"):
+        owner = ctx.entities.subject_at(ctx.doc, sent, at)
+    else:
+        owners = [p for p in ctx.entities.people(ctx.doc, sent) if p.end == at]
+        owner = owners[-1].canonical if owners else ""
+    return ctx.entities.kin(owner, noun) if owner else None
 
 
 def extract(ctx: ExtractContext) -> list[Claim]:
@@ -132,7 +150,11 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 if before:  # "Mark Barton, a 44-year-old day trader"
                     subject, binding = before[-1].canonical, "adjacent"
                 elif kin:
-                    continue  # "his 33-year-old wife": someone this sentence does not name
+                    # "his 33-year-old wife": whom the story names as his wife, if it does
+                    subject = _kin_named(ctx, sent, m, kin.group("kin"))
+                    if subject is None:
+                        continue
+                    binding = "kin"
                 else:
                     subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
             claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)

@@ -34,6 +34,8 @@ KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother"
              "nephew", "niece", "grandson", "granddaughter", "grandmother", "grandfather",
              "stepson", "stepdaughter")
 ROLE_NOUNS = ("lawyer", "attorney", "spokesman", "spokeswoman")
+# "his wife, Carolyn", "Kennedy's sister Lauren": whose kin, and which (the name follows)
+_KIN_NAMED = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er|[A-Z][\w.-]*(?=(?:'s) ))(?:'s)? (?P<kin>{'|'.join(KIN_NOUNS)}),? (?=[A-Z])")
 _PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
 # "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's
 # name, unless more capitalised words follow ("John F. Kennedy International Airport")
@@ -240,6 +242,31 @@ class StoryEntities:
                 self.person_freq[canonical] += count
         ranked = sorted(self.person_freq.items(), key=lambda kv: (" " not in kv[0], -kv[1], kv[0]))
         self.main_person = ranked[0][0] if ranked else None
+        self._kin: dict[tuple[str, str], str] | None = None
+
+    def kin(self, owner: str, noun: str) -> str | None:
+        """The person the story names as ``owner``'s ``noun`` ("his wife, Carolyn Bessette
+        Kennedy", "Kennedy's sister, Caroline"), when it names one; None otherwise."""
+        if self._kin is None:
+            votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+            for doc in self.docs:
+                for sent in doc.sentences:
+                    if not any(k in sent.lowered for k in KIN_NOUNS):  # a cheap test before the scan
+                        continue
+                    for m in _KIN_NAMED.finditer(sent.text):
+                        named = [p for p in self.people(doc, sent) if p.start == sent.start + m.end()]
+                        if not named:
+                            continue
+                        at = sent.start + m.start()
+                        if m.group("whose").lower() in ("his", "her"):
+                            who = self.subject_at(doc, sent, at)
+                        else:
+                            owners = [p for p in self.people(doc, sent) if p.end == at + len(m.group("whose"))]
+                            who = owners[-1].canonical if owners else ""
+                        if who and who != named[0].canonical:
+                            votes[(who, m.group("kin").lower())][named[0].canonical] += 1
+            self._kin = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+        return self._kin.get((owner, noun))
 
     def resolve(self, name: str) -> str:
         """The story's full name for a short form, or the name itself. Resolving the answer
