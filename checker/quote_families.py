@@ -527,7 +527,8 @@ class QuoteFamily:
                             if t and not piece.ellipsis_before(j1 + t):
                                 cov.joined.add(i1 + t)
                         continue
-                    marked = any(piece.ellipsis_before(k) for k in range(max(j1, 1), min(j2, len(piece.words) - 1) + 1))
+                    marked = any(piece.ellipsis_before(k) for k in range(max(j1, 1), min(j2, len(piece.words) - 1) + 1)) \
+                        or (tag == "delete" and self._slides_to_ellipsis(piece, i1, i2, j1))
                     for i in range(i1, i2):
                         cov.sub.setdefault(i, piece.pos)
                     if tag == "delete":
@@ -566,6 +567,24 @@ class QuoteFamily:
                     pending = [p for p in pending if p[0] != "wording"]
                 for site in pending:
                     self._add_site(*site)
+
+    def _slides_to_ellipsis(self, piece: Piece, i1: int, i2: int, j: int) -> bool:
+        """The reference words i1..i2 missing at the variant's word j could as well be missing a
+        few words earlier or later (the run starts and ends alike), and there the variant has
+        "...": "It is a moment ... to change" cuts "to learn, to reflect and" where it marks it,
+        though the alignment keeps its "to" with the first one."""
+        for step in (-1, 1):
+            a, b, k = i1, i2, j
+            while True:
+                if step < 0 and a > 0 and k > 0 and self.ref[a - 1] == self.ref[b - 1]:
+                    a, b, k = a - 1, b - 1, k - 1
+                elif step > 0 and b < len(self.ref) and k < len(piece.words) and self.ref[a] == self.ref[b]:
+                    a, b, k = a + 1, b + 1, k + 1
+                else:
+                    break
+                if piece.ellipsis_before(k):
+                    return True
+        return False
 
     def supporters(self, site: Site) -> set[str]:
         """Articles that read the reference words at this site."""
