@@ -19,8 +19,9 @@ from rapidfuzz.distance import Levenshtein
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
 
-# every alternative begins with a capital, so the regex engine can skip to capitals
-_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
+# every alternative begins with a capital, so the regex engine can skip to capitals; a hyphen
+# joins two capitalised parts (Jean-Marie, Anheuser-Busch), not a name and a word (Cairo-bound)
+_TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:'[A-Z]?[a-z]+|-[A-Z][a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
 NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
 _PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via"
                          r"|(?:north|south|east|west|outskirts|suburbs?|parts?|city|town|village|province"
