@@ -4,12 +4,14 @@ Recognised (PASS):
   "Chmerkovskiy, 42, was in Kyiv"        -> Maksim Chmerkovskiy, 42
   "the 42-year-old dancer confessed"      -> the person the sentence is about, 42
   "their 5-year-old son Shai"             -> Shai, 5 (a name right after the noun wins)
-  "his 33-year-old wife"                  -> the wife the story names ("his wife, Carolyn
-                                             Bessette Kennedy"); no claim if it names none
+  "his 33-year-old wife", "his wife, 33,"  -> the wife the story names ("his wife, Carolyn
+                                             Bessette Kennedy"); no claim if it names none;
+                                             in "his wife, 33, and her sister, 34" "her" is
+                                             the woman just named
   "as a 14-year-old refugee in 1994"      -> 14, as of 1994
   "when he was 26" (with "in 2006" in the sentence) -> 26, as of 2006
   "Shai, 5."  "aged 33"  "at age 60"  "at the age of 81"  "forty-two-year-old"
-Not ages (FAIL): "between the ages of 18 and 60", "a 23-hour ride", "February 24, 2022",
+Not ages (FAIL): "between the ages of 18 and 60", "5- and 8-year-old girls" (a range), "a 23-hour ride", "February 24, 2022",
   "Boeing 767, 200 passengers", "The Kursk was just five years old" (a thing's).
 
 Each claim carries ``as_of`` (the year the age held: a year in the same sentence, else the
@@ -48,9 +50,13 @@ _THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|b
                           r"crisis|tree|church|school|station|reactor|satellite|rule|system)s?"
                           # the thing ends the phrase: not "a 17-year-old school student"
                           r"(?=[,.;:)!?]| (?:of|in|on|at|for|to|that|which|was|is|has|had|and|with|by)\b|$)")
+KIN_APPOSITIVE = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er) (?P<kin>{'|'.join(KIN_NOUNS)}), (?P<age>\d{{1,3}})(?=[,.;)])")
+FEMALE_KIN = {"wife", "sister", "mother", "daughter", "widow", "fiancee", "girlfriend", "aunt", "niece",
+              "granddaughter", "grandmother", "stepdaughter"}
 _KIN_AFTER = re.compile(rf" (?P<kin>{'|'.join(KIN_NOUNS)})\b")
 _WHOSE_BEFORE = re.compile(r"(?:\b(?P<pronoun>[Hh]is|[Hh]er)|'s) (?:an? )?$")
-_RANGE_BEFORE = re.compile(r"\b(?:between|from|ages? of|and|to|or)\s*$", re.I)
+# "between 18 and", "ages 5 to", "5- and 8-year-olds": a range's second end; not "Matthew and"
+_RANGE_BEFORE = re.compile(r"(?:\b(?:between|from|ages? of)|\d[\w-]*\s+(?:and|to|or))\s*$", re.I)
 
 
 def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
@@ -129,8 +135,23 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
                 taken.append(m.span("age"))
+        # "Kennedy, 38, his wife, 33, and her sister, 34": "her" is the woman just named
+        woman = None
+        for m in (KIN_APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
+            at = sent.start + m.start()
+            pronoun = m.group("whose").lower()
+            owner = woman if pronoun == "her" and woman else ctx.entities.subject_at(ctx.doc, sent, at)
+            named = ctx.entities.kin(owner, m.group("kin")) if owner else None
+            if named is None:
+                continue
+            if m.group("kin") in FEMALE_KIN:
+                woman = named
+            claim = _make(ctx, sent, m, "age", named, parse_number(m.group("age")), "kin")
+            if claim:
+                claims.append(claim)
+                taken.append(m.span("age"))
         for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
-            if _RANGE_BEFORE.search(text[:m.start()]) or any(s <= m.start() < e for s, e in taken):
+            if _RANGE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or any(s <= m.start() < e for s, e in taken):
                 continue
             if _THING_AFTER.match(text, m.end()) or _thing_was_aged(ctx, sent, m):
                 continue
@@ -165,7 +186,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if not has_any(searched, needed):
                 continue
             for m in pattern.finditer(text):
-                if _RANGE_BEFORE.search(text[:m.start()]) or re.match(r"\s*(?:and|to|-)\s*\d", text[m.end():]):
+                if _RANGE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or re.match(r"\s*(?:and|to|-)\s*\d", text[m.end():]):
                     continue
                 who = m.groupdict().get("who")
                 binding = "when" if pattern is WHEN_WAS else "inferred"
