@@ -125,8 +125,9 @@ _ADVERB = r"(?:(?i:[a-z]+ly|also|then|later|again|simply|once|had|has|have|would
 # after the closing mark: '," he said', '," the 42-year-old dancer confessed', '," Maks continued'
 AFTER_SUBJ_VERB = re.compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?P<subj>(?i:{_PRON})\b|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,6}}?[\w'\-]+|{_NAME}"
-    rf"|(?:[a-z][\w'\-]*\s+)?(?i:{_ROLE_ALT})\b)"
+    rf"|(?:[a-z][\w'\-]*\s+)?(?i:{_ROLE_ALT})\b(?:\s+{_NAME})?)"
     rf"(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?P<verb>(?i:{_VERB}))\b")
+# ('," defense attorney Dion Custis said': a role, then the name)
 # '," Interfax quoted Putin as saying', '," the agency quoted him as saying': the object speaks
 _QUOTED_AS = rf"(?i:quoted)\s+(?P<subj>(?i:him|her|them)\b|{_NAME}|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,4}}?[\w'\-]+)\s+(?i:as\s+(?:saying|telling|stating|having\s+said))"
 AFTER_QUOTED_AS = re.compile(rf"[ ,\u2014\u2013-]{{0,3}}(?:[\w.'\-]+\s+){{0,6}}?{_QUOTED_AS}")
@@ -174,8 +175,10 @@ def verb_before(head: str) -> re.Match | None:
 _PRON_END = re.compile(rf"(?i:\b(?P<subj>he|she|they|we|i)\s+{_ADVERB}{{0,2}})$")
 _DESC_END = re.compile(r"\b(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+(?:[\w'\-]+\s+){0,5}?)"
                        r"(?:(?i:[a-z]+ly|also)\s+)?$")
+# (the word before the role is a modifier, "defense attorneys", never a speech verb: "She said
+# witnesses recalled" is spoken by witnesses, not by "said witnesses")
 _ROLE_END = re.compile(rf"\b(?P<subj>(?:(?i:the|a|an|one|two|three|several|some|many|other)\s+)?"
-                       rf"(?:[A-Za-z][\w'\-]*\s+)?(?i:{_ROLE_ALT}))\s+(?:(?i:[a-z]+ly|also)\s+)?$")
+                       rf"(?:(?!(?i:{_VERB})\b)[A-Za-z][\w'\-]*\s+)?(?i:{_ROLE_ALT}))\s+(?:(?i:[a-z]+ly|also)\s+)?$")
 _DESC_START = re.compile(r"^\s*(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+[\w'\-]+(?:\s+[\w'\-]+){0,4}?)\s*,")
 _PRON_START = re.compile(r"^\s*(?P<subj>(?i:he|she|they|we))\b")
 _SPEAKS_AFTER = re.compile(rf"(?:'s)?(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?i:{_VERB})\b")
@@ -540,6 +543,10 @@ class _Extractor:
         if _SCARE_BEFORE.search(head):
             return None
         m = BEFORE_VERB_INLINE.search(head)
+        # the speech verb nearest the quote: 'The report, whose conclusions were revealed last
+        # month, states the crash was caused by "..."' is the report's, not what "revealed" says
+        while m and (later := BEFORE_VERB_INLINE.search(head, m.end("verb"))):
+            m = later
         if not m or self.inside_quote(lo + m.start("verb")):
             return None
         return self.subject_before_verb(lo, lo + m.start("verb"), q)
