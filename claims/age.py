@@ -40,7 +40,7 @@ YEAR = re.compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
 # what may stand between "N-year-old" and the person's name: "son Shai", "sister, Lauren
 # Bessette", "Cuban rafter Elian Gonzalez"; a preposition, conjunction or verb ends the phrase
 _NOUN_PHRASE_GAP = re.compile(r"(?: (?!(?:and|or|but|of|in|on|at|to|for|with|by|from|who|that|which|was|is|"
-                              r"has|had|said|says|told)\b)[A-Za-z][a-z-]*(?<!ed)){0,3},? ")
+                              r"has|had|said|says|told)\b)[A-Za-z][a-z-]*(?<!ed)){0,3}(?: named| called)?,? ")
 # "the six-year-old case", "a 30-year-old Datsun": things, not people, have these ages
 _THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
                           r"agreement|policy|program|programme|company|firm|business|building|house|home|"
@@ -102,6 +102,17 @@ def _thing_was_aged(ctx: ExtractContext, sent, m) -> bool:
     start = sent.start + subject.start("subj")
     return not any(p.start >= start and p.end <= sent.start + subject.end("subj")
                    for p in ctx.entities.people(ctx.doc, sent))
+
+
+_INDEFINITE_BEFORE = re.compile(r"(?:(?P<word>\w+) )?\b[Aa]n? $")
+_COPULAS = {"is", "was", "be", "been", "being", "became", "becomes", "remains", "remained", "as"}
+
+
+def _someone_new(text: str, pos: int) -> bool:
+    """"a 30-year-old man was killed" brings in someone new; "he is a 42-year-old dancer" and
+    "as a 14-year-old refugee" describe the person the sentence is about."""
+    m = _INDEFINITE_BEFORE.search(text, max(0, pos - 20), pos)
+    return bool(m) and (m.group("word") or "").lower() not in _COPULAS
 
 
 def _kin_named(ctx: ExtractContext, sent, m, noun: str) -> str | None:
@@ -176,6 +187,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     if subject is None:
                         continue
                     binding = "kin"
+                elif _someone_new(text, m.start()):
+                    continue  # "A 30-year-old man was killed": someone the story does not name
                 else:
                     subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
             claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)

@@ -94,6 +94,9 @@ TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decad
 CASUALTY = re.compile(r"\b(killed|dead|died|deaths?|injured|wounded|hurt|missing|arrested|rescued|"
                       r"evacuated|trapped|detained|hospitalized|hospitalised|survivors?|victims?|"
                       r"homeless|displaced|charged|convicted|sentenced|aboard|on board)\b", re.I)
+_VERB_BEFORE_FIGURE = re.compile(
+    CASUALTY.pattern + r"(?P<by>\s+(?:[a-z]+\s+){0,3}by)?\s+(?:(?:at least|at most|about|some|nearly|almost|"
+    r"more than|over|up to|another|a further|an additional|all|the)\s+)?$", re.I)
 _CASUALTY_CANON = {"death": "killed", "deaths": "killed", "dead": "killed", "died": "killed",
                    "wounded": "injured", "hurt": "injured", "hospitalised": "hospitalized",
                    "survivors": "survivor", "victims": "victim", "on board": "aboard"}
@@ -153,7 +156,12 @@ def _head_noun(after: str) -> tuple[str, int]:
 def _casualty(text: str, start: int, end: int) -> str:
     """The casualty word of the clause after the counted noun (or just before the number)."""
     window = re.split(r"[,;:]| and | but | while ", text[end:end + 60])[0]
-    m = CASUALTY.search(window) or CASUALTY.search(text[max(0, start - 30):start])
+    m = CASUALTY.search(window)
+    if not m:
+        # "killed at least 12 sailors": the verb just before the figure, not "was killed when
+        # the three men" nor "killed in Gaza by three members" (those three did it)
+        before = _VERB_BEFORE_FIGURE.search(text, max(0, start - 40), start)
+        m = before if before and not before.group("by") else None
     if not m:
         return ""
     word = m.group(1).lower()
