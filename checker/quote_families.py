@@ -255,15 +255,17 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
 
 
 def _marked_gaps(a: Piece, b: Piece, blocks) -> int:
-    """Words between two matched stretches that one side skips with an ellipsis ("his
-    government disassociates reward ... and does not support it"): a marked cut, not a
+    """Words of one quote between two matched stretches that the other skips with an ellipsis
+    ("his government disassociates reward ... and does not support it"): a marked cut, not a
     difference, so they do not count against the two being one quote."""
     skipped = 0
     for m, n in zip(blocks, blocks[1:]):
         gap_a, gap_b = n.a - (m.a + m.size), n.b - (m.b + m.size)
-        if any(a.ellipsis_before(k) for k in range(m.a + m.size, n.a + 1)) or \
-                any(b.ellipsis_before(k) for k in range(m.b + m.size, n.b + 1)):
-            skipped += gap_a + gap_b
+        # only the other side's words are what "..." stands for; the marking side's own words differ
+        if any(a.ellipsis_before(k) for k in range(m.a + m.size, n.a + 1)):
+            skipped += gap_b
+        elif any(b.ellipsis_before(k) for k in range(m.b + m.size, n.b + 1)):
+            skipped += gap_a
     return skipped
 
 
@@ -396,7 +398,7 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
     # a changed first or last word: spelled alike ("Joining efforts ..." against "... join
     # efforts ..."), or one content word for another right before (after) a long run of the
     # same words ("It attract them both support to live off of" / "gives them both support ...")
-    tag, i1, i1_end, j1, _ = window[0]
+    _, i1, i1_end, j1, _ = window[0]
     if 0 < j1 <= 2 and i1 >= j1 and (fuzz.ratio(" ".join(ref[i1 - j1:i1]), " ".join(var[:j1])) >= 60
                                      or _swapped_word(ref[i1 - 1], var[0], j1, i1_end - i1)):
         window.insert(0, ("replace", i1 - j1, i1, 0, j1))
@@ -576,9 +578,10 @@ class QuoteFamily:
         for step in (-1, 1):
             a, b, k = i1, i2, j
             while True:
-                if step < 0 and a > 0 and k > 0 and self.ref[a - 1] == self.ref[b - 1]:
+                if step < 0 and a > 0 and k > 0 and self.ref[a - 1] == self.ref[b - 1] == piece.words[k - 1]:
                     a, b, k = a - 1, b - 1, k - 1
-                elif step > 0 and b < len(self.ref) and k < len(piece.words) and self.ref[a] == self.ref[b]:
+                elif step > 0 and b < len(self.ref) and k < len(piece.words) \
+                        and self.ref[a] == self.ref[b] == piece.words[k]:
                     a, b, k = a + 1, b + 1, k + 1
                 else:
                     break

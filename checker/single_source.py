@@ -3,7 +3,11 @@
 A fact that one source alone reports is not wrong, but an editor may want it confirmed before
 relying on it. Only attributes matching ``attributes`` are considered (by default death and
 injury tolls and ages), and only in stories with at least ``min_articles`` articles, so that
-the report does not list every number in the story.
+the report does not list every number in the story. An age is a person's, so it is single when
+no other source gives that person an age; a toll is the story's (the person nearest a toll in
+its sentence is rarely whose toll it is), so it is single when no other source gives any
+figure for it. Message placeholders: ``{sources}``, ``{attribute}``, ``{values}``, ``{subject}``
+and ``{for_subject}`` (" for <person>" for an age, empty for a toll).
 
 Options (defaults):
   attributes: ["\\|killed$", "\\|injured$", "^age$"]   regexes on the claim attribute
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from checker.context import by_fields, group_by
+from checker.context import group_by
 from checker.findings import Finding, format_message
 
 KIND = "single_source"
@@ -30,20 +34,25 @@ def check(rule, claims: list, ctx) -> list[Finding]:
     patterns = [re.compile(p) for p in rule.params["attributes"]]
     claims = [c for c in claims if any(p.search(str(c.attribute)) for p in patterns)]
     findings = []
-    for (ctype, subject, attribute), group in group_by(claims, by_fields("claim_type", "subject", "attribute")):
+    for (ctype, subject, attribute), group in group_by(claims, _whose):
         if len({r.article for r in group}) != 1:
             continue
         rows = _first_per_value(group)
         article = rows[0].article
         values = ", ".join(sorted({str(r.normalized) for r in rows}))
         message = format_message(rule.message, subject=subject or "the story", values=values,
-                                                attribute=str(attribute).replace("|", " "),
-                                                sources=ctx.sources([article]))
+                                 for_subject=f" for {subject}" if subject else "",
+                                 attribute=str(attribute).replace("|", " "), sources=ctx.sources([article]))
         findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
                                 subject=subject, message=message,
                                 evidence=[ctx.evidence(r) for r in rows],
                                 key=(attribute, values), confidence=0.5))
     return findings
+
+
+def _whose(claim) -> tuple:
+    """What a claim is grouped by: an age by its person, a toll by the story alone."""
+    return claim.claim_type, claim.subject if claim.claim_type == "age" else "", claim.attribute
 
 
 def _first_per_value(rows: list) -> list:

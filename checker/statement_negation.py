@@ -34,7 +34,8 @@ from claims.model import Claim
 KIND = "statement_negation"
 DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.5, "min_words": 6, "number_window": 6}
 _NUMBER = re.compile(r"\d+")
-_WORD = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[a-z0-9]+(?:'[a-z]+)?")  # "$500,000" is one word, one figure
+# "$500,000" is one word, one figure; "3rd" and "1990s" stay words
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?![\w,])|[a-z0-9]+(?:\.\d+)?(?:'[a-z]+)?")
 
 
 def _numbers(text: str) -> set[str]:

@@ -55,8 +55,9 @@ FEMALE_KIN = {"wife", "sister", "mother", "daughter", "widow", "fiancee", "girlf
               "granddaughter", "grandmother", "stepdaughter"}
 _KIN_AFTER = re.compile(rf" (?P<kin>{'|'.join(KIN_NOUNS)})\b")
 _WHOSE_BEFORE = re.compile(r"(?:\b(?P<pronoun>[Hh]is|[Hh]er)|'s) (?:an? )?$")
-# "between 18 and", "ages 5 to", "5- and 8-year-olds": a range's second end; not "Matthew and"
-_RANGE_BEFORE = re.compile(r"(?:\b(?:between|from|ages? of)|\d[\w-]*\s+(?:and|to|or))\s*$", re.I)
+# "between 18 and", "ages 5 to", "5- and 8-year-olds", "five- and seven-year-old": a range's
+# second end; not "Matthew and"
+_RANGE_BEFORE = re.compile(r"(?:\b(?:between|from|ages? of)|(?:\d[\w-]*|\b[a-z]+-)\s+(?:and|to|or))\s*$", re.I)
 
 
 def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
@@ -123,7 +124,7 @@ def _kin_named(ctx: ExtractContext, sent, m, noun: str) -> str | None:
         return None
     at = sent.start + whose.start()
     if whose.group("pronoun"):
-        owner = ctx.entities.subject_at(ctx.doc, sent, at)
+        owner = ctx.entities.subject_at(ctx.doc, sent, sent.start + whose.end("pronoun"))
     else:
         owners = [p for p in ctx.entities.people(ctx.doc, sent) if p.end == at]
         owner = owners[-1].canonical if owners else ""
@@ -147,13 +148,15 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 claims.append(claim)
                 taken.append(m.span("age"))
         # "Kennedy, 38, his wife, 33, and her sister, 34": "her" is the woman just named
-        woman = None
+        woman, unnamed_woman = None, False
         for m in (KIN_APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
-            at = sent.start + m.start()
-            pronoun = m.group("whose").lower()
-            owner = woman if pronoun == "her" and woman else ctx.entities.subject_at(ctx.doc, sent, at)
+            if m.group("whose").lower() == "her" and not woman and unnamed_woman:
+                continue  # "his wife, 33, and her sister, 34": the wife is unknown, so is her sister
+            owner = woman if m.group("whose").lower() == "her" and woman else \
+                ctx.entities.subject_at(ctx.doc, sent, sent.start + m.end("whose"))
             named = ctx.entities.kin(owner, m.group("kin")) if owner else None
             if named is None:
+                unnamed_woman = unnamed_woman or m.group("kin") in FEMALE_KIN
                 continue
             if m.group("kin") in FEMALE_KIN:
                 woman = named

@@ -40,9 +40,9 @@ def stem(word: str) -> str:
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ied", "y"), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: len(w) - len(suffix)] + keep
-            if suffix in ("ing", "ed") and len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeioulsz":
-                w = w[:-1]  # "dropped" -> "drop", "planned" -> "plan"; not "falling" -> "fal"
             break
+    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "aeioulsz":
+        w = w[:-1]  # "dropped", "dropping", "drop"; "boycotted", "boycott"; not "fall", "miss"
     return w
 
 

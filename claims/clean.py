@@ -204,8 +204,10 @@ def split_sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 # an agency operator's sign-off run on after the last sentence of a paragraph ("... home.'' lc-kl",
-# "(rn/sl)", "av-fsa-as"): initials, lower case, joined by '-' or '/'; bounded, so linear
-_SIGN_OFF = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+\(?[a-z]{1,5}(?:[-/][a-z]{1,5}){0,3}\)?$")
+# "(rn/sl)", "(rb)", "av-fsa-as"): lower-case initials joined by '-' or '/', or in brackets (a
+# lone word, "at 5 p.m. today", is text); bounded, so linear
+_SIGN_OFF = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+(?:[a-z]{1,5}(?:[-/][a-z]{1,5}){1,3}"
+                       r"|\([a-z]{1,5}(?:[-/][a-z]{1,5}){0,3}\))$")
 
 
 def _without_sign_off(norm: str, start: int, end: int) -> int:

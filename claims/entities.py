@@ -36,7 +36,8 @@ KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother"
              "stepson", "stepdaughter")
 ROLE_NOUNS = ("lawyer", "attorney", "spokesman", "spokeswoman")
 # "his wife, Carolyn", "Kennedy's sister Lauren": whose kin, and which (the name follows)
-_KIN_NAMED = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er|[A-Z][\w.-]*(?=(?:'s) ))(?:'s)? (?P<kin>{'|'.join(KIN_NOUNS)}),? (?=[A-Z])")
+# (a name is at most 30 characters here, so a long run of capitals is not rescanned from each)
+_KIN_NAMED = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er|[A-Z][\w.-]{{0,30}}(?='s ))(?:'s)? (?P<kin>{'|'.join(KIN_NOUNS)}),? (?=[A-Z])")
 _PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
 # "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's
 # name, unless more capitalised words follow ("John F. Kennedy International Airport")
@@ -260,7 +261,8 @@ class StoryEntities:
                             continue
                         at = sent.start + m.start()
                         if m.group("whose").lower() in ("his", "her"):
-                            who = self.subject_at(doc, sent, at)
+                            # read from after the pronoun, so "His wife, X" looks back for him
+                            who = self.subject_at(doc, sent, sent.start + m.end("whose"))
                         else:
                             owners = [p for p in self.people(doc, sent) if p.end == at + len(m.group("whose"))]
                             who = owners[-1].canonical if owners else ""

@@ -11,8 +11,10 @@ SIGN_OFFS = [
     ("The blast in Nairobi killed 247 people. (stgr-lk)", "The blast in Nairobi killed 247 people."),
     ("A student group offered its own reward. (rb)", "A student group offered its own reward."),
     ("The rescue was called off. av-fsa-as", "The rescue was called off."),
-    # a lower-case word after a closing quote mark is text, not a sign-off
+    # a lower-case word after a closing quote mark, or a lone word after an abbreviation, is text
     ('The committee called the plan "unworkable" twice', 'The committee called the plan "unworkable" twice'),
+    ("The hearing, adjourned after the defense objected to the new witness, resumes at 5 p.m. today",
+     "The hearing, adjourned after the defense objected to the new witness, resumes at 5 p.m. today"),
 ]
 
 
