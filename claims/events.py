@@ -20,11 +20,13 @@ so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter 
 
 PASS  "the flight that crashed on Oct. 31"     crash
 PASS  "The Aug. 7 bombing killed 11 people"    bomb
-PASS  "Yeltsin's abrupt resignation on Dec. 31" resignation
 PASS  "the submarine went down Saturday"       go
 FAIL  "Klebanov said Thursday that ..."        (nothing: a reporting verb)
 FAIL  "Russia's air force pumped up the pressure on breakaway Chechnya on Saturday"  (nothing:
       no verb within four words)
+FAIL  "Yeltsin's abrupt resignation on Dec. 31" (nothing: a noun before the date is read only
+      after a determiner, "the Dec. 31 resignation"; reading the noun before "on" too took
+      2% off date recall on three seeds, as the new event words kept apart dates that align)
 """
 from __future__ import annotations
 
