@@ -155,6 +155,19 @@ BEFORE_VERB_BARE = re.compile(rf"\b(?P<verb>(?i:{_VERB}))\s*$")
 _LONGEST_VERB = max(len(v) for v in _VERB[3:-1].split("|"))
 
 
+# a sentence opening with a subordinate clause: its subject comes after the clause's comma
+_FRONTED_CLAUSE = re.compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?:As|as|While|while|Although|although|"
+                             r"Though|though|When|when|After|after|Before|before|If|if|Because|because|Since|since)"
+                             r"\b[^,.;]{1,150},\s")
+
+
+def _main_clause_start(sent) -> int:
+    """Where the main clause of ``sent`` starts (norm offset): after a fronted subordinate
+    clause, else at the sentence start."""
+    m = _FRONTED_CLAUSE.match(sent.text)
+    return sent.start + (m.end() if m else 0)
+
+
 def verb_before(head: str) -> re.Match | None:
     """The last ``BEFORE_VERB_LINK`` match in ``head``, else ``BEFORE_VERB_BARE``, tried only where
     they can match. Both end at the end of ``head`` (bar whitespace), but the engine would try
@@ -405,8 +418,11 @@ class _Extractor:
             if current is not None and s.index == current.index:
                 return people[-1].canonical
             speaking = [m for m in people if _SPEAKS_AFTER.match(self.norm, m.end, min(s.end, m.end + 90))]
-            # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.') speaks
-            nearest, nearest_sent = (speaking or people)[0].canonical, s.index
+            # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.')
+            # speaks, and a fronted clause is no subject ('Yet even as Putin extended an olive
+            # branch, Zyuganov spent the day vilifying the elections.')
+            main = [m for m in people if m.start >= _main_clause_start(s)]
+            nearest, nearest_sent = (speaking or main or people)[0].canonical, s.index
             break
         if self.last_speaker is not None and self.last_speaker[1] >= nearest_sent:
             return self.last_speaker[0]
