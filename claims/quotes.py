@@ -70,8 +70,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from claims.base import ExtractContext
+from claims.base import STOPWORDS, ExtractContext
 from claims.entities import TITLE_WORDS
+from claims.events import TIME_WORDS
 from claims.model import Claim, Document, Paragraph, Sentence
 
 CLAIM_TYPE = "quote"
@@ -161,6 +162,9 @@ _FRONTED_CLAUSE = re.compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?
                              r"\b[^,.;]{1,150},\s")
 
 
+_ORG_END = re.compile(r"(?:^|[\s,(])(?P<subj>[A-Z]{2,6}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s+$")
+
+
 def _main_clause_start(sent) -> int:
     """Where the main clause of ``sent`` starts (norm offset): after a fronted subordinate
     clause, else at the sentence start."""
@@ -199,7 +203,9 @@ _ROLE_THEN_NAME = re.compile(r"^(?i:the|a|an|one|another|his|her|their|its|our)\
                              r"(?P<name>[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3})$")
 _NEW_SENTENCE = re.compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|They|We)\s")
 _PREDICATIVE = re.compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
-_MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,)?\s*(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
+# what may stand between a speaker's name and the speech verb: an age, an adverb, ", who"
+# ("Reggie Fluty, who told the barely breathing Shepard ...")
+_MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,)?\s*(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
 _ROLE_MENTION = re.compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
 _OBJECT_BEFORE = re.compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
 _CLAUSE_END = re.compile(r"[,;:!?\"]|\.(?:\s|$)")
@@ -593,6 +599,9 @@ class _Extractor:
                 return self.resolve(m.group("subj"), s, s + len(m.group("subj")), verb_start, q.paragraph)
         if people:
             return people[0].canonical
+        org = _ORG_END.search(clause)
+        if org and org.group("subj").lower() not in TIME_WORDS and org.group("subj").lower() not in STOPWORDS:
+            return org.group("subj")  # "While NTSB said", "Interfax reported": an organisation speaks
         return self.nearest_person(verb_start) or ""
 
     def colon_intro(self, para: Paragraph, prev_para: Paragraph | None, q: _Quote):
