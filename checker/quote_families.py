@@ -21,7 +21,10 @@ How a family is built
        version. A quote cut in its middle may share no
        n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
        opening (two words or more) and the rest of it stand in another quote in that order with
-       at least ``elision_min_words`` words between, and then it may be as short as 4 words.
+       at least ``elision_min_words`` words between, and then it may be as short as 4 words;
+       so is a quote whose later part is such a copy of a piece that opens there (a quote another
+       source splits with narration: "It's burning badly, and I'm the engine" / "It's really
+       burning," he told the crew, "and I'm not sure it's coming from the engine").
        Quotes of one article are never compared with each other.
     2. The reference is the article whose pieces hold the most words (ties: fewer pieces, then
        article id): the longest version. Every piece of every other article is aligned word by
@@ -334,13 +337,23 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
         for a, b in combinations(sorted(postings), 2):
             if pieces[a].article != pieces[b].article:
                 pairs.add((a, b))
+    # a later piece of a quote another source splits with narration may open inside a cut copy:
+    # "It's burning badly, and I'm the engine" holds "and I'm [not sure it's coming from] the
+    # engine", the second piece of "It's really burning," he told the crew, "and I'm not sure ..."
+    openings: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for k in where:
+        openings[tuple(pieces[k].words[:2])].add(k)
     for s, piece in enumerate(pieces):
         candidates = bigrams.get(tuple(piece.words[:2]), set())
-        if len(candidates) > MAX_POSTINGS:
-            continue
-        for k in candidates:
-            if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, where[k], min_cut):
-                pairs.add((min(s, k), max(s, k)))
+        if len(candidates) <= MAX_POSTINGS:
+            for k in candidates:
+                if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, where[k], min_cut):
+                    pairs.add((min(s, k), max(s, k)))
+        for i in range(1, len(piece.words) - CUT_MIN_WORDS + 1):
+            for k in openings.get((piece.words[i], piece.words[i + 1]), ()):
+                if pieces[k].article != piece.article and len(piece.words) < len(pieces[k].words) + i \
+                        and _cut_from(piece.words[i:], pieces[k].words, where[k], min_cut):
+                    pairs.add((min(s, k), max(s, k)))
     parent = list(range(len(pieces)))
 
     def find(x: int) -> int:
