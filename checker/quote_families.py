@@ -350,7 +350,10 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
                 if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, where[k], min_cut):
                     pairs.add((min(s, k), max(s, k)))
         for i in range(1, len(piece.words) - CUT_MIN_WORDS + 1):
-            for k in openings.get((piece.words[i], piece.words[i + 1]), ()):
+            opening_here = openings.get((piece.words[i], piece.words[i + 1]), ())
+            if len(opening_here) > MAX_POSTINGS:
+                continue  # "and i", "it is": openings too common to say anything
+            for k in opening_here:
                 if pieces[k].article != piece.article and len(piece.words) < len(pieces[k].words) + i \
                         and _cut_from(piece.words[i:], pieces[k].words, where[k], min_cut):
                     pairs.add((min(s, k), max(s, k)))

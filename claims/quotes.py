@@ -160,8 +160,7 @@ _LONGEST_VERB = max(len(v) for v in _VERB[3:-1].split("|"))
 _FRONTED_CLAUSE = re.compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?:As|as|While|while|Although|although|"
                              r"Though|though|When|when|After|after|Before|before|If|if|Because|because|Since|since)"
                              r"\b[^,.;]{1,150},\s")
-
-
+# an organisation ending the clause before a speech verb: "While NTSB said", "Interfax reported"
 _ORG_END = re.compile(r"(?:^|[\s,(])(?P<subj>[A-Z]{2,6}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s+$")
 
 
