@@ -22,8 +22,9 @@ How a family is built
        n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
        opening (two words or more) and the rest of it stand in another quote in that order with
        at least ``elision_min_words`` words between, and then it may be as short as 4 words;
-       so is a quote whose later part is such a copy of a piece that opens there (a quote another
-       source splits with narration: "It's burning badly, and I'm the engine" / "It's really
+       so is a quote whose later part (5 words or more) is such a copy of another piece from
+       that piece's own opening, unless two named people said them (a quote another source
+       splits with narration: "It's burning badly, and I'm the engine" / "It's really
        burning," he told the crew, "and I'm not sure it's coming from the engine").
        Quotes of one article are never compared with each other.
     2. The reference is the article whose pieces hold the most words (ties: fewer pieces, then
@@ -99,6 +100,7 @@ DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
 MIN_PARAPHRASE_CHANGES = 4  # fewer changed words is wording, however short the quote
 TYPO_MIN_LETTERS = 6  # shorter words differing in one letter are often different words (now / not)
 CUT_MIN_WORDS = 4  # a quote this short still joins the family it was cut from
+SPLIT_CUT_MIN_WORDS = 5  # ... and the copied later part of a quote, when that part is all it shares
 CUT_TRIES = 20  # places of a word tried when looking for a cut copy's opening and rest
 REWORDED_MIN_RUN = 6  # words in a row two reworded versions of one quote still share
 PIECE_BREAK = " [\u2026] "
@@ -272,7 +274,8 @@ def _marked_gaps(a: Piece, b: Piece, blocks) -> int:
     return skipped
 
 
-def _cut_from(short: list[str], long: list[str], where: dict[str, list[int]], min_cut: int) -> bool:
+def _cut_from(short: list[str], long: list[str], where: dict[str, list[int]], min_cut: int,
+              opening_at: int | None = None) -> bool:
     """``short`` is a stretch of ``long`` with ``min_cut`` or more words cut from its middle: its
     longest opening found in ``long`` (two words or more) and the rest of it, found further on
     ("I spent the last couple of remorse" / "I spent the last couple of days with survivor's
@@ -280,7 +283,8 @@ def _cut_from(short: list[str], long: list[str], where: dict[str, list[int]], mi
     ``CUT_TRIES`` places of each are tried, so repetitive text costs no more."""
     if len(short) < CUT_MIN_WORDS:
         return False
-    for i in where.get(short[0], ())[:CUT_TRIES]:
+    starts = [opening_at] if opening_at is not None else where.get(short[0], ())[:CUT_TRIES]
+    for i in starts:
         if long[i:i + 2] != short[:2]:
             continue
         p = 2
@@ -349,13 +353,15 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
             for k in candidates:
                 if pieces[k].article != piece.article and _cut_from(piece.words, pieces[k].words, where[k], min_cut):
                     pairs.add((min(s, k), max(s, k)))
-        for i in range(1, len(piece.words) - CUT_MIN_WORDS + 1):
+        # (the copied part at least five words, the other quote's own opening, no two speakers)
+        for i in range(1, len(piece.words) - SPLIT_CUT_MIN_WORDS + 1):
             opening_here = openings.get((piece.words[i], piece.words[i + 1]), ())
             if len(opening_here) > MAX_POSTINGS:
                 continue  # "and i", "it is": openings too common to say anything
             for k in opening_here:
                 if pieces[k].article != piece.article and len(piece.words) < len(pieces[k].words) + i \
-                        and _cut_from(piece.words[i:], pieces[k].words, where[k], min_cut):
+                        and not _named_apart(piece.speaker, pieces[k].speaker) \
+                        and _cut_from(piece.words[i:], pieces[k].words, where[k], min_cut, opening_at=0):
                     pairs.add((min(s, k), max(s, k)))
     parent = list(range(len(pieces)))
 
@@ -888,6 +894,12 @@ def render_family(family: QuoteFamily, ctx: StoryContext) -> dict:
 def is_role(speaker: str) -> bool:
     """A descriptor ("a source", "officials") rather than a name ("Maks Chmerkovskiy")."""
     return not speaker[:1].isupper()
+
+
+def _named_apart(a: str, b: str) -> bool:
+    """Two speakers named by name, and different people (two descriptions, "someone in the
+    control tower" / "the air controller", may be one person)."""
+    return bool(a and b) and not is_role(a) and not is_role(b) and same_speaker(a, b) is False
 
 
 def same_speaker(a: str, b: str) -> bool | None:

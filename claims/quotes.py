@@ -164,11 +164,23 @@ _FRONTED_CLAUSE = re.compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?
 _ORG_END = re.compile(r"(?:^|[\s,(])(?P<subj>[A-Z]{2,6}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s+$")
 
 
-def _main_clause_start(sent) -> int:
-    """Where the main clause of ``sent`` starts (norm offset): after a fronted subordinate
-    clause, else at the sentence start."""
+_IN_PLACE = re.compile(r"\b(?i:in|at|from|of|for|to|with|by|on|near|across|inside|outside)\s+$")
+
+
+def _organisation(name: str, before: str) -> bool:
+    """Whether a capitalised name that ends the clause before a speech verb is its speaker: not
+    a time ("Tuesday"), a title ("President"), a role ("Officials") or a word like "Others", nor
+    a place after a preposition ("Officials in Washington said")."""
+    low = name.lower()
+    return not (low in TIME_WORDS or low in STOPWORDS or low in ROLE_NOUNS or low == "others"
+                or name in TITLE_WORDS or _IN_PLACE.search(before))
+
+
+def _main_clause_start(sent) -> int | None:
+    """Where the main clause of ``sent`` starts (norm offset) when the sentence opens with a
+    subordinate clause and a name follows its comma; None otherwise."""
     m = _FRONTED_CLAUSE.match(sent.text)
-    return sent.start + (m.end() if m else 0)
+    return sent.start + m.end() if m and sent.text[m.end():m.end() + 1].isupper() else None
 
 
 def verb_before(head: str) -> re.Match | None:
@@ -204,7 +216,7 @@ _NEW_SENTENCE = re.compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|
 _PREDICATIVE = re.compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
 # what may stand between a speaker's name and the speech verb: an age, an adverb, ", who"
 # ("Reggie Fluty, who told the barely breathing Shepard ...")
-_MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,)?\s*(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
+_MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,\s*)?(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
 _ROLE_MENTION = re.compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
 _OBJECT_BEFORE = re.compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
 _CLAUSE_END = re.compile(r"[,;:!?\"]|\.(?:\s|$)")
@@ -426,7 +438,7 @@ class _Extractor:
             # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.')
             # speaks, and a fronted clause is no subject ('Yet even as Putin extended an olive
             # branch, Zyuganov spent the day vilifying the elections.')
-            main = [m for m in people if m.start >= _main_clause_start(s)]
+            main = [m for m in people if m.start == _main_clause_start(s)]
             nearest, nearest_sent = (speaking or main or people)[0].canonical, s.index
             break
         if self.last_speaker is not None and self.last_speaker[1] >= nearest_sent:
@@ -599,7 +611,7 @@ class _Extractor:
         if people:
             return people[0].canonical
         org = _ORG_END.search(clause)
-        if org and org.group("subj").lower() not in TIME_WORDS and org.group("subj").lower() not in STOPWORDS:
+        if org and _organisation(org.group("subj"), clause[:org.start("subj")]):
             return org.group("subj")  # "While NTSB said", "Interfax reported": an organisation speaks
         return self.nearest_person(verb_start) or ""
 
