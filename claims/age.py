@@ -122,12 +122,8 @@ def _kin_named(ctx: ExtractContext, sent, m, noun: str) -> str | None:
     whose = _WHOSE_BEFORE.search(sent.text, max(0, m.start() - 40), m.start())
     if not whose:
         return None
-    at = sent.start + whose.start()
-    if whose.group("pronoun"):
-        owner = ctx.entities.subject_at(ctx.doc, sent, sent.start + whose.end("pronoun"))
-    else:
-        owners = [p for p in ctx.entities.people(ctx.doc, sent) if p.end == at]
-        owner = owners[-1].canonical if owners else ""
+    pronoun = bool(whose.group("pronoun"))
+    owner = ctx.entities.owner(ctx.doc, sent, sent.start + (whose.end("pronoun") if pronoun else whose.start()), pronoun)
     return ctx.entities.kin(owner, noun) if owner else None
 
 
@@ -153,7 +149,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if m.group("whose").lower() == "her" and not woman and unnamed_woman:
                 continue  # "his wife, 33, and her sister, 34": the wife is unknown, so is her sister
             owner = woman if m.group("whose").lower() == "her" and woman else \
-                ctx.entities.subject_at(ctx.doc, sent, sent.start + m.end("whose"))
+                ctx.entities.owner(ctx.doc, sent, sent.start + m.end("whose"), pronoun=True)
             named = ctx.entities.kin(owner, m.group("kin")) if owner else None
             if named is None:
                 unnamed_woman = unnamed_woman or m.group("kin") in FEMALE_KIN

@@ -255,21 +255,26 @@ class StoryEntities:
                 for sent in doc.sentences:
                     if not any(k in sent.lowered for k in KIN_NOUNS):  # a cheap test before the scan
                         continue
+                    people = self.people(doc, sent)
                     for m in _KIN_NAMED.finditer(sent.text):
-                        named = [p for p in self.people(doc, sent) if p.start == sent.start + m.end()]
+                        named = [p for p in people if p.start == sent.start + m.end()]
                         if not named:
                             continue
-                        at = sent.start + m.start()
-                        if m.group("whose").lower() in ("his", "her"):
-                            # read from after the pronoun, so "His wife, X" looks back for him
-                            who = self.subject_at(doc, sent, sent.start + m.end("whose"))
-                        else:
-                            owners = [p for p in self.people(doc, sent) if p.end == at + len(m.group("whose"))]
-                            who = owners[-1].canonical if owners else ""
+                        who = self.owner(doc, sent, sent.start + m.end("whose"),
+                                         pronoun=m.group("whose").lower() in ("his", "her"))
                         if who and who != named[0].canonical:
                             votes[(who, m.group("kin").lower())][named[0].canonical] += 1
             self._kin = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
         return self._kin.get((owner, noun))
+
+    def owner(self, doc: Document, sent: Sentence, end: int, pronoun: bool) -> str:
+        """Whose a possessive ending at norm offset ``end`` is: for "his"/"her" (``pronoun``) the
+        person it points back to (read from after it, so "His wife, X" looks back for him), else
+        the person named just before "'s" ("Kennedy's sister"); "" if none."""
+        if pronoun:
+            return self.subject_at(doc, sent, end)
+        owners = [p for p in self.people(doc, sent) if p.end == end]
+        return owners[-1].canonical if owners else ""
 
     def resolve(self, name: str) -> str:
         """The story's full name for a short form, or the name itself. Resolving the answer
