@@ -73,7 +73,10 @@ class ExtractContext:
               normalized: str, subject: str | None = None, low: float | None = None,
               high: float | None = None, unit: str = "", negated: bool = False,
               context: str | None = None, window: int = 60, clause: bool = False,
-              **extra) -> Claim:
+              context_also: frozenset[str] = frozenset(), **extra) -> Claim:
+        """A claim at norm[start:end]. Unless ``context`` is given it is the content words within
+        ``window`` characters either side (inside the clause with ``clause``), and
+        ``context_also``: words of the claim's own span that say what it is about."""
         value, o_start, o_end = self.doc.evidence(start, end)
         if subject is None:
             subject = self.entities.subject_at(self.doc, sent, start)
@@ -89,7 +92,7 @@ class ExtractContext:
                 clipped = set(content_words(_CLAUSE_BREAK.split(left)[-1] + " " + _CLAUSE_BREAK.split(right)[0]))
                 # a clause of one word or none ("Over the next 29 seconds,"): what follows says what lasted
                 words = clipped if len(clipped) >= 2 else clipped | set(content_words(right))
-            context = " ".join(sorted(words))
+            context = " ".join(sorted(words | context_also))
         return Claim(
             article=self.doc.article.id, claim_type=claim_type, subject=subject or "",
             attribute=attribute, value=value, normalized=normalized, start=o_start, end=o_end,

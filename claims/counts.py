@@ -291,14 +291,12 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if opened:
                 low, start = opened
                 normalized = ("$" if money else "") + f"{format_number(low)}-" + normalized.lstrip("$")
+            # what the words before the noun say of it narrows what is counted ("three daily
+            # runway inspections", "30 storage tanks"); "people" in "seven people dead" does not
+            described = frozenset(content_words(after[:head_end])[:-1]) - _UNNARROWING \
+                if head_end and not partitive and not after.startswith("-") else frozenset()
             claims.append(ctx.claim(sent, sent.start + start, sent.start + end,
                                     claim_type=CLAIM_TYPE, attribute=attribute, normalized=normalized,
                                     low=low, high=high, unit=unit, qualifier=qualifier, number=value,
-                                    **_scope(text, m, after, head_end, partitive, unit)))
-            if head_end and not partitive and not after.startswith("-"):
-                # what the words before the noun say of it narrows what is counted ("three daily
-                # runway inspections", "30 storage tanks"); "people" in "seven people dead" does not
-                described = set(content_words(after[:head_end])[:-1]) - _UNNARROWING
-                if described:
-                    claims[-1].context = " ".join(sorted(set(claims[-1].context.split()) | described))
+                                    context_also=described, **_scope(text, m, after, head_end, partitive, unit)))
     return claims
