@@ -183,6 +183,14 @@ def _main_clause_start(sent) -> int | None:
     return sent.start + m.end() if m and sent.text[m.end():m.end() + 1].isupper() else None
 
 
+def _nearest_verb(pattern: re.Pattern, head: str) -> re.Match | None:
+    """The match of ``pattern`` (which ends at the end of ``head``) whose verb comes last."""
+    m = pattern.search(head)
+    while m and (later := pattern.search(head, m.end("verb"))):
+        m = later
+    return m
+
+
 def verb_before(head: str) -> re.Match | None:
     """The last ``BEFORE_VERB_LINK`` match in ``head``, else ``BEFORE_VERB_BARE``, tried only where
     they can match. Both end at the end of ``head`` (bar whitespace), but the engine would try
@@ -190,11 +198,9 @@ def verb_before(head: str) -> re.Match | None:
     word, and BARE is searched from just before the longest verb that fits at the end."""
     end = head.rstrip()
     if not end.isascii() or end[-6:].lower().endswith((",", ":", "that", "saying")):
-        m = BEFORE_VERB_LINK.search(head)
         # the verb nearest the quote speaks it: 'Asked Sunday if they were agents, Prime
         # Minister Benjamin Netanyahu said, "..."' (not "Asked")
-        while m and (later := BEFORE_VERB_LINK.search(head, m.end("verb"))):
-            m = later
+        m = _nearest_verb(BEFORE_VERB_LINK, head)
         if m:
             return m
     return BEFORE_VERB_BARE.search(head, max(0, len(end) - _LONGEST_VERB - 1))
@@ -438,7 +444,8 @@ class _Extractor:
             # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.')
             # speaks, and a fronted clause is no subject ('Yet even as Putin extended an olive
             # branch, Zyuganov spent the day vilifying the elections.')
-            main = [m for m in people if m.start == _main_clause_start(s)]
+            main_start = _main_clause_start(s)
+            main = [m for m in people if m.start == main_start]
             nearest, nearest_sent = (speaking or main or people)[0].canonical, s.index
             break
         if self.last_speaker is not None and self.last_speaker[1] >= nearest_sent:
@@ -575,11 +582,9 @@ class _Extractor:
         head = self.norm[lo:q.open_pos]
         if _SCARE_BEFORE.search(head):
             return None
-        m = BEFORE_VERB_INLINE.search(head)
         # the speech verb nearest the quote: 'The report, whose conclusions were revealed last
         # month, states the crash was caused by "..."' is the report's, not what "revealed" says
-        while m and (later := BEFORE_VERB_INLINE.search(head, m.end("verb"))):
-            m = later
+        m = _nearest_verb(BEFORE_VERB_INLINE, head)
         if not m or self.inside_quote(lo + m.start("verb")):
             return None
         return self.subject_before_verb(lo, lo + m.start("verb"), q)
