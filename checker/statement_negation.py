@@ -46,10 +46,10 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _hinges(text: str) -> list[tuple[str, str, int | None]]:
-    """(word before, word after, where the word after stands) each negation: "was not carrying"
-    -> ("was", "carrying", 2). A "no" has no denied words of its own (None)."""
-    words = _words(text)
+def _hinges(words: list[str]) -> list[tuple[str, str, int | None]]:
+    """(word before, word after, where the word after stands) each negation of a sentence's
+    ``_words``: "was not carrying" -> ("was", "carrying", 2). A "no" has no denied words of
+    its own (None)."""
     out = []
     for i, word in enumerate(words):
         if word in CONTRACTED:
@@ -83,20 +83,22 @@ def check(rule, claims: list[Claim], ctx) -> list[Finding]:
             if len(sent.text.split()) < params["min_words"]:
                 continue
             words = _words(sent.text)
-            (negated if is_negated(sent.text) else stating).append((doc, sent, words))
+            if is_negated(sent.text):
+                negated.append((doc, sent, words, _hinges(words)))
+            else:
+                stating.append((doc, sent, words))
     # only the bigrams a negation hinges on are ever looked up: index just those
-    hinges = {hinge[:2] for _, sent, _ in negated for hinge in _hinges(sent.text)}
+    hinges = {hinge[:2] for *_, sentence_hinges in negated for hinge in sentence_hinges}
     by_bigram: dict[tuple[str, str], list] = {}
     for doc, sent, words in stating:
         for bigram in hinges.intersection(zip(words, words[1:])):
             by_bigram.setdefault(bigram, []).append((doc, sent, words))
     findings = []
-    for doc, sent, words in negated:
+    for doc, sent, words, sentence_hinges in negated:
         article = doc.article.id
         mine = set(content_words(strip_negation(sent.text)))
         all_numbers = _numbers(sent.text)
         seen = set()
-        sentence_hinges = _hinges(sent.text)
         denied = _denied(words, sentence_hinges, params["number_window"])
         for hinge in (h[:2] for h in sentence_hinges):
             numbers = _numbers(" ".join(denied.get(hinge, words)))

@@ -200,10 +200,13 @@ def _approximations_apart(a, b) -> bool:
     hedged both ways and more than ``APPROX_AGREE`` apart, so the sources give different
     estimates, though each hedge's range reaches the other ("about 100" / "about 107" agree:
     107 is about 100)."""
-    ha, hb = _hedge(a), _hedge(b)
-    if not (ha and hb and ha[0].lower() in _BOTH_WAYS and hb[0].lower() in _BOTH_WAYS):
-        return False
-    return _figures_apart(a, b)
+    return _hedged_both_ways(a) and _hedged_both_ways(b) and _figures_apart(a, b)
+
+
+def _hedged_both_ways(row) -> bool:
+    """"about 40", "some 60 miles": a figure hedged both ways ("nearly 100" is not)."""
+    hedge = _hedge(row)
+    return bool(hedge) and hedge[0].lower() in _BOTH_WAYS
 
 
 def _figures_apart(a, b) -> bool:
@@ -556,7 +559,7 @@ class _Stated:
                 return True
             if _is_numeric(r) and _is_numeric(target):
                 # "four hours" fits "about five hours" but does not give it
-                hedged = any(h and h[0].lower() in _BOTH_WAYS for h in (_hedge(r), _hedge(target)))
+                hedged = _hedged_both_ways(r) or _hedged_both_ways(target)
                 if _scale(r) == _scale(target) and _numeric_conflict(r, target, self.params) is None \
                         and not (hedged and _figures_apart(r, target)):
                     return True
