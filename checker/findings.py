@@ -17,6 +17,13 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "never": 99}
 
 
+def subject_label(finding: dict) -> str:
+    """What a finding is about, for a report line: "age: Kennedy", or "count (whole story)" for a
+    finding with no subject of its own (a toll only one source gives, a negated statement)."""
+    claim_type, subject = finding.get("claim_type") or "", finding.get("subject") or ""
+    return f"{claim_type}: {subject}" if subject else f"{claim_type} (whole story)"
+
+
 @dataclass
 class Evidence:
     article: str

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.findings import SEVERITIES
+from checker.findings import SEVERITIES, subject_label
 from checker.review_store import STATUSES
 from checker.reports import (
     SEVERITY_HELP,
@@ -580,7 +580,7 @@ def _review_info(finding: dict) -> str:
 
 def _finding_meta(finding: dict, family_link: str) -> str:
     parts = [f'<span>rule <code>{esc(finding.get("rule"))}</code> ({esc(finding.get("kind"))})</span>',
-             f'<span>{esc(finding.get("claim_type"))}: {esc(finding.get("subject"))}</span>']
+             f'<span>{esc(subject_label(finding))}</span>']
     conf = _confidence(finding)
     if conf:
         parts.append(f"<span>confidence {conf}</span>")

@@ -24,7 +24,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from checker.findings import SEVERITIES
+from checker.findings import SEVERITIES, subject_label
 from claims.model import CLAIM_COLUMNS, Claim
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     head.append(str(finding.get("message", "")), style="bold")
     meta = Text(style="dim")
     meta.append(f"rule {finding.get('rule')} ({finding.get('kind')})")
-    meta.append(f" · {finding.get('claim_type')}: {finding.get('subject')}")
+    meta.append(f" · {subject_label(finding)}")
     conf = finding.get("confidence")
     if isinstance(conf, (int, float)) and math.isfinite(conf):
         meta.append(f" · confidence {conf:.2f}")
@@ -482,7 +482,7 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
         for f in findings:
             out += [f"### [{sev}] {md_escape(f.get('message'))}", ""]
             out.append(f"- Rule: `{f.get('rule')}` ({md_escape(f.get('kind'))})")
-            out.append(f"- Subject: {md_escape(f.get('subject'))} ({md_escape(f.get('claim_type'))})")
+            out.append(f"- About: {md_escape(subject_label(f))}")
             conf = f.get("confidence")
             if isinstance(conf, (int, float)) and math.isfinite(conf):
                 out.append(f"- Confidence: {conf:.2f}")

@@ -91,7 +91,9 @@ def count_matches(text: str):
 TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
               "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
-CASUALTY = re.compile(r"\b(killed|dead|died|deaths?|injured|wounded|hurt|missing|arrested|rescued|"
+# "death" of "death sentence", "death penalty" is no toll ("two demonstrations in support of the
+# death sentence")
+CASUALTY = re.compile(r"\b(killed|dead|died|deaths?(?! (?:sentences?|penalty|penalties|row|threats?|warrants?|squads?|certificates?)\b)|injured|wounded|hurt|missing|arrested|rescued|"
                       r"evacuated|trapped|detained|hospitalized|hospitalised|survivors?|victims?|"
                       r"homeless|displaced|charged|convicted|sentenced|aboard|on board)\b", re.I)
 _VERB_BEFORE_FIGURE = re.compile(
@@ -133,6 +135,11 @@ _PASS_THROUGH = {"such", "other", "more", "additional", "further"}
 _PARTITIVE = re.compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
 
 
+# Prepositions the stopword list lacks: "three vigils against the death penalty" counts vigils
+_ENDS_NOUN_PHRASE = frozenset("""aboard inside onboard against among amid across along around behind
+beyond despite outside near within upon through throughout toward towards""".split())
+
+
 def _head_noun(after: str) -> tuple[str, int]:
     """The head noun of the words after a number, and how many characters of ``after`` it spans."""
     words = list(re.finditer(r"[A-Za-z][a-z']*", after))
@@ -141,7 +148,7 @@ def _head_noun(after: str) -> tuple[str, int]:
         word = w.group().lower()
         if word in _PASS_THROUGH and not head:
             continue  # "six such mines", "two more bodies"
-        if (word in STOPWORDS and word not in ("per",)) or word in ("aboard", "inside", "onboard"):
+        if (word in STOPWORDS and word not in ("per",)) or word in _ENDS_NOUN_PHRASE:
             break
         if i > 0 and (word.endswith("ed") or word.endswith("ing") or word.endswith("ly")) and head:
             break  # "100 technicians carefully removed": the adverb is not the noun

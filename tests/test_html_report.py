@@ -418,3 +418,14 @@ def test_without_optional_fields():
     assert "<th>Link</th>" not in page
     assert "2024-03-05 (est.)" in page
     assert 'data-status="open"' in page
+
+
+def test_a_finding_without_a_subject_says_it_is_about_the_whole_story():
+    from checker.reports import render_markdown
+
+    f = age_conflict(subject="")
+    f["claim_type"] = "count"
+    data = contract([f])
+    assert "<span>count (whole story)</span>" in render_html(data)
+    assert "- About: count (whole story)" in render_markdown(data)
+    assert ": </span>" not in render_html(data)
