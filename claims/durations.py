@@ -8,7 +8,8 @@ upper bound is ``float('inf')``); ``normalized`` is a short human form. What is 
     PASS  "less than 3 weeks"               <21 days          low 0
     PASS  "at least three days"             >=3 days
     PASS  "nearly two hours"                ~2 hours          [0.8 x, x]
-    PASS  "about 10 minutes"                ~10 minutes       [0.8 x, 1.2 x]
+    PASS  "about 10 minutes"                ~10 minutes       [0.9 x, 1.1 x], as for counts: "about
+                                            six months" is not "five months"
     PASS  "in 36 seconds", "for two years"  36 seconds, 2 years   (the preposition is not in the value)
     PASS  "a couple of days"                2-3 days
     PASS  "several days", "a few weeks"     3-7 days, 2-4 weeks
@@ -100,8 +101,8 @@ _QUALIFIERS = {
     "a little less than": (0, 1, "<"), "barely": (0, 1, "<="), "within": (0, 1, "<="),
     "up to": (0, 1, "<="), "at most": (0, 1, "<="), "no more than": (0, 1, "<="),
     "not more than": (0, 1, "<="), "as long as": (0, 1, "<="), "as much as": (0, 1, "<="),
-    "about": (0.8, 1.2, "~"), "around": (0.8, 1.2, "~"), "approximately": (0.8, 1.2, "~"),
-    "roughly": (0.8, 1.2, "~"), "some": (0.8, 1.2, "~"), "an estimated": (0.8, 1.2, "~"),
+    "about": (0.9, 1.1, "~"), "around": (0.9, 1.1, "~"), "approximately": (0.9, 1.1, "~"),
+    "roughly": (0.9, 1.1, "~"), "some": (0.9, 1.1, "~"), "an estimated": (0.9, 1.1, "~"),
     "nearly": (0.8, 1, "~"), "almost": (0.8, 1, "~"), "close to": (0.8, 1, "~"),
     "not quite": (0.8, 1, "~"),
 }
