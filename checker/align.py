@@ -152,11 +152,13 @@ def number_variant_pairs(rows: list[Claim], articles: dict[int, set[str]] | None
 def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int = 0,
                 articles: dict[int, set[str]] | None = None, max_df: float = 0.5) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims from different articles whose event words
-    (``extra['event']``: the words next to a date, what it is the date of) share ``min_event``
+    (``extra['event']``: the words next to a date, what it is the date of; and
+    ``extra['event_near']``, a happening named right before it, "the auction Tuesday") share ``min_event``
     and whose contexts share ``min_context``: "the flight that crashed on Oct. 31 went into a
     dive" and "Flight 990 crashed October 31, killing 217" are one event's date though the
     sentences say little else alike."""
-    events = {r.index: word_set((r.extra or {}).get("event", ""), prefix) for r in rows}
+    events = {r.index: word_set(f'{(r.extra or {}).get("event", "")} {(r.extra or {}).get("event_near", "")}', prefix)
+              for r in rows}
     contexts = {r.index: word_set(r.context, prefix) for r in rows}
     articles = articles or {r.index: {r.article} for r in rows}
     out = []

@@ -46,13 +46,20 @@ def stem(word: str) -> str:
     return w
 
 
+def match_stem(word: str) -> str:
+    """``stem`` without a final "e", for matching words only (never shown): "raise", "raised" and
+    "raises" meet, as do "state" and "states"."""
+    w = stem(word)
+    return w[:-1] if len(w) >= 4 and w.endswith("e") else w
+
+
 def content_words(text: str) -> list[str]:
     return list(_content_words(text))
 
 
 @lru_cache(maxsize=1 << 14)
 def _content_words(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS)
+    return tuple(match_stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS)
 
 
 @dataclass

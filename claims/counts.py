@@ -52,7 +52,7 @@ _NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, ke
 _LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
 
 
-_UNNARROWING = {"people", "person"}  # stems: "persons" is "person"
+_UNNARROWING = frozenset(content_words("people person persons"))  # as context words are spelled
 _WHEN_WORDS = {w.lower() for w in DAY_NAMES + MONTH_NAMES} | {"today", "yesterday", "tonight", "tomorrow"}
 
 

@@ -66,7 +66,7 @@ from datetime import date, datetime, timedelta
 
 from claims.base import ExtractContext
 from claims.durations import QUANTITY, quantity_range
-from claims.events import event_words
+from claims.events import event_words, noun_before
 from claims.model import Claim
 
 CLAIM_TYPE = "date"
@@ -732,6 +732,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             fields.setdefault("confidence", 0.5 if fields.get("relative") or fields.get("granularity") == "week"
                               or (fields.get("weekday") and not fields.get("year") and "month" not in fields) else 1.0)
             fields["event"], reported = event_words(ctx.doc.norm, sent, start, end)
+            near = noun_before(ctx.doc.norm, sent, start)
+            if near:
+                fields["event_near"] = near
             if reported:
                 fields["reported"] = True
             attribute = fields.pop("attribute")
