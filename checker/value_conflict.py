@@ -73,7 +73,10 @@ mostly the same. The same age once at the event's year and once only at the fili
 ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
 whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
 "113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
-the first team"), does not disagree with it. Counts narrowed differently ("three Atlanta-area
+the first team"), does not disagree with it. A report that gives both values counts as giving
+the other's only where that claim is at least as close in context to the other as its own
+differing one (dates, ages, durations; counts keep the looser test, as one sentence often gives
+two shares: "20 percent of the population, but only 2.3 percent of the police"). Counts narrowed differently ("three Atlanta-area
 bombings" / "four Southern bombings", "Argun, 10 km" / "Shali, 40 km") count different things.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
@@ -537,24 +540,36 @@ class _Stated:
         if a.claim_type == "count" and (self._part_of(a, b) or self._part_of(b, a)
                                         or self._beside(a, b) or self._beside(b, a)):
             return False
-        free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx)}
-        free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx)}
+        free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx, a_idx)}
+        free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx, b_idx)}
         return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))
 
-    def states(self, article: str, target_idx: int) -> bool:
-        key = (article, target_idx)
+    def states(self, article: str, target_idx: int, rival_idx: int) -> bool:
+        key = (article, target_idx, rival_idx)
         if key not in self._memo:
-            self._memo[key] = self._states(article, target_idx)
+            self._memo[key] = self._states(article, target_idx, rival_idx)
         return self._memo[key]
 
-    def _states(self, article: str, target_idx: int) -> bool:
+    def _closeness(self, a, b) -> int:
+        prefix = self.params["word_prefix"]
+        return len(word_set(a.context, prefix) & word_set(b.context, prefix))
+
+    def _states(self, article: str, target_idx: int, rival_idx: int) -> bool:
+        """Whether ``article`` gives the target's value, in a claim at least as close to the
+        target as the article's rival claim: a report that says "24 hours of phone calls" and
+        later "20 hours of tape" has its counterpart of another's "20 hours of recorded phone
+        calls" in the first, and disagrees."""
         if article in self.articles[target_idx]:  # a copy of the same sentence
             return True
-        target = self.row_of[target_idx]
+        target, rival = self.row_of[target_idx], self.row_of[rival_idx]
+        rival_closeness = self._closeness(rival, target)
         for index in self.neighbours.get(target_idx, ()):
             if article not in self.articles[index]:
                 continue
             r = self.row_of[index]
+            if target.claim_type != "count" and self._closeness(r, target) < rival_closeness \
+                    and r.sentence != rival.sentence:
+                continue
             if r.sentence == target.sentence:
                 return True
             if _is_numeric(r) and _is_numeric(target):
