@@ -76,8 +76,9 @@ whose sentence adds two figures up to another report's ("109 on board and four o
 the first team"), does not disagree with it. A report that gives both values counts as giving
 the other's only where that claim is at least as close in context to the other as its own
 differing one (dates, ages, durations; counts keep the looser test, as one sentence often gives
-two shares: "20 percent of the population, but only 2.3 percent of the police"). Counts narrowed differently ("three Atlanta-area
-bombings" / "four Southern bombings", "Argun, 10 km" / "Shali, 40 km") count different things.
+two shares: "20 percent of the population, but only 2.3 percent of the police"). Counts
+narrowed differently ("three Atlanta-area bombings" / "four Southern bombings", "Argun, 10 km"
+/ "Shali, 40 km") count different things.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -511,7 +512,7 @@ class _Stated:
 
     def __init__(self, row_of: dict, articles: dict[int, set[str]], neighbours: dict[int, set[int]], params):
         self.row_of, self.articles, self.neighbours, self.params = row_of, articles, neighbours, params
-        self._memo: dict[tuple[str, int], bool] = {}
+        self._memo: dict[tuple[str, int, int], bool] = {}
         self.by_sentence: dict[tuple[str, str], list] = {}
         for r in row_of.values():
             self.by_sentence.setdefault((r.article, r.sentence), []).append(r)
@@ -562,13 +563,13 @@ class _Stated:
         if article in self.articles[target_idx]:  # a copy of the same sentence
             return True
         target, rival = self.row_of[target_idx], self.row_of[rival_idx]
-        rival_closeness = self._closeness(rival, target)
+        # (counts keep the looser test: one sentence often gives two shares of one whole)
+        rival_closeness = self._closeness(rival, target) if target.claim_type != "count" else 0
         for index in self.neighbours.get(target_idx, ()):
             if article not in self.articles[index]:
                 continue
             r = self.row_of[index]
-            if target.claim_type != "count" and self._closeness(r, target) < rival_closeness \
-                    and r.sentence != rival.sentence:
+            if rival_closeness and r.sentence != rival.sentence and self._closeness(r, target) < rival_closeness:
                 continue
             if r.sentence == target.sentence:
                 return True

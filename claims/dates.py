@@ -66,7 +66,7 @@ from datetime import date, datetime, timedelta
 
 from claims.base import ExtractContext
 from claims.durations import QUANTITY, quantity_range
-from claims.events import event_words, noun_before
+from claims.events import event_words
 from claims.model import Claim
 
 CLAIM_TYPE = "date"
@@ -731,8 +731,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             # support a finding but is too uncertain to raise one (rules: min_claim_confidence)
             fields.setdefault("confidence", 0.5 if fields.get("relative") or fields.get("granularity") == "week"
                               or (fields.get("weekday") and not fields.get("year") and "month" not in fields) else 1.0)
-            fields["event"], reported = event_words(ctx.doc.norm, sent, start, end)
-            near = noun_before(ctx.doc.norm, sent, start)
+            fields["event"], near, reported = event_words(ctx.doc.norm, sent, start, end)
             if near:
                 fields["event_near"] = near
             if reported:

@@ -15,7 +15,7 @@ Reporting verbs (said, told, announced, reported...) are not events: "said Tuesd
 "said Thursday" are usually two statements, not one statement dated twice. Such a date is
 marked as a statement's, and never compared with an event's ("said Sunday that the call should
 have triggered a search" does not date the call). Irregular pasts are
-reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.stem``),
+reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.match_stem``),
 so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter prefix.
 
 PASS  "the flight that crashed on Oct. 31"     crash
@@ -28,7 +28,7 @@ FAIL  "Yeltsin's abrupt resignation on Dec. 31" (nothing as its event: reading a
       the date as the event took 2% off date recall on three seeds, as the new event words kept
       apart dates that align)
 
-The noun right before a date is read separately (``noun_before``, stored as ``event_near``)
+The noun right before a date is read separately (``DateEvent.near``, stored as ``event_near``)
 when it names a happening ("the auction Tuesday", "resignation on Dec. 31"; ``EVENT_NOUNS``,
 a list of news events). It can align two dates (``checker.align.event_pairs``) but never keeps
 two apart: "searching the area Wednesday" dates no area, and a miss there must not hide a
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from typing import NamedTuple
 
 from claims.base import _CLAUSE_BREAK, STOPWORDS, match_stem
 
@@ -96,9 +97,14 @@ def _is_verb(word: str, previous: str | None) -> bool:
     return previous is not None and previous.lower() in _MODALS
 
 
-def event_words(norm: str, sent, start: int, end: int) -> tuple[str, bool]:
-    """Space-separated stems of the event a date at norm[start:end] belongs to ("" if none),
-    and whether the date is a statement's ("said Tuesday", "Tuesday said")."""
+class DateEvent(NamedTuple):
+    words: str  # space-separated stems of the event the date belongs to ("" if none)
+    near: str  # the stem of a happening named right before the date ("" if none)
+    reported: bool  # the date is a statement's ("said Tuesday", "Tuesday said")
+
+
+def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
+    """What a date at norm[start:end] is the date of."""
     left = _CLAUSE_BREAK.split(norm[sent.start:start])[-1]
     right_parts = _CLAUSE_BREAK.split(norm[end:sent.end], maxsplit=1)
     events: set[str] = set()
@@ -126,7 +132,7 @@ def event_words(norm: str, sent, start: int, end: int) -> tuple[str, bool]:
             if _is_verb(word, rest[i - 1] if i else None):
                 events.add(_base(word))
                 break
-    return " ".join(sorted(events)), reported
+    return DateEvent(" ".join(sorted(events)), _noun_before(before), reported)
 
 
 _NEAR_SKIP = frozenset("on at in of early late".split())
@@ -145,14 +151,9 @@ strike summit takeoff talks testimony trial verdict victory visit vote wedding
 """.split())
 
 
-def noun_before(norm: str, sent, start: int) -> str:
-    """The stem of the event noun right before a date ("the auction Tuesday", "terrorist blasts
-    Sunday night", "resignation on Dec. 31"), "" if the word there names no happening."""
-    left = _CLAUSE_BREAK.split(norm[sent.start:start])[-1]
-    before = _TOKEN.findall(left)
-    while before and before[-1].lower() in _NEAR_SKIP:
-        before.pop()
-    if not before:
-        return ""
-    stem_ = _base(before[-1])
-    return stem_ if stem_ in EVENT_NOUNS and before[-1][0].islower() else ""
+def _noun_before(before: list[str]) -> str:
+    """The stem of the event noun ending ``before`` (the clause's words before a date: "the
+    auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), "" if the word
+    there names no happening."""
+    word = next((w for w in reversed(before) if w.lower() not in _NEAR_SKIP), "")
+    return _base(word) if word[:1].islower() and _base(word) in EVENT_NOUNS else ""
