@@ -78,7 +78,9 @@ the other's only where that claim is at least as close in context to the other a
 differing one (dates, ages, durations; counts keep the looser test, as one sentence often gives
 two shares: "20 percent of the population, but only 2.3 percent of the police"). Counts
 narrowed differently ("three Atlanta-area bombings" / "four Southern bombings", "Argun, 10 km"
-/ "Shali, 40 km") count different things.
+/ "Shali, 40 km") count different things; two distances locating one place from one other
+place the same way ("the Izmit Refinery, 110 km southeast of Istanbul") align however little
+else their sentences share.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
                    "March 2" / "early March"; "U.S. citizen" / "American citizen".
@@ -366,9 +368,31 @@ def _same_scope(a, b) -> bool:
         return True
     ea, eb = a.extra or {}, b.extra or {}
     for key in ("modifiers", "place", "heading"):
-        if ea.get(key) and eb.get(key) and not set(ea[key].lower().split()) & set(eb[key].lower().split()):
+        if ea.get(key) and eb.get(key) and not _name_words(ea[key]) & _name_words(eb[key]):
             return False
     return True
+
+
+def _name_words(text: str) -> set[str]:
+    """The words of a narrowing phrase, lower-cased, without the "of the" that joins two names
+    ("Izmit Refinery of the Turkish Petrol Company")."""
+    return set(text.lower().split()) - {"of", "the"}
+
+
+def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int, int, float]]:
+    """Pairs of distances that locate one place from one other place the same way ("the Izmit
+    Refinery, about 110 kilometers southeast of Istanbul" in both reports), however little else
+    their sentences share: the two names and the heading say what is measured."""
+    located = [r for r in rows if all((r.extra or {}).get(k) for k in ("place", "heading", "from"))]
+    out = []
+    for i, a in enumerate(located):
+        for b in located[i + 1:]:
+            ea, eb = a.extra, b.extra
+            if (articles[a.index] != articles[b.index] and ea["heading"] == eb["heading"]
+                    and _name_words(ea["place"]) & _name_words(eb["place"])
+                    and _name_words(ea["from"]) & _name_words(eb["from"])):
+                out.append((a.index, b.index, 0.0))
+    return out
 
 
 def _different_events(a, b, prefix: int) -> bool:
@@ -455,6 +479,7 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         pairs = _merged(pairs, number_variant_pairs(rows, articles))
         if params["sole_min_shared"]:
             pairs = _merged(pairs, _sole_pairs(rows, articles, params))
+        pairs = _merged(pairs, _located_pairs(rows, articles))
         if params["min_event_shared"]:
             days = [r for r in rows if _one_day(r)]
             pairs = _merged(pairs, [p for p in event_pairs(days, params["min_event_shared"], params["min_event_context"],

@@ -179,7 +179,11 @@ def _casualty(text: str, start: int, end: int) -> str:
 _HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b")
 # "the town of Argun, 10 kilometers ...": a name after a lower-case word, so not "Meanwhile,"
 # or "In Florida," opening the sentence (each "-" or " " can only be read one way: no backtracking)
-_APPOSED_NAME = re.compile(r"(?<=[a-z] )([A-Z][\w']*(?:[ -][A-Z][\w']*)*), $")
+# ("the Izmit Refinery of the Turkish Petrol Company, 110 kilometers ..." keeps both names)
+_NAME = r"[A-Z][\w']*(?:[ -][A-Z][\w']*)*"
+_APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_NAME}(?: of (?:the )?{_NAME})*), $")
+# the place a distance is measured from: "southeast of Istanbul", "east of the Grozny"
+_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+(?:the\s+)?({_NAME})")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:
@@ -200,6 +204,9 @@ def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dic
         heading = _HEADING.match(after, head_end)
         if heading:  # "110 kilometers southeast of Istanbul" and "130 kilometers east of" it
             extra["heading"] = heading.group(1).lower()
+            origin = _FROM_PLACE.match(text, m.start("after") + heading.end())
+            if origin:
+                extra["from"] = origin.group(1)
     return extra
 
 
