@@ -18,6 +18,12 @@ Sites that an unchanged-story warning or error already covers are not used.
 Noise: warnings and errors on the unchanged stories, per story, and the share of them judged
 real by hand in bench/accuracy_judgements.yaml (finding id, real or not, why).
 
+Witnesses: bench/edits.py takes a value as stated by two articles when the sentences share words
+near it, and is sometimes wrong (two different happenings on one Tuesday); such an edit
+contradicts nothing. bench/witness_judgements.yaml says by hand, site by site, whether another
+article really states the same fact; the table also gives recall on the edits at sites judged so
+("confirmed"), beside recall on all edits, which stays the headline figure.
+
 Everything is seeded (--seed); vary it when tuning. The JSON holds every case (story, type,
 article, offsets, old and new value, what was found) so two runs can be compared; it holds short
 values from the articles, so keep it out of the repository (bench/results/ is ignored by git).
@@ -49,6 +55,7 @@ from claims.read import Story, read_story  # noqa: E402
 DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"
 EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"
 JUDGEMENTS = ROOT / "bench" / "accuracy_judgements.yaml"
+WITNESSES = ROOT / "bench" / "witness_judgements.yaml"
 FLAGGING = ("error", "warning")
 # the controls that pair with each inconsistent type, for balanced accuracy
 PAIRS = {"count": "number_format", "duration": "number_format", "date": "date_format",
@@ -144,8 +151,21 @@ def load_judgements(path: Path = JUDGEMENTS) -> dict[str, dict]:
     return {j["finding"]: j for j in data}
 
 
-def summarise(stories: list[dict], judgements: dict[str, dict]) -> dict:
+def load_witnesses(path: Path = WITNESSES) -> dict[str, bool]:
+    """site (story:type:article:offset) -> whether another article states the same fact."""
+    if not path.is_file():
+        return {}
+    return {j["site"]: bool(j["same_fact"]) for j in yaml.safe_load(path.read_text(encoding="utf-8")) or []}
+
+
+def site_of(case: dict) -> str:
+    """A case's site: its id without the new value ("story:date:article:offset")."""
+    return case["id"].rsplit(":", 1)[0]
+
+
+def summarise(stories: list[dict], judgements: dict[str, dict], witnesses: dict[str, bool] | None = None) -> dict:
     cases = [c for s in stories for c in s["cases"]]
+    witnesses = witnesses or {}
     by_type = {}
     for kind in INCONSISTENT + CONSISTENT:
         mine = [c for c in cases if c["type"] == kind]
@@ -160,6 +180,13 @@ def summarise(stories: list[dict], judgements: dict[str, dict]) -> dict:
         by_type[kind] = {"cases": len(mine), "flagged": flagged, "consistent": consistent,
                          "rate": round(100 * flagged / len(mine), 1), "rules": rules,
                          "other_new_findings": round(sum(c["other_new_findings"] for c in mine) / len(mine), 2)}
+        judged = [c for c in mine if site_of(c) in witnesses]
+        if judged:
+            confirmed = [c for c in judged if witnesses[site_of(c)]]
+            by_type[kind]["witness"] = {
+                "judged": len(judged), "confirmed": len(confirmed),
+                "flagged": sum(c["flagged"] for c in confirmed),
+                "rate": round(100 * sum(c["flagged"] for c in confirmed) / len(confirmed), 1) if confirmed else None}
     def rate(kinds, consistent):
         mine = [c for c in cases if c["type"] in kinds and c["consistent"] == consistent]
         return 100 * sum(c["flagged"] for c in mine) / len(mine) if mine else None
@@ -192,11 +219,15 @@ def summarise(stories: list[dict], judgements: dict[str, dict]) -> dict:
 
 
 def print_summary(summary: dict, seconds: float | None = None) -> None:
-    print(f"{'type':<15}{'cases':>7}{'flagged':>9}{'rate':>8}   rules that flagged")
+    print(f"{'type':<15}{'cases':>7}{'flagged':>9}{'rate':>8}{'confirmed':>18}   rules that flagged")
     for kind, row in summary["types"].items():
         label = f"{kind} (control)" if row["consistent"] else kind
         rules = ", ".join(f"{r} {n}" for r, n in sorted(row["rules"].items(), key=lambda x: -x[1]))
-        print(f"{label:<15}{row['cases']:>7}{row['flagged']:>9}{row['rate']:>7.1f}%   {rules}")
+        w = row.get("witness")
+        confirmed = f"{w['flagged']}/{w['confirmed']} {w['rate']}%" if w and w["confirmed"] else ""
+        print(f"{label:<15}{row['cases']:>7}{row['flagged']:>9}{row['rate']:>7.1f}%{confirmed:>18}   {rules}")
+    print("(confirmed: edits at sites where, judged by hand, another article states the same fact; "
+          "bench/witness_judgements.yaml)")
     print(f"\ninconsistent edits: {summary['inconsistent_cases']}, recall {summary['recall']}%; "
           f"controls: {summary['consistent_cases']}, false alarms {summary['false_alarm_rate']}%; "
           f"balanced accuracy {summary['balanced_accuracy']}% "
@@ -216,13 +247,14 @@ def print_summary(summary: dict, seconds: float | None = None) -> None:
 
 def compare(old_path: Path, new_path: Path) -> None:
     old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (old_path, new_path))
-    print(f"{'type':<15}{'old':>8}{'new':>8}{'change':>8}")
+    print(f"{'type':<15}{'old':>8}{'new':>8}{'change':>8}{'confirmed old':>15}{'new':>8}")
     for kind in INCONSISTENT + CONSISTENT:
         a, b = old["summary"]["types"].get(kind), new["summary"]["types"].get(kind)
         if a or b:
             ra, rb = (a or {}).get("rate"), (b or {}).get("rate")
             delta = f"{rb - ra:+.1f}" if ra is not None and rb is not None else ""
-            print(f"{kind:<15}{str(ra):>8}{str(rb):>8}{delta:>8}")
+            wa, wb = ((row or {}).get("witness", {}).get("rate", "") for row in (a, b))
+            print(f"{kind:<15}{str(ra):>8}{str(rb):>8}{delta:>8}{str(wa):>15}{str(wb):>8}")
     for key in ("recall", "false_alarm_rate", "balanced_accuracy"):
         print(f"{key}: {old['summary'][key]} -> {new['summary'][key]}")
     print(f"noise per story: {old['summary']['noise']['mean_per_story']} -> {new['summary']['noise']['mean_per_story']}")
@@ -269,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = [run_story(*job) for job in jobs]
     seconds = time.perf_counter() - started
-    summary = summarise(results, load_judgements(args.judgements))
+    summary = summarise(results, load_judgements(args.judgements), load_witnesses())
     print_summary(summary, seconds)
     if args.misses:
         for s in results:

@@ -96,3 +96,16 @@ def test_compare_reports_better_and_worse(tmp_path, example, capsys):
     out = capsys.readouterr().out
     expected = "better: 1" if case["flagged"] else "worse: 1"
     assert expected in out and case["id"] in out
+
+
+def test_witness_judgements_give_recall_on_confirmed_sites(example):
+    witnesses = accuracy.load_witnesses()
+    assert witnesses and all(isinstance(v, bool) for v in witnesses.values())
+    assert all(site.count(":") == 3 for site in witnesses)
+    cases = [c for c in example["cases"] if not c["consistent"]]
+    first, second = cases[0], cases[1]
+    mine = {accuracy.site_of(first): True, accuracy.site_of(second): False}
+    row = accuracy.summarise([example], {}, mine)["types"][first["type"]]["witness"]
+    assert row["judged"] >= 1 and row["confirmed"] >= 1
+    assert row["flagged"] == sum(c["flagged"] for c in cases
+                                 if c["type"] == first["type"] and accuracy.site_of(c) == accuracy.site_of(first))
