@@ -6,7 +6,9 @@ come from an inverted index on context words, and a pair is aligned when the two
 share enough content words: a minimum count, and either Jaccard overlap (shared / union) or the
 overlap coefficient (shared / the smaller context) above its threshold, all set per rule. The
 overlap coefficient lets a terse sentence align with a long one that says more around the same
-value. Words can be compared on their first ``prefix`` letters, so "invaded" meets "invasion".
+value. Words can be compared on their first ``prefix`` letters, so "invaded" meets "invasion",
+and words that name one happening in other words ("sank" / "foundered", "remanded" /
+"detained"; the groups are in ``checker/synonyms.py``) count as one.
 A claim repeated word for word by several articles (``copy_groups``) is aligned once, standing
 for all its copies, so wire copy carried by many outlets does not cost the square of its count.
 """
@@ -18,6 +20,7 @@ from itertools import combinations
 from typing import Callable
 
 from checker.context import group_by
+from checker.synonyms import concept
 from claims.base import content_words
 from claims.model import Claim
 from claims.numbers import NUMBER_RE
@@ -36,7 +39,7 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
 def word_set(text, prefix: int = 0) -> set[str]:
     """The space-separated words of ``text`` (a context or event field), each cut to its first
     ``prefix`` letters when ``prefix`` is set, so "invaded" meets "invasion"."""
-    return {w[:prefix] if prefix else w for w in str(text).split()}
+    return {concept(w)[:prefix] if prefix else concept(w) for w in str(text).split()}
 
 
 def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
@@ -105,7 +108,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         for r in rows:
             text = str(r.sentence)
             if text not in words_of:
-                words_of[text] = {w[:prefix] if prefix else w for w in content_words(text)}
+                words_of[text] = {concept(w)[:prefix] if prefix else concept(w) for w in content_words(text)}
         sentences = {r.index: words_of[str(r.sentence)] for r in rows}
         for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
             if (a, b) in out or n < SENTENCE_MIN_SHARED:
