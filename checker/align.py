@@ -157,8 +157,8 @@ def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int
     """Pairs (index_a, index_b, jaccard) of claims from different articles whose event words
     (``extra['event']``: the words next to a date, what it is the date of; and
     ``extra['event_near']``, a happening named right before it, "the auction Tuesday") share ``min_event``
-    and whose contexts share ``min_context``: "the flight that crashed on Oct. 31 went into a
-    dive" and "Flight 990 crashed October 31, killing 217" are one event's date though the
+    and whose contexts share ``min_context``: "the airliner that crashed on May 4 had just
+    refuelled" and "Flight 212 crashed May 4, killing 88" are one event's date though the
     sentences say little else alike."""
     events = {r.index: word_set(f'{(r.extra or {}).get("event", "")} {(r.extra or {}).get("event_near", "")}', prefix)
               for r in rows}

@@ -15,17 +15,17 @@ How a family is built
        different speakers said them (a stock phrase inside two different quotes is not
        enough). Words one side skips with "..." between two shared stretches do not count
        against the similarity, and a "..." where one quote stops may meet the other's start
-       ("... amounts to discrimination ..." / "processes, attitudes and behavior which amounts
-       to discrimination through ..."). Pairs are joined (union-find), so a quote one source cuts into pieces with
+       ("... adds up to neglect ..." / "rules, habits and routines which add up to neglect
+       of the patients ..."). Pairs are joined (union-find), so a quote one source cuts into pieces with
        narration between ("A," he said. "B.") joins the family of another source's unbroken
        version. A quote cut in its middle may share no
-       n-gram with the whole ("McKinney struck he could"); it is a candidate too when its
+       n-gram with the whole ("Rourke pushed he could"); it is a candidate too when its
        opening (two words or more) and the rest of it stand in another quote in that order with
        at least ``elision_min_words`` words between, and then it may be as short as 4 words;
        so is a quote whose later part (5 words or more) is such a copy of another piece from
        that piece's own opening, unless two named people said them (a quote another source
-       splits with narration: "It's burning badly, and I'm the engine" / "It's really
-       burning," he told the crew, "and I'm not sure it's coming from the engine").
+       splits with narration: "It's leaking fast, and I think the valve" / "It's really
+       leaking," she told the crew, "and I think it could be the valve").
        Quotes of one article are never compared with each other.
     2. The reference is the article whose pieces hold the most words (ties: fewer pieces, then
        article id): the longest version. Every piece of every other article is aligned word by
@@ -249,19 +249,19 @@ def _similar(a: Piece, b: Piece, min_shared: int, min_similarity: float) -> bool
     if (head_a and tail_a) or (head_b and tail_b):
         return True  # one holds the other
     # one's end is the other's start, where an end may also be a "..." that skips to a later
-    # part ("... behavior which amounts to discrimination ... which disadvantages" / "processes,
-    # attitudes and behavior which amounts to discrimination through ..."), but not both ends
+    # part ("... routines which add up to neglect ... which harms" / "rules, habits and
+    # routines which add up to neglect of the patients ..."), but not both ends
     stop_a, start_a = tail_a or a.ellipsis_before(a1), head_a or a.ellipsis_before(a0)
     stop_b, start_b = tail_b or b.ellipsis_before(b1), head_b or b.ellipsis_before(b0)
     joined = (stop_a and head_b) or (tail_a and start_b) or (stop_b and head_a) or (tail_b and start_a)
-    # unless two different people said them ("We are dealing with an admittedly dangerous
-    # individual" / "We are confident that we are dealing with ...")
+    # unless two different people said them ("We are looking at a very serious
+    # breach" / "We are sure that we are looking at ...")
     return joined and same_speaker(a.speaker, b.speaker) is not False
 
 
 def _marked_gaps(a: Piece, b: Piece, blocks) -> int:
     """Words of one quote between two matched stretches that the other skips with an ellipsis
-    ("his government disassociates reward ... and does not support it"): a marked cut, not a
+    ("the board rejects the offer ... and will not discuss it"): a marked cut, not a
     difference, so they do not count against the two being one quote."""
     skipped = 0
     for m, n in zip(blocks, blocks[1:]):
@@ -316,8 +316,8 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
            min_cut: int = 3) -> list[list[Piece]]:
     """Families of ``pieces``: pieces of different articles sharing an ``n``-word run and
     similar enough (``_similar``), or one a cut-down copy of the other: its opening and the
-    rest found in the other's order with at least ``min_cut`` words missing between ("McKinney
-    struck he could" / "McKinney struck him as hard as he could"). Pieces shorter than
+    rest found in the other's order with at least ``min_cut`` words missing between ("Rourke
+    pushed he could" / "Rourke pushed the door as hard as he could"). Pieces shorter than
     ``min_words`` join only as such copies; they never found a family of their own."""
     index: dict[tuple[str, ...], set[int]] = defaultdict(set)
     # for cut copies, which may share no n-gram with the whole ("gives them both off of"): each
@@ -342,8 +342,8 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
             if pieces[a].article != pieces[b].article:
                 pairs.add((a, b))
     # a later piece of a quote another source splits with narration may open inside a cut copy:
-    # "It's burning badly, and I'm the engine" holds "and I'm [not sure it's coming from] the
-    # engine", the second piece of "It's really burning," he told the crew, "and I'm not sure ..."
+    # "It's leaking fast, and I think the valve" holds "and I think [it could be] the
+    # valve", the second piece of "It's really leaking," she told the crew, "and I think ..."
     openings: dict[tuple[str, str], set[int]] = defaultdict(set)
     for k in where:
         openings[tuple(pieces[k].words[:2])].add(k)
@@ -402,8 +402,8 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
 
     def cut_edge(op, gap, start: bool) -> bool:
         """The variant's own first (last) word, a content word, across a gap that one side has
-        at most one word of: "one of the main [reasons for my] demise" is a cut, not a stray
-        "demise"; so is "the last couple of [days with survivor]'s remorse"."""
+        at most one word of: "one of the big [causes of the] delay" is a cut, not a stray
+        "delay"; so is "the last couple of [days with survivor]'s remorse"."""
         own = op[3] == 0 if start else op[4] == len(var)
         one_sided = min(gap[2] - gap[1], gap[4] - gap[3]) <= 1
         return own and one_sided and bool(content_words(ref[op[1]]))
@@ -419,7 +419,7 @@ def _align(ref: list[str], var: list[str]) -> list[tuple[str, int, int, int, int
     window = list(ops[lo:hi + 1])
     # a changed first or last word: spelled alike ("Joining efforts ..." against "... join
     # efforts ..."), or one content word for another right before (after) a long run of the
-    # same words ("It attract them both support to live off of" / "gives them both support ...")
+    # same words ("It hand them each a sum to get by on" / "gives them each a sum ...")
     _, i1, i1_end, j1, _ = window[0]
     if 0 < j1 <= 2 and i1 >= j1 and (fuzz.ratio(" ".join(ref[i1 - j1:i1]), " ".join(var[:j1])) >= 60
                                      or _swapped_word(ref[i1 - 1], var[0], j1, i1_end - i1)):
@@ -508,8 +508,8 @@ class QuoteFamily:
     def gap_change(self, missing: list[str], around: list[str], whole: list[str]) -> str:
         """'elision' for a run of missing words, 'wording' when it is short, mostly repeats the
         words around the cut (a reworded phrase that the alignment saw as a gap), or stands
-        elsewhere in the quote that lacks it (``whole``): words moved, not cut ("We have no
-        evidence, at this time, that" / "at this time that we have no evidence that")."""
+        elsewhere in the quote that lacks it (``whole``): words moved, not cut ("We see no
+        link, so far, between" / "so far we see no link between")."""
         if len(missing) < self.params["elision_min_words"]:
             return "wording"
         distinct = set(missing)

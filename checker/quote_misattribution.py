@@ -26,9 +26,9 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_misattribution.yaml)::
       message: "Sources attribute the same quote to different speakers: {values}"
       claim_types: [quote]
 
-    PASS  a: "We are on the verge of a humanitarian disaster," said Akhmed Malsagov.
-          b: "We are on the verge of a humanitarian disaster," Malsagov told reporters.
-    FAIL  b: "We are on the verge of a humanitarian disaster," said Ruslan Aushev.
+    PASS  a: "The camps cannot take one more family," said Ilona Varga.
+          b: "The camps cannot take one more family," Varga told reporters.
+    FAIL  b: "The camps cannot take one more family," said Tomas Berki.
 """
 from __future__ import annotations
 

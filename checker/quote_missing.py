@@ -26,8 +26,8 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
       message: "{subject}: quoted by {sources}; {change}"
       claim_types: [quote]
 
-    PASS  b: "We are on the verge of a humanitarian disaster," said Akhmed Malsagov.
-    FAIL  (info) b: Malsagov said the republic was on the verge of a humanitarian disaster.
+    PASS  b: "The camps cannot take one more family," said Ilona Varga.
+    FAIL  (info) b: Varga said the republic was unable to take one more family.
           (a quotes it; b paraphrases it)
 """
 from __future__ import annotations

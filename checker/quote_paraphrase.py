@@ -33,9 +33,9 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
       message: "{sources} put a paraphrase of {subject} in quote marks: {change}"
       claim_types: [quote]
 
-    PASS  a: "We are on the verge of a humanitarian disaster," said Akhmed Malsagov.
-          b: Malsagov said the region was on the verge of a humanitarian disaster.  (no marks)
-    FAIL  b: "We are close to a humanitarian catastrophe on the border," Malsagov said.
+    PASS  a: "The camps cannot take one more family," said Ilona Varga.
+          b: Varga said the region was unable to take one more family.  (no marks)
+    FAIL  b: "The camps are nearly full and more families are coming," Varga said.
 """
 from __future__ import annotations
 

@@ -67,19 +67,19 @@ Options (defaults):
                                       ("Three of the suspects"), on this many shared words (0: off)
 A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"),
 nor a length ("stuck for five days") with an offset from another event ("five hours later"), a
-distance in time ("10 minutes away") or the first part of a longer period ("the first two days
-of the search"); two "N later" offsets are compared only when the rest of their sentences is
+distance in time ("10 minutes away") or the first part of a longer period ("the first three days
+of the talks"); two "N later" offsets are compared only when the rest of their sentences is
 mostly the same. The same age once at the event's year and once only at the filing year
 ("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
-whose sentence adds two figures up to another report's ("109 on board and four on the ground" /
-"113 killed"), or gives the other's figure beside its own ("a $1 million prize -- $500,000 to
-the first team"), does not disagree with it. A report that gives both values counts as giving
+whose sentence adds two figures up to another report's ("52 on the bus and three on the road" /
+"55 killed"), or gives the other's figure beside its own ("a $2 million fund -- $800,000 for
+the first year"), does not disagree with it. A report that gives both values counts as giving
 the other's only where that claim is at least as close in context to the other as its own
 differing one (dates, ages, durations; counts keep the looser test, as one sentence often gives
-two shares: "20 percent of the population, but only 2.3 percent of the police"). Counts
+two shares: "18 percent of the voters, but only 3.1 percent of the judges"). Counts
 narrowed differently ("three Atlanta-area bombings" / "four Southern bombings", "Argun, 10 km"
 / "Shali, 40 km") count different things; two distances locating one place from one other
-place the same way ("the Izmit Refinery, 110 km southeast of Istanbul") align however little
+place the same way ("the Harbor Refinery, 90 km north of Lakeport") align however little
 else their sentences share.
 
 PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
@@ -275,7 +275,7 @@ def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> 
     """Both claims sure enough to raise a finding. Weekdays ("on Tuesday") are unsure alone, as
     they depend on when each item was filed, but two read against the same filing day are not;
     an age bound to a person only by the sentence's topic is unsure, but two that also share
-    ``if_shared`` context words ("the 44-year-old former paratrooper") describe one person."""
+    ``if_shared`` context words ("the 51-year-old retired pilot") describe one person."""
     ea, eb = a.extra or {}, b.extra or {}
     if ea.get("anchor") and ea.get("anchor") == eb.get("anchor"):
         return True
@@ -340,7 +340,7 @@ _OFFSET_WORDS = set(content_words(" ".join(_IMPLICIT_START) + " seconds minutes 
 def _unanchored_offsets(a, b) -> bool:
     """Two offsets whose starting point the sentence does not say ("five hours later", "One day
     later, he ...") count from whatever each story told last: only when the rest of the two
-    sentences is mostly the same ("he died five days later" / "where he died five days later")
+    sentences is mostly the same ("she was freed five days later" / "where she was freed five days later")
     are they offsets of one event."""
     if not all((r.extra or {}).get("relation") in _IMPLICIT_START for r in (a, b)):
         return False
@@ -350,7 +350,7 @@ def _unanchored_offsets(a, b) -> bool:
 
 def _span_kind(extra: dict) -> str | None:
     """A duration's kind: a length (None), an offset from another event, a distance in time,
-    or the first or final part of a longer period ("the first two days of the search"; "the last
+    or the first or final part of a longer period ("the first three days of the talks"; "the last
     two days" stays a length, as "in the last two days" usually is)."""
     if extra.get("relation"):
         return _RELATION_KIND.get(extra["relation"])
@@ -375,13 +375,13 @@ def _same_scope(a, b) -> bool:
 
 def _name_words(text: str) -> set[str]:
     """The words of a narrowing phrase, lower-cased, without the "of the" that joins two names
-    ("Izmit Refinery of the Turkish Petrol Company")."""
+    ("Harbor Refinery of the National Oil Company")."""
     return set(text.lower().split()) - {"of", "the"}
 
 
 def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int, int, float]]:
-    """Pairs of distances that locate one place from one other place the same way ("the Izmit
-    Refinery, about 110 kilometers southeast of Istanbul" in both reports), however little else
+    """Pairs of distances that locate one place from one other place the same way ("the Harbor
+    Refinery, about 90 kilometers north of Lakeport" in both reports), however little else
     their sentences share: the two names and the heading say what is measured."""
     located = [r for r in rows if all((r.extra or {}).get(k) for k in ("place", "heading", "from"))]
     out = []
@@ -543,14 +543,14 @@ class _Stated:
             self.by_sentence.setdefault((r.article, r.sentence), []).append(r)
 
     def _beside(self, a, b) -> bool:
-        """``a``'s sentence also gives ``b``'s figure: "a $1 million prize -- $500,000 to the
-        first team" states both the total and the part another report gives."""
+        """``a``'s sentence also gives ``b``'s figure: "a $2 million fund -- $800,000 for the
+        first year" states both the total and the part another report gives."""
         return any(other is not a and _same_figure(other, b, self.params)
                    for other in self.by_sentence.get((a.article, a.sentence), ()))
 
     def _part_of(self, part, total) -> bool:
-        """``part`` is added to another figure of its sentence to make ``total``: "all 109 people
-        on board and four people on the ground" is the "113 people killed" of another report."""
+        """``part`` is added to another figure of its sentence to make ``total``: "all 52 people
+        on the bus and three people on the road" is the "55 people killed" of another report."""
         if not (_is_numeric(part) and _is_numeric(total)) or part.low != part.high or total.low != total.high:
             return False
         return any(other is not part and other.low is not None and other.low == other.high

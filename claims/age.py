@@ -6,13 +6,13 @@ Recognised (PASS):
   "their 5-year-old son Shai"             -> Shai, 5 (a name right after the noun wins)
   "his 33-year-old wife", "his wife, 33,"  -> the wife the story names ("his wife, Carolyn
                                              Bessette Kennedy"); no claim if it names none;
-                                             in "his wife, 33, and her sister, 34" "her" is
+                                             in "his wife, 29, and her brother, 31" "her" is
                                              the woman just named
   "as a 14-year-old refugee in 1994"      -> 14, as of 1994
   "when he was 26" (with "in 2006" in the sentence) -> 26, as of 2006
   "Shai, 5."  "aged 33"  "at age 60"  "at the age of 81"  "forty-two-year-old"
 Not ages (FAIL): "between the ages of 18 and 60", "5- and 8-year-old girls" (a range), "a 23-hour ride", "February 24, 2022",
-  "Boeing 767, 200 passengers", "The Kursk was just five years old" (a thing's).
+  "Boeing 767, 200 passengers", "The Aurora was just six years old" (a thing's).
 
 Each claim carries ``as_of`` (the year the age held: a year in the same sentence, else the
 article's publication year, else none) and ``birth_low``/``birth_high``, the birth years the
@@ -90,7 +90,7 @@ def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
                      unit="years", **extra)
 
 
-# "The Kursk was just five years old", "It is 20 years old": the subject of a predicative age
+# "The Aurora was just six years old", "It is 20 years old": the subject of a predicative age
 _AGED_SUBJECT = re.compile(r"(?:^|[,;:] |\band )(?P<subj>(?:The|the) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?|It|it) "
                            r"(?:was|is|had been|has been|would have been) (?:just |only |nearly |almost |about )?$")
 
@@ -110,7 +110,7 @@ _COPULAS = {"is", "was", "be", "been", "being", "became", "becomes", "remains", 
 
 
 def _someone_new(text: str, pos: int) -> bool:
-    """"a 30-year-old man was killed" brings in someone new; "he is a 42-year-old dancer" and
+    """"a 27-year-old man was hurt" brings in someone new; "he is a 42-year-old dancer" and
     "as a 14-year-old refugee" describe the person the sentence is about."""
     m = _INDEFINITE_BEFORE.search(text, max(0, pos - 20), pos)
     return bool(m) and (m.group("word") or "").lower() not in _COPULAS
@@ -143,11 +143,11 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
                 taken.append(m.span("age"))
-        # "Kennedy, 38, his wife, 33, and her sister, 34": "her" is the woman just named
+        # "Moreau, 40, his wife, 29, and her brother, 31": "her" is the woman just named
         woman, unnamed_woman = None, False
         for m in (KIN_APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
             if m.group("whose").lower() == "her" and not woman and unnamed_woman:
-                continue  # "his wife, 33, and her sister, 34": the wife is unknown, so is her sister
+                continue  # "his wife, 29, and her brother, 31": the wife is unknown, so is her brother
             owner = woman if m.group("whose").lower() == "her" and woman else \
                 ctx.entities.owner(ctx.doc, sent, sent.start + m.end("whose"), pronoun=True)
             named = ctx.entities.kin(owner, m.group("kin")) if owner else None
@@ -187,7 +187,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                         continue
                     binding = "kin"
                 elif _someone_new(text, m.start()):
-                    continue  # "A 30-year-old man was killed": someone the story does not name
+                    continue  # "A 27-year-old man was hurt": someone the story does not name
                 else:
                     subject = ctx.entities.subject_at(ctx.doc, sent, sent.start + m.start())
             claim = _make(ctx, sent, m, "age", subject, parse_number(m.group("age").replace("-", " ")), binding)

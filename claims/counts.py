@@ -1,7 +1,7 @@
 """Counts and quantities: tolls, crews, depths, distances, money, percentages.
 
 Recognised (PASS):
-  "at least 10,059 people have been killed" -> people|killed, >= 10059
+  "at least 4,217 people have been killed"  -> people|killed, >= 4217
   "Thirteen people were injured"             -> people|injured, 13
   "116 sailors trapped"                      -> sailor|trapped, 116
   "354 feet below the surface"               -> foot, 354
@@ -91,8 +91,8 @@ def count_matches(text: str):
 TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
               "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
-# "death" of "death sentence", "death penalty" is no toll ("two demonstrations in support of the
-# death sentence")
+# "death" of "death sentence", "death penalty" is no toll ("two rallies calling for the
+# death penalty")
 CASUALTY = re.compile(r"\b(killed|dead|died|deaths?(?! (?:sentences?|penalty|penalties|row|threats?|warrants?|squads?|certificates?)\b)|injured|wounded|hurt|missing|arrested|rescued|"
                       r"evacuated|trapped|detained|hospitalized|hospitalised|survivors?|victims?|"
                       r"homeless|displaced|charged|convicted|sentenced|aboard|on board)\b", re.I)
@@ -166,7 +166,7 @@ def _casualty(text: str, start: int, end: int) -> str:
     m = CASUALTY.search(window)
     if not m:
         # "killed at least 12 sailors": the verb just before the figure, not "was killed when
-        # the three men" nor "killed in Gaza by three members" (those three did it)
+        # the three men" nor "killed in Lagos by four gunmen" (those four did it)
         before = _VERB_BEFORE_FIGURE.search(text, max(0, start - 40), start)
         m = before if before and not before.group("by") else None
     if not m:
@@ -179,7 +179,7 @@ def _casualty(text: str, start: int, end: int) -> str:
 _HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b")
 # "the town of Argun, 10 kilometers ...": a name after a lower-case word, so not "Meanwhile,"
 # or "In Florida," opening the sentence (each "-" or " " can only be read one way: no backtracking)
-# ("the Izmit Refinery of the Turkish Petrol Company, 110 kilometers ..." keeps both names)
+# ("the Harbor Refinery of the National Oil Company, 90 kilometers ..." keeps both names)
 _NAME = r"[A-Z][\w']*(?:[ -][A-Z][\w']*)*"
 _APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_NAME}(?: of (?:the )?{_NAME})*), $")
 # the place a distance is measured from: "southeast of Istanbul", "east of the Grozny"
@@ -212,7 +212,7 @@ def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dic
 
 def _range_start(text: str, m, value: float) -> tuple[float, int] | None:
     """(low end, where it starts) when the figure ``m`` closes a range ("$400,000 to $450,000",
-    "between 10 and 20 people"); None for a change ("dropped from 2,500 to 1,800 feet"), two
+    "between 10 and 20 people"); None for a change ("fell from 3,000 to 2,200 feet"), two
     counts ("7 and 8") or a first figure that is not lower or not of the same kind."""
     opened = _RANGE_OPEN.search(text, max(0, m.start() - 40), m.start())
     if not opened:

@@ -291,7 +291,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     and not prev.compound and not piece.compound
                     and UNIT_SECONDS[piece.unit] < UNIT_SECONDS[prev.unit]
                     and _JOIN.match(norm, prev.end, piece.start)):
-                # "2 minutes and 40 seconds", "19 days, 21 hours and 55 minutes": one duration
+                # "2 minutes and 40 seconds", "12 days, 4 hours and 10 minutes": one duration
                 prev.parts = (prev.parts or [(prev.low_n, prev.unit)]) + [(piece.low_n, piece.unit)]
                 prev.end, prev.unit, prev.relation = piece.end, piece.unit, piece.relation
                 continue
@@ -383,7 +383,7 @@ def _piece(ctx: ExtractContext, sent, m: re.Match, u: re.Match) -> _Piece | None
     if (m.group("art") or qty_text == "one") and not qual and not frame and not hyphen:
         before = norm[max(sent.start, qty_start - 30):qty_start]
         if _RATE_BEFORE.search(before) and not _RELATION_AFTER.match(norm, u.end()):
-            return None  # "$5 a day", "twice a week" (but "flights a day after the crash")
+            return None  # "$5 a day", "twice a week" (but "talks a day after the vote")
         if qty_text == "one" and unit in ("day", "night") and not _one_day_is_length(
                 norm, qty_start, u.end(), sent.start):
             return None  # "One day, he..." means some day

@@ -1,8 +1,8 @@
 """What a date is the date of: the event words next to it, for aligning dates across sources.
 
 Two outlets rarely word a sentence alike, but they date an event with the same verb or event
-noun: "the EgyptAir flight that crashed on Oct. 31 went into a dive" and "Flight 990 crashed
-October 31, killing 217" both date a *crash*. Without a parser, the event is read from the
+noun: "the airliner that crashed on May 4 had just refuelled" and "Flight 212 crashed May 4,
+killing 88" both date a *crash*. Without a parser, the event is read from the
 words around the date, inside its clause:
 
 - the nearest verb before it, an object allowed between ("grounded its fleet Tuesday"): a word
@@ -13,18 +13,18 @@ words around the date, inside its clause:
 
 Reporting verbs (said, told, announced, reported...) are not events: "said Tuesday" and
 "said Thursday" are usually two statements, not one statement dated twice. Such a date is
-marked as a statement's, and never compared with an event's ("said Sunday that the call should
-have triggered a search" does not date the call). Irregular pasts are
+marked as a statement's, and never compared with an event's ("said Sunday that the alarm
+should have stopped the train" does not date the alarm). Irregular pasts are
 reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.match_stem``),
 so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter prefix.
 
-PASS  "the flight that crashed on Oct. 31"     crash
-PASS  "The Aug. 7 bombing killed 11 people"    bomb
+PASS  "the flight that crashed on May 4"       crash
+PASS  "The June 9 bombing killed 14 people"    bomb
 PASS  "the submarine went down Saturday"       go
 FAIL  "Klebanov said Thursday that ..."        (nothing: a reporting verb)
-FAIL  "Russia's air force pumped up the pressure on breakaway Chechnya on Saturday"  (nothing:
+FAIL  "The navy turned up the heat on the rebel-held northern islands on Saturday"  (nothing:
       no verb within four words)
-FAIL  "Yeltsin's abrupt resignation on Dec. 31" (nothing as its event: reading any noun before
+FAIL  "the governor's sudden departure on Dec. 31" (nothing as its event: reading any noun before
       the date as the event took 2% off date recall on three seeds, as the new event words kept
       apart dates that align)
 

@@ -30,7 +30,7 @@ Awkward cases
 
 Speakers (``extra["speaker_source"]``), first match wins:
     after    right after the quote: ``," he said``, ``," the 42-year-old dancer confessed``,
-             ``," said Navy Capt. Burt March``, ``, said someone in the control tower``,
+             ``," said Navy Capt. Ada Linde``, ``, said someone on the night shift``,
              ``," officials said``, ``," according to the Navy spokesman``;
     before   right before it: ``X said: "``, ``he told Anderson Cooper: "``, ``a source told ET
              that "`` (the quote must start with a capital), ``In his words, "``, ``As he put
@@ -198,8 +198,8 @@ def verb_before(head: str) -> re.Match | None:
     word, and BARE is searched from just before the longest verb that fits at the end."""
     end = head.rstrip()
     if not end.isascii() or end[-6:].lower().endswith((",", ":", "that", "saying")):
-        # the verb nearest the quote speaks it: 'Asked Sunday if they were agents, Prime
-        # Minister Benjamin Netanyahu said, "..."' (not "Asked")
+        # the verb nearest the quote speaks it: 'Asked Sunday if they were spies, Foreign
+        # Minister Ana Ruiz said, "..."' (not "Asked")
         m = _nearest_verb(BEFORE_VERB_LINK, head)
         if m:
             return m
@@ -221,7 +221,7 @@ _ROLE_THEN_NAME = re.compile(r"^(?i:the|a|an|one|another|his|her|their|its|our)\
 _NEW_SENTENCE = re.compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|They|We)\s")
 _PREDICATIVE = re.compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
 # what may stand between a speaker's name and the speech verb: an age, an adverb, ", who"
-# ("Reggie Fluty, who told the barely breathing Shepard ...")
+# ("Dana Holt, who told the badly shaken driver ...")
 _MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,\s*)?(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
 _ROLE_MENTION = re.compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
 _OBJECT_BEFORE = re.compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
@@ -442,8 +442,8 @@ class _Extractor:
                 return people[-1].canonical
             speaking = [m for m in people if _SPEAKS_AFTER.match(self.norm, m.end, min(s.end, m.end + 90))]
             # subjects come first, but a person with a speech verb ('..., Freeh told lawmakers.')
-            # speaks, and a fronted clause is no subject ('Yet even as Putin extended an olive
-            # branch, Zyuganov spent the day vilifying the elections.')
+            # speaks, and a fronted clause is no subject ('Yet even as the mayor offered a truce,
+            # Ortiz spent the day attacking the budget.')
             main_start = _main_clause_start(s)
             main = [m for m in people if m.start == main_start]
             nearest, nearest_sent = (speaking or main or people)[0].canonical, s.index
@@ -461,8 +461,8 @@ class _Extractor:
         return found
 
     def earlier_role(self, head: str, pos: int, para_index: int) -> str | None:
-        """'the specialist' after 'One aviation specialist, who spoke on condition of
-        anonymity, said ...': the earlier indefinite mention with the same head noun."""
+        """'the specialist' after 'One rail specialist, who asked not to be
+        named, said ...': the earlier indefinite mention with the same head noun."""
         if not head.isalpha() or len(head) < 4:
             return None
         lo = max(self.doc.paragraphs[max(0, para_index - 3)].start, pos - 3000)

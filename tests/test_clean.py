@@ -6,10 +6,10 @@ from claims.model import Article
 
 # (article text, the last sentence the cleaner keeps)
 SIGN_OFFS = [
-    ("Israel sent an envoy. He said ``of course we'll bring them home.'' lc-kl",
-     'He said "of course we\'ll bring them home."'),
+    ("The ministry sent a lawyer. He said ``of course we'll get them released.'' lc-kl",
+     'He said "of course we\'ll get them released."'),
     ("The blast in Nairobi killed 247 people. (stgr-lk)", "The blast in Nairobi killed 247 people."),
-    ("A student group offered its own reward. (rb)", "A student group offered its own reward."),
+    ("A union offered a reward of its own. (rb)", "A union offered a reward of its own."),
     ("The rescue was called off. av-fsa-as", "The rescue was called off."),
     # a lower-case word after a closing quote mark, or a lone word after an abbreviation, is text
     ('The committee called the plan "unworkable" twice', 'The committee called the plan "unworkable" twice'),

@@ -8,12 +8,12 @@ kept in the label file.
 
 WORK.yaml::
 
-    story: D0616G-1_chechnya-air-raids-sep-1999
+    story: D0000X-1_example-story
     corpus: duc0607-newswire-clusters
     articles:
-      APW19990925.0052.txt:
-        - quote: "There are no means to stop the fire,"   # exact characters between the marks
-          speaker: Bekhan Islamov
+      APW20000101.0001.txt:
+        - quote: "We will open the gates at dawn,"   # exact characters between the marks
+          speaker: Jana Novak
           nth: 1            # which occurrence of that text, when it appears more than once
           optional: false   # optional
           why: ""           # optional
