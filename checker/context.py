@@ -65,12 +65,29 @@ class StoryContext:
         return article.outlet or article_id
 
     def sources(self, article_ids) -> str:
-        """"Outlet" per article, an outlet with several articles once with a count."""
-        counts: dict[str, int] = {}
+        """The outlets of these articles, each once. An outlet that filed more articles in the
+        story than are given here is named with the articles' ids, since its name alone would
+        not say which ("13 (AP [a1]) vs 12 (AP [a2])"); one given with all its articles reads
+        "AP" or "AP x3"."""
+        given: dict[str, list[str]] = {}
         for article_id in sorted(set(article_ids)):
-            name = self.outlet(article_id)
-            counts[name] = counts.get(name, 0) + 1
-        return ", ".join(name if n == 1 else f"{name} x{n}" for name, n in counts.items())
+            given.setdefault(self.outlet(article_id), []).append(article_id)
+        filed = self._articles_per_outlet()
+
+        def label(name: str, ids: list[str]) -> str:
+            if len(ids) < filed[name]:
+                return f"{name} [{', '.join(ids)}]"
+            return name if len(ids) == 1 else f"{name} x{len(ids)}"
+        return ", ".join(label(name, ids) for name, ids in given.items())
+
+    def _articles_per_outlet(self) -> dict[str, int]:
+        if "articles_per_outlet" not in self.cache:
+            counts: dict[str, int] = {}
+            for article_id in self.articles:
+                name = self.outlet(article_id)
+                counts[name] = counts.get(name, 0) + 1
+            self.cache["articles_per_outlet"] = counts
+        return self.cache["articles_per_outlet"]
 
     def later_note(self, earlier_ids, later_ids) -> str:
         """'(X is later)' when every article of one side was published after the other side."""
