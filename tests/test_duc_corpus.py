@@ -54,3 +54,37 @@ def test_quote_extraction_against_hand_labels():
     assert total["tp"] >= 0.95 * total["predicted"], total
     assert total["tp"] >= 0.90 * total["labels"], total
     assert total["speaker_right"] >= 0.90 * total["speaker_scored"], total
+
+
+COPY_RUN = 8  # words in a row; shorter runs are often stock phrases ("said in a statement on")
+
+
+@pytest.mark.skipif(not STORIES, reason="DUC corpus not present in ../shared")
+def test_no_corpus_text_in_the_project():
+    """The corpus is licensed for internal testing only: no tracked file may carry a run of
+    COPY_RUN words from it (fixtures are invented text; notes paraphrase)."""
+    import re
+    import subprocess
+    from pathlib import Path
+
+    from claims.read import read_story
+
+    words = re.compile(r"[a-z0-9']+")
+    runs = set()
+    for story in STORIES:
+        for article in read_story(story).articles:
+            w = words.findall(article.text.lower())
+            runs.update(" ".join(w[i:i + COPY_RUN]) for i in range(len(w) - COPY_RUN + 1))
+    root = Path(__file__).resolve().parent.parent
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    copied = []
+    for name in tracked:
+        path = root / name
+        if name.startswith("examples/") or path.suffix not in {".py", ".md", ".yaml", ".yml", ".txt", ".html", ".json", ".toml"}:
+            continue
+        w = words.findall(path.read_text(encoding="utf-8", errors="ignore").lower())
+        copied += [f"{name}: {' '.join(w[i:i + COPY_RUN])}" for i in range(len(w) - COPY_RUN + 1)
+                   if " ".join(w[i:i + COPY_RUN]) in runs]
+    assert not copied, copied[:10]
