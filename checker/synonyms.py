@@ -1,7 +1,8 @@
 """Words that name one happening or one kind of actor in news copy, for aligning claims.
 
-Two reports of one fact often use different words for it: "the submarine sank" / "went
-down", "remanded for eight days" / "ordered held", "the blast" / "the explosion". Aligning
+Two reports of one fact often use different words for it: "the ferry sank" / "the vessel
+foundered", "remanded for eight days" / "detained for eight days", "the blast" / "the
+explosion". Aligning
 claims on shared context words misses such pairs, so ``concept`` maps each word of a group to
 the group's first word before words are compared. Only alignment uses it; no claim's text or
 value changes.
@@ -9,11 +10,10 @@ value changes.
 The groups are our own list of common wire-copy words, each group words an editor would take
 as naming the same happening (not merely related ones: "arrested" and "charged" are two steps,
 "funeral" and "burial" can be days apart). A word that often means something else is left out
-("held" a meeting, "left" behind, "fire" a weapon), as is anything tied to one story.
+("held" a meeting, "left" behind, "fire" a weapon, "released" a statement, "reached" a deal,
+"remains" in custody), as is anything tied to one story.
 """
 from __future__ import annotations
-
-from functools import lru_cache
 
 from claims.base import match_stem
 
@@ -27,8 +27,7 @@ GROUPS = (
     "sank sink sunk sinking foundered",
     "resigned resign resignation quit",
     "announced announce announcement unveiled disclosed",
-    "arrived arrive arrival reached",
-    "released release discharged freed",
+    "arrived arrive arrival",
     "charged charge indicted indictment",
     "victory won win triumph",
     "met meet meeting",
@@ -46,7 +45,6 @@ GROUPS = (
     "agreement agreed accord",
     "plane aircraft jet airliner",
     "ship vessel",
-    "bodies remains",
     "earthquake quake tremor",
     "ruling ruled verdict",
 )
@@ -58,7 +56,6 @@ for _group in GROUPS:
         _CONCEPT.setdefault(match_stem(_word), match_stem(_words[0]))
 
 
-@lru_cache(maxsize=1 << 14)
 def concept(word: str) -> str:
     """The group word for ``word`` (a stem as contexts hold them), or ``word`` itself."""
     return _CONCEPT.get(word, word)
