@@ -155,12 +155,17 @@ def load_witnesses(path: Path = WITNESSES) -> dict[str, bool]:
     """site (story:type:article:offset) -> whether another article states the same fact."""
     if not path.is_file():
         return {}
-    return {j["site"]: bool(j["same_fact"]) for j in yaml.safe_load(path.read_text(encoding="utf-8")) or []}
+    out = {}
+    for j in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        if not isinstance(j.get("same_fact"), bool):
+            raise ValueError(f"{path}: site {j.get('site')!r}: same_fact must be true or false")
+        out[j["site"]] = j["same_fact"]
+    return out
 
 
 def site_of(case: dict) -> str:
-    """A case's site: its id without the new value ("story:date:article:offset")."""
-    return case["id"].rsplit(":", 1)[0]
+    """Where a case edits, whatever it writes there: "story:type:article:offset"."""
+    return f"{case['story']}:{case['type']}:{case['article']}:{case['start']}"
 
 
 def summarise(stories: list[dict], judgements: dict[str, dict], witnesses: dict[str, bool] | None = None) -> dict:
@@ -226,8 +231,9 @@ def print_summary(summary: dict, seconds: float | None = None) -> None:
         w = row.get("witness")
         confirmed = f"{w['flagged']}/{w['confirmed']} {w['rate']}%" if w and w["confirmed"] else ""
         print(f"{label:<15}{row['cases']:>7}{row['flagged']:>9}{row['rate']:>7.1f}%{confirmed:>18}   {rules}")
-    print("(confirmed: edits at sites where, judged by hand, another article states the same fact; "
-          "bench/witness_judgements.yaml)")
+    if any("witness" in row for row in summary["types"].values()):
+        print("(confirmed: edits at sites where, judged by hand, another article states the same fact; "
+              "bench/witness_judgements.yaml)")
     print(f"\ninconsistent edits: {summary['inconsistent_cases']}, recall {summary['recall']}%; "
           f"controls: {summary['consistent_cases']}, false alarms {summary['false_alarm_rate']}%; "
           f"balanced accuracy {summary['balanced_accuracy']}% "
@@ -253,7 +259,7 @@ def compare(old_path: Path, new_path: Path) -> None:
         if a or b:
             ra, rb = (a or {}).get("rate"), (b or {}).get("rate")
             delta = f"{rb - ra:+.1f}" if ra is not None and rb is not None else ""
-            wa, wb = ((row or {}).get("witness", {}).get("rate", "") for row in (a, b))
+            wa, wb = ((row or {}).get("witness", {}).get("rate") or "" for row in (a, b))
             print(f"{kind:<15}{str(ra):>8}{str(rb):>8}{delta:>8}{str(wa):>15}{str(wb):>8}")
     for key in ("recall", "false_alarm_rate", "balanced_accuracy"):
         print(f"{key}: {old['summary'][key]} -> {new['summary'][key]}")
@@ -286,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, help="write every case and the summary here")
     parser.add_argument("--judgements", type=Path, default=JUDGEMENTS)
+    parser.add_argument("--witnesses", type=Path, default=WITNESSES, help="hand judgements of the edited sites")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     parser.add_argument("--misses", action="store_true", help="list every missed edit and false alarm")
     args = parser.parse_args(argv)
@@ -301,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = [run_story(*job) for job in jobs]
     seconds = time.perf_counter() - started
-    summary = summarise(results, load_judgements(args.judgements), load_witnesses())
+    summary = summarise(results, load_judgements(args.judgements), load_witnesses(args.witnesses))
     print_summary(summary, seconds)
     if args.misses:
         for s in results:

@@ -37,9 +37,14 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
 
 
 def word_set(text, prefix: int = 0) -> set[str]:
-    """The space-separated words of ``text`` (a context or event field), each cut to its first
-    ``prefix`` letters when ``prefix`` is set, so "invaded" meets "invasion"."""
-    return {concept(w)[:prefix] if prefix else concept(w) for w in str(text).split()}
+    """The space-separated words of ``text`` (a context or event field) as compared: each
+    replaced by its synonym group's word (``checker.synonyms``) and cut to its first ``prefix``
+    letters when ``prefix`` is set, so "invaded" meets "invasion"."""
+    return _compared(str(text).split(), prefix)
+
+
+def _compared(words, prefix: int) -> set[str]:
+    return {concept(w)[:prefix] if prefix else concept(w) for w in words}
 
 
 def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
@@ -108,7 +113,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         for r in rows:
             text = str(r.sentence)
             if text not in words_of:
-                words_of[text] = {concept(w)[:prefix] if prefix else concept(w) for w in content_words(text)}
+                words_of[text] = _compared(content_words(text), prefix)
         sentences = {r.index: words_of[str(r.sentence)] for r in rows}
         for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
             if (a, b) in out or n < SENTENCE_MIN_SHARED:

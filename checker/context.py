@@ -37,6 +37,9 @@ def _missing_last(key: tuple) -> tuple[tuple[bool, Hashable], ...]:
     return tuple((value is None, "" if value is None else value) for value in key)
 
 
+MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
+
+
 @dataclass
 class StoryContext:
     articles: dict[str, Article]
@@ -67,7 +70,8 @@ class StoryContext:
     def sources(self, article_ids) -> str:
         """The outlets of these articles, each once. An outlet that filed more articles in the
         story than are given here is named with the articles' ids, since its name alone would
-        not say which ("13 (AP [a1]) vs 12 (AP [a2])"); one given with all its articles reads
+        not say which ("13 (AP [a1]) vs 12 (AP [a2])"), or past three ids with how many of its
+        articles ("AP x4 of 6": the evidence lists them); one given with all its articles reads
         "AP" or "AP x3"."""
         given: dict[str, list[str]] = {}
         for article_id in sorted(set(article_ids)):
@@ -76,7 +80,7 @@ class StoryContext:
 
         def label(name: str, ids: list[str]) -> str:
             if len(ids) < filed[name]:
-                return f"{name} [{', '.join(ids)}]"
+                return f"{name} [{', '.join(ids)}]" if len(ids) <= MAX_IDS_NAMED else f"{name} x{len(ids)} of {filed[name]}"
             return name if len(ids) == 1 else f"{name} x{len(ids)}"
         return ", ".join(label(name, ids) for name, ids in given.items())
 

@@ -367,16 +367,24 @@ def _same_scope(a, b) -> bool:
     if a.claim_type != "count":
         return True
     ea, eb = a.extra or {}, b.extra or {}
-    for key in ("modifiers", "place", "heading"):
+    for key in ("modifiers", "heading"):
         if ea.get(key) and eb.get(key) and not _name_words(ea[key]) & _name_words(eb[key]):
             return False
-    return True
+    # places and origins are names: "Al Kut" and "Al Amarah" share a word but not a place
+    return all(_same_place(ea[key], eb[key]) for key in ("place", "from") if ea.get(key) and eb.get(key))
 
 
 def _name_words(text: str) -> set[str]:
     """The words of a narrowing phrase, lower-cased, without the "of the" that joins two names
     ("Harbor Refinery of the National Oil Company")."""
     return set(text.lower().split()) - {"of", "the"}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """One name holds the other's words: "Harbor Refinery" is "the Harbor Refinery of the
+    National Oil Company"; "San Miguel" is not "San Vicente"."""
+    wa, wb = _name_words(a), _name_words(b)
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
 
 
 def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int, int, float]]:
@@ -389,8 +397,7 @@ def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int,
         for b in located[i + 1:]:
             ea, eb = a.extra, b.extra
             if (articles[a.index] != articles[b.index] and ea["heading"] == eb["heading"]
-                    and _name_words(ea["place"]) & _name_words(eb["place"])
-                    and _name_words(ea["from"]) & _name_words(eb["from"])):
+                    and _same_place(ea["place"], eb["place"]) and _same_place(ea["from"], eb["from"])):
                 out.append((a.index, b.index, 0.0))
     return out
 

@@ -182,8 +182,9 @@ _HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|wes
 # ("the Harbor Refinery of the National Oil Company, 90 kilometers ..." keeps both names)
 _NAME = r"[A-Z][\w']*(?:[ -][A-Z][\w']*)*"
 _APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_NAME}(?: of (?:the )?{_NAME})*), $")
-# the place a distance is measured from: "southeast of Istanbul", "east of the Grozny"
-_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+(?:the\s+)?({_NAME})")
+# the place a distance is measured from: "southeast of Istanbul", "west of Port of Spain" (not
+# "of the Chechen capital": after "the" a capital is more often an adjective than the place)
+_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+({_NAME}(?: of (?:the )?{_NAME})*)")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:
@@ -205,8 +206,11 @@ def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dic
         if heading:  # "110 kilometers southeast of Istanbul" and "130 kilometers east of" it
             extra["heading"] = heading.group(1).lower()
             origin = _FROM_PLACE.match(text, m.start("after") + heading.end())
-            if origin:
-                extra["from"] = origin.group(1)
+            words = origin.group(1).split() if origin else []
+            while words and words[-1].lower() in _WHEN_WORDS:  # "west of Denver Monday"
+                words.pop()
+            if words:
+                extra["from"] = " ".join(words)
     return extra
 
 

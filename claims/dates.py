@@ -20,7 +20,7 @@ What is recognised::
     PASS  "the 1998 bombings", "a 1966 law", "from 1994 to 1998", "1994-96"     year
     PASS  "the summer of 1999", "last fall"   1999 (summer)                    season
     PASS  "the '90s", "the 1990s", "the 1800s"  1990s; 1800s is a century     decade/century
-    PASS  "3:02 a.m.", "7:30 p.m. (Paris time)", "1430 GMT", "at noon"   03:02, 19:30 ...   time
+    PASS  "3:02 a.m.", "8:10 p.m. (local time)", "1430 GMT", "at noon"   03:02, 20:10 ...   time
     PASS  "three weeks ago", "a couple of weeks ago"   ~2022-02-15            week (+-3 days)
     PASS  "yesterday", "today", "last night"  one day                          day
     PASS  "Sunday", "on Saturday", "Tuesday night"  the most recent such day on or before the

@@ -383,7 +383,7 @@ def _piece(ctx: ExtractContext, sent, m: re.Match, u: re.Match) -> _Piece | None
     if (m.group("art") or qty_text == "one") and not qual and not frame and not hyphen:
         before = norm[max(sent.start, qty_start - 30):qty_start]
         if _RATE_BEFORE.search(before) and not _RELATION_AFTER.match(norm, u.end()):
-            return None  # "$5 a day", "twice a week" (but "talks a day after the vote")
+            return None  # "$5 a day", "twice a week" (but "trains a day after the strike")
         if qty_text == "one" and unit in ("day", "night") and not _one_day_is_length(
                 norm, qty_start, u.end(), sent.start):
             return None  # "One day, he..." means some day

@@ -98,14 +98,21 @@ def test_compare_reports_better_and_worse(tmp_path, example, capsys):
     assert expected in out and case["id"] in out
 
 
-def test_witness_judgements_give_recall_on_confirmed_sites(example):
+def test_witness_judgements_give_recall_on_confirmed_sites(fire):
     witnesses = accuracy.load_witnesses()
-    assert witnesses and all(isinstance(v, bool) for v in witnesses.values())
-    assert all(site.count(":") == 3 for site in witnesses)
-    cases = [c for c in example["cases"] if not c["consistent"]]
-    first, second = cases[0], cases[1]
-    mine = {accuracy.site_of(first): True, accuracy.site_of(second): False}
-    row = accuracy.summarise([example], {}, mine)["types"][first["type"]]["witness"]
-    assert row["judged"] >= 1 and row["confirmed"] >= 1
-    assert row["flagged"] == sum(c["flagged"] for c in cases
-                                 if c["type"] == first["type"] and accuracy.site_of(c) == accuracy.site_of(first))
+    assert witnesses and all(site.count(":") == 3 for site in witnesses)
+    cases = [c for c in fire["cases"] if c["type"] == "count"]
+    sites = sorted({accuracy.site_of(c) for c in cases})
+    assert len(sites) >= 2, sites
+    mine = {sites[0]: True, sites[1]: False}
+    row = accuracy.summarise([fire], {}, mine)["types"]["count"]["witness"]
+    confirmed = [c for c in cases if accuracy.site_of(c) == sites[0]]
+    assert row["judged"] == sum(accuracy.site_of(c) in mine for c in cases)
+    assert row["confirmed"] == len(confirmed)
+    assert row["flagged"] == sum(c["flagged"] for c in confirmed)
+
+
+def test_a_witness_judgement_must_say_true_or_false(tmp_path):
+    (tmp_path / "w.yaml").write_text("- {site: 's:count:a:1', same_fact: unsure}\n")
+    with pytest.raises(ValueError, match="same_fact"):
+        accuracy.load_witnesses(tmp_path / "w.yaml")
