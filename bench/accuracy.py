@@ -224,13 +224,13 @@ def summarise(stories: list[dict], judgements: dict[str, dict], witnesses: dict[
 
 
 def print_summary(summary: dict, seconds: float | None = None) -> None:
-    print(f"{'type':<15}{'cases':>7}{'flagged':>9}{'rate':>8}{'confirmed':>18}   rules that flagged")
+    print(f"{'type':<25}{'cases':>7}{'flagged':>9}{'rate':>8}{'confirmed':>18}   rules that flagged")
     for kind, row in summary["types"].items():
         label = f"{kind} (control)" if row["consistent"] else kind
         rules = ", ".join(f"{r} {n}" for r, n in sorted(row["rules"].items(), key=lambda x: -x[1]))
         w = row.get("witness")
         confirmed = f"{w['flagged']}/{w['confirmed']} {w['rate']}%" if w and w["confirmed"] else ""
-        print(f"{label:<15}{row['cases']:>7}{row['flagged']:>9}{row['rate']:>7.1f}%{confirmed:>18}   {rules}")
+        print(f"{label:<25}{row['cases']:>7}{row['flagged']:>9}{row['rate']:>7.1f}%{confirmed:>18}   {rules}")
     if any("witness" in row for row in summary["types"].values()):
         print("(confirmed: edits at sites where, judged by hand, another article states the same fact; "
               "bench/witness_judgements.yaml)")
