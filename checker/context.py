@@ -8,6 +8,7 @@ rule's claim types (``claims.model.Claim`` records, in story order).
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable, Iterable
@@ -76,22 +77,13 @@ class StoryContext:
         given: dict[str, list[str]] = {}
         for article_id in sorted(set(article_ids)):
             given.setdefault(self.outlet(article_id), []).append(article_id)
-        filed = self._articles_per_outlet()
+        filed = Counter(self.outlet(article_id) for article_id in self.articles)
 
         def label(name: str, ids: list[str]) -> str:
             if len(ids) < filed[name]:
                 return f"{name} [{', '.join(ids)}]" if len(ids) <= MAX_IDS_NAMED else f"{name} x{len(ids)} of {filed[name]}"
             return name if len(ids) == 1 else f"{name} x{len(ids)}"
         return ", ".join(label(name, ids) for name, ids in given.items())
-
-    def _articles_per_outlet(self) -> dict[str, int]:
-        if "articles_per_outlet" not in self.cache:
-            counts: dict[str, int] = {}
-            for article_id in self.articles:
-                name = self.outlet(article_id)
-                counts[name] = counts.get(name, 0) + 1
-            self.cache["articles_per_outlet"] = counts
-        return self.cache["articles_per_outlet"]
 
     def later_note(self, earlier_ids, later_ids) -> str:
         """'(X is later)' when every article of one side was published after the other side."""

@@ -390,16 +390,10 @@ def _same_place(a: str, b: str) -> bool:
 def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int, int, float]]:
     """Pairs of distances that locate one place from one other place the same way ("the Harbor
     Refinery, about 90 kilometers north of Lakeport" in both reports), however little else
-    their sentences share: the two names and the heading say what is measured."""
+    their sentences share: the two names and the heading say what is measured (``_same_scope``)."""
     located = [r for r in rows if all((r.extra or {}).get(k) for k in ("place", "heading", "from"))]
-    out = []
-    for i, a in enumerate(located):
-        for b in located[i + 1:]:
-            ea, eb = a.extra, b.extra
-            if (articles[a.index] != articles[b.index] and ea["heading"] == eb["heading"]
-                    and _same_place(ea["place"], eb["place"]) and _same_place(ea["from"], eb["from"])):
-                out.append((a.index, b.index, 0.0))
-    return out
+    return [(a.index, b.index, 0.0) for i, a in enumerate(located) for b in located[i + 1:]
+            if articles[a.index] != articles[b.index] and _same_scope(a, b)]
 
 
 def _different_events(a, b, prefix: int) -> bool:

@@ -181,10 +181,11 @@ _HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|wes
 # or "In Florida," opening the sentence (each "-" or " " can only be read one way: no backtracking)
 # ("the Harbor Refinery of the National Oil Company, 90 kilometers ..." keeps both names)
 _NAME = r"[A-Z][\w']*(?:[ -][A-Z][\w']*)*"
-_APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_NAME}(?: of (?:the )?{_NAME})*), $")
+_PLACE_NAME = rf"{_NAME}(?: of (?:the )?{_NAME})*"
+_APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_PLACE_NAME}), $")
 # the place a distance is measured from: "southeast of Istanbul", "west of Port of Spain" (not
 # "of the Chechen capital": after "the" a capital is more often an adjective than the place)
-_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+({_NAME}(?: of (?:the )?{_NAME})*)")
+_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+({_PLACE_NAME})")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:

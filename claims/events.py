@@ -156,4 +156,5 @@ def _noun_before(before: list[str]) -> str:
     auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), "" if the word
     there names no happening."""
     word = next((w for w in reversed(before) if w.lower() not in _NEAR_SKIP), "")
-    return _base(word) if word[:1].islower() and _base(word) in EVENT_NOUNS else ""
+    base = _base(word) if word[:1].islower() else ""
+    return base if base in EVENT_NOUNS else ""
