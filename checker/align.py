@@ -14,7 +14,7 @@ for all its copies, so wire copy carried by many outlets does not cost the squar
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
 from typing import Callable
@@ -100,6 +100,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         pairs = combinations([r.index for r in rows], 2)
         return [(a, b, 1.0) for a, b in pairs if same_article or len(articles[a] | articles[b]) > 1]
     out = {}
+    by_sentence: set[tuple[int, int]] = set()
     for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
         if n < min_shared:
             continue
@@ -121,8 +122,14 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             shared_words = len(sentences[a] & sentences[b])
             if shared_words / (min(len(sentences[a]), len(sentences[b])) or 1) >= min_sentence_overlap:
                 out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
+                by_sentence.add((a, b))
+    # the subject makes up the word a candidate was let off; two sentences that say the same
+    # need none when each holds one such claim (with two, the context says which is which)
+    per_sentence = Counter((r.article, str(r.sentence)) for r in rows)
+    alone = {r.index for r in rows if per_sentence[(r.article, str(r.sentence))] == 1}
     return [(a, b, j) for (a, b), j in out.items()
-            if not subject_counts or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
+            if not subject_counts or ((a, b) in by_sentence and a in alone and b in alone)
+            or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 
 @lru_cache(maxsize=1 << 14)

@@ -46,13 +46,16 @@ Options (defaults):
   confident_if_shared: 0              unless the two contexts share this many words (0: never)
   generic_attributes: []              attributes that align with any other ("duration" for a
                                       bare "six days"; "a six-day journey" has "journey")
-  subject_as_context: false           the same subject counts as one shared context word
+  subject_as_context: false           the same subject counts as one shared context word (two
+                                      alike sentences, one such claim each, need no word)
   max_ratio: 0                        values more than this many times apart are about
                                       different things, not a conflict (0: no limit)
   min_event_shared: 0                 dates: also align two one-day dates whose event words
                                       (claims/events.py: "crashed on Oct. 31", "the Aug. 7
                                       bombing") share this many (0: off) ...
   min_event_context: 2                ... and whose contexts share this many words ...
+  min_event_context_calendar: 99      ... or this many, for two dates written with month and
+                                      day ("filed for divorce July 29") about the same person
   max_event_gap: 14                   ... and that are at most this many days apart; within it,
                                       two weekdays of different names ("Tuesday" / "Thursday",
                                       or a weekday and a date falling on another) are sure
@@ -124,6 +127,7 @@ DEFAULTS = {
     "max_ratio": 0.0,
     "min_event_shared": 0,
     "min_event_context": 2,
+    "min_event_context_calendar": 99,
     "max_event_gap": 14,
     "news_day_window": -1,
     "sole_min_shared": 0,
@@ -426,6 +430,13 @@ def _one_day(row) -> bool:
     return (row.extra or {}).get("granularity") == "day" and row.low is not None and row.low == row.high
 
 
+def _calendar_day(row) -> bool:
+    """A one-day date written with its month and day ("July 29", "Oct. 31"), not a weekday
+    resolved to one: the writer named the very day, so less context is needed to pair it."""
+    extra = row.extra or {}
+    return _one_day(row) and "month" in extra and "day" in extra and not extra.get("weekday")
+
+
 def _weekday(row) -> str | None:
     """The weekday a one-day date claim names or falls on."""
     extra = row.extra or {}
@@ -483,8 +494,15 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         pairs = _merged(pairs, _located_pairs(rows, articles))
         if params["min_event_shared"]:
             days = [r for r in rows if _one_day(r)]
-            pairs = _merged(pairs, [p for p in event_pairs(days, params["min_event_shared"], params["min_event_context"],
-                                                           prefix=params["word_prefix"], articles=articles)
+            event_aligned = event_pairs(days, params["min_event_shared"], params["min_event_context"],
+                                        prefix=params["word_prefix"], articles=articles)
+            if params["min_event_context_calendar"] < params["min_event_context"]:
+                # the same person stands in for the context word a calendar date is let off
+                event_aligned += [p for p in event_pairs([r for r in days if _calendar_day(r)], params["min_event_shared"],
+                                                         params["min_event_context_calendar"],
+                                                         prefix=params["word_prefix"], articles=articles)
+                                  if row_of[p[0]].subject and row_of[p[0]].subject == row_of[p[1]].subject]
+            pairs = _merged(pairs, [p for p in event_aligned
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
