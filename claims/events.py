@@ -97,6 +97,11 @@ def _is_verb(word: str, previous: str | None) -> bool:
     return previous is not None and previous.lower() in _MODALS
 
 
+def _is_reporting(word: str) -> bool:
+    """A reporting verb, written lower-case: "the United States on July 16" reports nothing."""
+    return word[0].islower() and word in REPORTING
+
+
 class DateEvent(NamedTuple):
     words: str  # space-separated stems of the event the date belongs to ("" if none)
     near: str  # the stem of a happening named right before the date ("" if none)
@@ -114,11 +119,11 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
         if _is_verb(before[i], before[i - 1] if i else None):
             events.add(_base(before[i]))
             break
-        if before[i].lower() in REPORTING:
+        if _is_reporting(before[i]):
             reported = True  # "said Tuesday": the date is the statement's
             break
     after = _TOKEN.findall(right_parts[0])
-    if after and after[0].lower() in REPORTING:
+    if after and _is_reporting(after[0]):
         reported = True  # "... Tuesday said", "on Monday announced"
     possessive = right_parts[0].startswith("'s ")
     if possessive or (before and before[-1].lower() in _DETERMINERS):  # "the Aug. 7 bombing"
