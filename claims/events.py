@@ -97,9 +97,10 @@ def _is_verb(word: str, previous: str | None) -> bool:
     return previous is not None and previous.lower() in _MODALS
 
 
-def _is_reporting(word: str) -> bool:
-    """A reporting verb, written lower-case: "the United States on July 16" reports nothing."""
-    return word[0].islower() and word in REPORTING
+def _is_reporting(word: str, first: bool = False) -> bool:
+    """A reporting verb: lower-case, or capitalised only as its clause's first word ("Asked
+    Sunday if ..."); "the United States on July 16" reports nothing."""
+    return (word[0].islower() or first) and word.lower() in REPORTING
 
 
 class DateEvent(NamedTuple):
@@ -119,7 +120,7 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
         if _is_verb(before[i], before[i - 1] if i else None):
             events.add(_base(before[i]))
             break
-        if _is_reporting(before[i]):
+        if _is_reporting(before[i], first=i == 0):
             reported = True  # "said Tuesday": the date is the statement's
             break
     after = _TOKEN.findall(right_parts[0])
