@@ -60,6 +60,8 @@ Options (defaults):
                                       two weekdays of different names ("Tuesday" / "Thursday",
                                       or a weekday and a date falling on another) are sure
                                       enough to raise a finding whenever each item was filed
+  quoted_statements: false            dates: also align two one-day dates whose sentences quote
+                                      one utterance (a quote family), each the only date there
   news_day_window: -1                 dates: each report dating the event to its own filing day
                                       (or up to this many days before), the later report to
                                       the later day, is a running story's update, not a
@@ -102,6 +104,7 @@ from claims.numbers import NUMBER_RE
 from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs,
                            number_variant_pairs, same_but_number, word_set)
 from checker.findings import Finding, format_message
+from checker.quote_families import ALIGN_DEFAULTS, families
 
 KIND = "value_conflict"
 DEFAULTS = {
@@ -131,6 +134,7 @@ DEFAULTS = {
     "max_event_gap": 14,
     "news_day_window": -1,
     "sole_min_shared": 0,
+    "quoted_statements": False,
 }
 REGEX_PARAMS = ("attributes", "cumulative")
 
@@ -400,6 +404,30 @@ def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int,
             if articles[a.index] != articles[b.index] and _same_scope(a, b)]
 
 
+def _quoted_pairs(rows: list, articles: dict[int, set[str]], ctx) -> set[tuple[int, int]]:
+    """Pairs of one-day dates, each the only one in its sentence, whose two sentences quote
+    one utterance (a quote family, ``checker.quote_families``): "Asked Sunday if they were
+    agents, Netanyahu said, 'Every Israeli citizen is important to us'" and "Speaking to Israeli
+    TV Sunday night, Netanyahu said that 'every Israeli citizen is important to us'" date one
+    statement, however little else the sentences share and whichever of them names the saying.
+    A date with an event word ("the raid on Saturday was 'a cowardly act'") dates that event,
+    not the saying, and is left to the other tests."""
+    by_sentence: dict[tuple[str, int], list] = {}
+    for r in rows:
+        if _one_day(r) and not (r.extra or {}).get("event") and not (r.extra or {}).get("event_near"):
+            for art in articles[r.index]:
+                by_sentence.setdefault((art, r.sentence_index), []).append(r)
+    lone = {key: found[0] for key, found in by_sentence.items() if len(found) == 1}
+    if len(lone) < 2:
+        return set()
+    out: set[tuple[int, int]] = set()
+    for family in families(ctx, ALIGN_DEFAULTS):
+        dated = sorted({lone[key].index for key in {(p.article, p.row.sentence_index) for p in family.pieces}
+                        if key in lone})
+        out.update((a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if articles[a] != articles[b])
+    return out
+
+
 def _different_events(a, b, prefix: int) -> bool:
     """Two dates whose event words are both known and share none date different events:
     "the 1994 slayings" and "acquitted Simpson in 1995"."""
@@ -492,6 +520,10 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         if params["sole_min_shared"]:
             pairs = _merged(pairs, _sole_pairs(rows, articles, params))
         pairs = _merged(pairs, _located_pairs(rows, articles))
+        quoted: set[tuple[int, int]] = set()
+        if params["quoted_statements"]:
+            quoted = _quoted_pairs(rows, articles, ctx)
+            pairs = _merged(pairs, [(a, b, 0.0) for a, b in sorted(quoted)])
         if params["min_event_shared"]:
             days = [r for r in rows if _one_day(r)]
             event_aligned = event_pairs(days, params["min_event_shared"], params["min_event_context"],
@@ -506,7 +538,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
-                 and _same_role(row_of[p[0]], row_of[p[1]]) and _same_scope(row_of[p[0]], row_of[p[1]])
+                 and ((p[0], p[1]) in quoted or _same_role(row_of[p[0]], row_of[p[1]]))
+                 and _same_scope(row_of[p[0]], row_of[p[1]])
                  and not _unanchored_offsets(row_of[p[0]], row_of[p[1]])
                  and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []
