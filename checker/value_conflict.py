@@ -60,6 +60,9 @@ Options (defaults):
                                       two weekdays of different names ("Tuesday" / "Thursday",
                                       or a weekday and a date falling on another) are sure
                                       enough to raise a finding whenever each item was filed
+  one_off_events: []                  dates: happenings a story has once ("crash", "earthquake");
+                                      two one-day dates of one of them align on that word alone
+                                      (within max_event_gap days)
   quoted_statements: false            dates: also align two one-day dates whose sentences quote
                                       one utterance (a quote family), each the only date there
   news_day_window: -1                 dates: each report dating the event to its own filing day
@@ -96,8 +99,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from functools import lru_cache
 
-from claims.base import content_words
+from claims.base import content_words, match_stem
 from claims.dates import DAY_NAMES
 from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
@@ -135,6 +139,7 @@ DEFAULTS = {
     "news_day_window": -1,
     "sole_min_shared": 0,
     "quoted_statements": False,
+    "one_off_events": [],
 }
 REGEX_PARAMS = ("attributes", "cumulative")
 
@@ -458,6 +463,22 @@ def _one_day(row) -> bool:
     return (row.extra or {}).get("granularity") == "day" and row.low is not None and row.low == row.high
 
 
+@lru_cache(maxsize=64)
+def _stems_of(words: tuple[str, ...], prefix: int) -> frozenset[str]:
+    return frozenset(word_set(" ".join(match_stem(w) for w in words), prefix))
+
+
+def _event_stems(words: list[str], prefix: int) -> frozenset[str]:
+    """``one_off_events`` as event words compare (stemmed, synonyms joined, cut to ``prefix``)."""
+    return _stems_of(tuple(words), prefix)
+
+
+def _event_of(row, prefix: int) -> set[str]:
+    """A date's event words ("crashed on July 16", "the Aug. 7 bombing", "the auction Tuesday")."""
+    extra = row.extra or {}
+    return word_set(f'{extra.get("event", "")} {extra.get("event_near", "")}', prefix)
+
+
 def _calendar_day(row) -> bool:
     """A one-day date written with its month and day ("July 29", "Oct. 31"), not a weekday
     resolved to one: the writer named the very day, so less context is needed to pair it."""
@@ -534,6 +555,11 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                                                          params["min_event_context_calendar"],
                                                          prefix=params["word_prefix"], articles=articles)
                                   if row_of[p[0]].subject and row_of[p[0]].subject == row_of[p[1]].subject]
+            if params["one_off_events"]:
+                one_off = _event_stems(params["one_off_events"], params["word_prefix"])
+                event_aligned += event_pairs([r for r in days if _event_of(r, params["word_prefix"]) & one_off],
+                                             params["min_event_shared"], 0, prefix=params["word_prefix"],
+                                             articles=articles)
             pairs = _merged(pairs, [p for p in event_aligned
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,

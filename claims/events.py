@@ -8,7 +8,8 @@ words around the date, inside its clause:
 - the nearest verb before it, an object allowed between ("grounded its fleet Tuesday"): a word
   in -ed, a common irregular past ("sank", "went", "struck") or a base form after "to", "will"
   and the like ("will meet Tuesday");
-- the noun it modifies ("the Aug. 7 bombing", "Tuesday's crash");
+- the noun it modifies ("the Aug. 7 bombing", "Tuesday's crash", "Tuesday's devastating
+  earthquake": a listed happening up to three words past the possessive);
 - a date opening its sentence ("On Wednesday, Straw stood ...") takes the first verb after it.
 
 Reporting verbs (said, told, announced, reported...) are not events: "said Tuesday" and
@@ -78,6 +79,7 @@ weeks weekend month months year years today tonight yesterday tomorrow late earl
 ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous following recent
 """.split())
 VERB_REACH = 4  # words before the date in which to look for its verb
+POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
@@ -128,7 +130,9 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
         reported = True  # "... Tuesday said", "on Monday announced"
     possessive = right_parts[0].startswith("'s ")
     if possessive or (before and before[-1].lower() in _DETERMINERS):  # "the Aug. 7 bombing"
-        noun = after[1] if possessive and len(after) > 1 else after[0] if after and not possessive else ""
+        noun = after[0] if after and not possessive else ""
+        if possessive and len(after) > 1:  # "Tuesday's devastating earthquake": the happening, past its adjectives
+            noun = next((w for w in after[1:1 + POSSESSIVE_REACH] if _base(w) in EVENT_NOUNS), after[1])
         lower = noun.lower()
         if noun and noun[0].islower() and lower not in STOPWORDS and lower not in TIME_WORDS and lower not in REPORTING:
             events.add(_base(noun))
