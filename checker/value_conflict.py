@@ -557,9 +557,10 @@ def check(rule, claims: list, ctx) -> list[Finding]:
                                   if row_of[p[0]].subject and row_of[p[0]].subject == row_of[p[1]].subject]
             if params["one_off_events"]:
                 one_off = _event_stems(params["one_off_events"], params["word_prefix"])
+                # (every date here names such a happening: its word is common by design, not boilerplate)
                 event_aligned += event_pairs([r for r in days if _event_of(r, params["word_prefix"]) & one_off],
                                              params["min_event_shared"], 0, prefix=params["word_prefix"],
-                                             articles=articles)
+                                             articles=articles, max_df=1.0)
             pairs = _merged(pairs, [p for p in event_aligned
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
