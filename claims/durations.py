@@ -286,6 +286,8 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             piece = _piece(ctx, sent, m, u) if m else None
             if piece is None:
                 continue
+            if not piece.qual and not piece.relation and _allotted(norm, sent.start, piece):
+                piece.qual = "within"  # "gave her 14 days to pay" sets a deadline, as "within 14 days" does
             prev = pieces[-1] if pieces else None
             if (prev and prev.exact and piece.exact and not piece.qual and not piece.frame
                     and not prev.compound and not piece.compound
@@ -304,6 +306,19 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                  attribute=_head_noun(ctx, sent, m.end()) or "duration"))
         claims.extend(_claim(ctx, sent, p) for p in pieces)
     return claims
+
+
+# time given to do something: "gave his wife 14 days to transfer", "were given just five days to
+# win a stay" ("had planned for two weeks to buy" and "has been ... to" are not)
+_ALLOT_BEFORE = re.compile(r"\b(?:give|gives|gave|given|giving|grant|grants|granted|allow|allows|allowed)"
+                           r"(?:\s+(?!for\b|from\b|of\b|in\b|been\b)[\w'.-]+){0,3}\s+$", re.I)
+_ALLOT_AFTER = re.compile(r"\s+(?:in\s+which\s+)?to\s+[a-z]")
+
+
+def _allotted(norm: str, sent_start: int, piece) -> bool:
+    """The duration is a time allowed for a deed, a deadline like "within N days"."""
+    return bool(_ALLOT_AFTER.match(norm, piece.end)
+                and _ALLOT_BEFORE.search(norm, max(sent_start, piece.start - 60), piece.start))
 
 
 def unit_matches(doc: Document, sent: Sentence):
