@@ -309,7 +309,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
 
 
 # time given to do something: "gave his wife 14 days to transfer", "were given just five days to
-# win a stay" ("had planned for two weeks to buy" and "has been ... to" are not)
+# win a stay" (not "planned for a month to sell", "has been ... to")
 _ALLOT_BEFORE = re.compile(r"\b(?:give|gives|gave|given|giving|grant|grants|granted|allow|allows|allowed)"
                            r"(?:\s+(?!for\b|from\b|of\b|in\b|been\b)[\w'.-]+){0,3}\s+$", re.I)
 _ALLOT_AFTER = re.compile(r"\s+(?:in\s+which\s+)?to\s+[a-z]")
