@@ -100,7 +100,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         pairs = combinations([r.index for r in rows], 2)
         return [(a, b, 1.0) for a, b in pairs if same_article or len(articles[a] | articles[b]) > 1]
     out = {}
-    by_sentence: set[tuple[int, int]] = set()
+    sentence_aligned: set[tuple[int, int]] = set()
     for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
         if n < min_shared:
             continue
@@ -117,18 +117,18 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
                 words_of[text] = _compared(content_words(text), prefix)
         sentences = {r.index: words_of[str(r.sentence)] for r in rows}
         for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
-            if (a, b) in out or n < SENTENCE_MIN_SHARED:
+            if n < SENTENCE_MIN_SHARED:
                 continue
             shared_words = len(sentences[a] & sentences[b])
             if shared_words / (min(len(sentences[a]), len(sentences[b])) or 1) >= min_sentence_overlap:
-                out[(a, b)] = len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)
-                by_sentence.add((a, b))
+                out.setdefault((a, b), len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1))
+                sentence_aligned.add((a, b))
     # the subject makes up the word a candidate was let off; two sentences that say the same
     # need none when each holds one such claim (with two, the context says which is which)
     per_sentence = Counter((r.article, str(r.sentence)) for r in rows)
     alone = {r.index for r in rows if per_sentence[(r.article, str(r.sentence))] == 1}
     return [(a, b, j) for (a, b), j in out.items()
-            if not subject_counts or ((a, b) in by_sentence and a in alone and b in alone)
+            if not subject_counts or ((a, b) in sentence_aligned and a in alone and b in alone)
             or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 
@@ -164,6 +164,13 @@ def number_variant_pairs(rows: list[Claim], articles: dict[int, set[str]] | None
     return out
 
 
+def event_word_set(row: Claim, prefix: int = 0) -> set[str]:
+    """A date's event words as compared (``extra['event']`` and ``extra['event_near']``:
+    "crashed on July 16", "the Aug. 7 bombing", "the auction Tuesday")."""
+    extra = row.extra or {}
+    return word_set(f'{extra.get("event", "")} {extra.get("event_near", "")}', prefix)
+
+
 def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int = 0,
                 articles: dict[int, set[str]] | None = None, max_df: float = 0.5) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims from different articles whose event words
@@ -172,8 +179,7 @@ def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int
     and whose contexts share ``min_context``: "the airliner that crashed on May 4 had just
     refuelled" and "Flight 212 crashed May 4, killing 88" are one event's date though the
     sentences say little else alike."""
-    events = {r.index: word_set(f'{(r.extra or {}).get("event", "")} {(r.extra or {}).get("event_near", "")}', prefix)
-              for r in rows}
+    events = {r.index: event_word_set(r, prefix) for r in rows}
     contexts = {r.index: word_set(r.context, prefix) for r in rows}
     articles = articles or {r.index: {r.article} for r in rows}
     out = []

@@ -55,16 +55,19 @@ Options (defaults):
                                       bombing") share this many (0: off) ...
   min_event_context: 2                ... and whose contexts share this many words ...
   min_event_context_calendar: 99      ... or this many, for two dates written with month and
-                                      day ("filed for divorce July 29") about the same person
+                                      day ("filed for divorce July 29") about the same person,
+                                      one of them neither the deed nor the person's name
   max_event_gap: 14                   ... and that are at most this many days apart; within it,
                                       two weekdays of different names ("Tuesday" / "Thursday",
                                       or a weekday and a date falling on another) are sure
                                       enough to raise a finding whenever each item was filed
-  one_off_events: []                  dates: happenings a story has once ("crash", "earthquake");
-                                      two one-day dates of one of them align on that word alone
-                                      (within max_event_gap days)
-  quoted_statements: false            dates: also align two one-day dates whose sentences quote
-                                      one utterance (a quote family), each the only date there
+  one_off_events: []                  ... or, for a happening a story has once ("crash",
+                                      "earthquake"; whole stems), that word alone, unless the
+                                      two sentences name different places
+  quoted_statements: false            ... or, for two statement dates ("said Sunday", "Speaking
+                                      ... Sunday night"), each the only one in its sentence,
+                                      sentences quoting one utterance (a quote family); these
+                                      three need min_event_shared > 0
   news_day_window: -1                 dates: each report dating the event to its own filing day
                                       (or up to this many days before), the later report to
                                       the later day, is a running story's update, not a
@@ -99,13 +102,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from functools import lru_cache
 
 from claims.base import content_words, match_stem
 from claims.dates import DAY_NAMES
+from claims.events import base_word
 from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
-from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs,
+from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
                            number_variant_pairs, same_but_number, word_set)
 from checker.findings import Finding, format_message
 from checker.quote_families import ALIGN_DEFAULTS, families
@@ -409,25 +412,76 @@ def _located_pairs(rows: list, articles: dict[int, set[str]]) -> list[tuple[int,
             if articles[a.index] != articles[b.index] and _same_scope(a, b)]
 
 
-def _quoted_pairs(rows: list, articles: dict[int, set[str]], ctx) -> set[tuple[int, int]]:
-    """Pairs of one-day dates, each the only one in its sentence, whose two sentences quote
-    one utterance (a quote family, ``checker.quote_families``): "Asked Sunday if they were
-    agents, Netanyahu said, 'Every Israeli citizen is important to us'" and "Speaking to Israeli
-    TV Sunday night, Netanyahu said that 'every Israeli citizen is important to us'" date one
-    statement, however little else the sentences share and whichever of them names the saying.
-    A date with an event word ("the raid on Saturday was 'a cowardly act'") dates that event,
-    not the saying, and is left to the other tests."""
-    by_sentence: dict[tuple[str, int], list] = {}
-    for r in rows:
-        if _one_day(r) and not (r.extra or {}).get("event") and not (r.extra or {}).get("event_near"):
-            for art in articles[r.index]:
-                by_sentence.setdefault((art, r.sentence_index), []).append(r)
+def _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off) -> list[tuple[int, int, float]]:
+    """Pairs of one-day dates aligned by what they are the dates of, however little else their
+    sentences share: the same event word and ``min_event_context`` context words; for two
+    calendar dates of one person's deed, ``min_event_context_calendar`` words, one of them
+    neither the deed nor the person's name ("filed for divorce July 29"); for a happening a
+    story has once (``one_off_events``), that word, unless the two sentences name different
+    places; with ``quoted_statements``, the sentences quoting one utterance."""
+    prefix = params["word_prefix"]
+    days = [r for r in rows if _one_day(r)]
+    out = event_pairs(days, params["min_event_shared"], params["min_event_context"], prefix=prefix, articles=articles)
+    if params["min_event_context_calendar"] < params["min_event_context"]:
+        for a, b, j in event_pairs([r for r in days if _calendar_day(r)], params["min_event_shared"],
+                                   params["min_event_context_calendar"], prefix=prefix, articles=articles):
+            ra, rb = row_of[a], row_of[b]
+            names = word_set(" ".join(content_words(ra.subject)), prefix)
+            if ra.subject and ra.subject == rb.subject and _other_shared(ra, rb, prefix, names):
+                out.append((a, b, j))
+    if one_off:
+        # every date here names such a happening: its word is common by design, not boilerplate
+        dated = [r for r in days if event_word_set(r) & one_off]
+        out += [(a, b, j) for a, b, j in event_pairs(dated, params["min_event_shared"], 0, prefix=prefix,
+                                                     articles=articles, max_df=1.0)
+                if not _placed_apart(row_of[a], row_of[b], ctx)]
+    if params["quoted_statements"]:
+        out += [(a, b, 0.0) for a, b in sorted(_quoted_pairs(days, articles, copies, ctx))]
+    return out
+
+
+def _placed_apart(a, b, ctx) -> bool:
+    """Each sentence names places and none is the other's: "a bomb exploded Monday in Varna"
+    and "a bomb exploded Wednesday in Ruse" are two bombings."""
+    pa, pb = _places_of(a, ctx), _places_of(b, ctx)
+    return bool(pa and pb) and not any(_same_place(x, y) for x in pa for y in pb)
+
+
+def _places_of(row, ctx) -> list[str]:
+    doc = ctx.docs.get(row.article)
+    if doc is None or not 0 <= row.sentence_index < len(doc.sentences):
+        return []
+    return [m.canonical for m in ctx.entities.mentions(doc, doc.sentences[row.sentence_index]) if m.kind == "place"]
+
+
+def _other_shared(a, b, prefix: int, also_not: set[str] = frozenset()) -> bool:
+    """The two contexts share a word besides the event words and those of ``also_not`` (a
+    person's name): "filed for divorce July 27" meets "filed for divorce July 29"; "flew to
+    London July 20" is not "flew to Paris July 27"."""
+    shared = {base_word(w) for w in str(a.context).split()} & {base_word(w) for w in str(b.context).split()}
+    return bool(word_set(" ".join(shared), prefix) - event_word_set(a, prefix) - event_word_set(b, prefix)
+                - also_not)
+
+
+def _quoted_pairs(days: list, articles: dict[int, set[str]], copies: dict[int, list], ctx) -> set[tuple[int, int]]:
+    """Pairs of statement dates ("said Sunday", "Speaking to state radio Sunday night"), each
+    the only one in its sentence, whose two sentences quote one utterance (a quote family,
+    ``checker.quote_families``): "Asked Wednesday whether the pair were spies, Lund said, 'Each
+    of our citizens matters to us'" and "In an interview on state radio Sunday night, Lund said
+    that 'each of our citizens matters to us'" date one statement, however little else the
+    sentences share. A date of anything else in such a sentence ("Lund, who arrives on Friday,
+    said ...") is left to the other tests."""
+    by_sentence: dict[tuple[str, int], list[int]] = {}
+    for r in days:
+        if (r.extra or {}).get("reported"):
+            for copy in copies[r.index]:  # a copy may sit at another place in its article
+                by_sentence.setdefault((copy.article, copy.sentence_index), []).append(r.index)
     lone = {key: found[0] for key, found in by_sentence.items() if len(found) == 1}
     if len(lone) < 2:
         return set()
     out: set[tuple[int, int]] = set()
     for family in families(ctx, ALIGN_DEFAULTS):
-        dated = sorted({lone[key].index for key in {(p.article, p.row.sentence_index) for p in family.pieces}
+        dated = sorted({lone[key] for key in {(p.article, p.row.sentence_index) for p in family.pieces}
                         if key in lone})
         out.update((a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if articles[a] != articles[b])
     return out
@@ -461,22 +515,6 @@ def _own_news_days(a, b, ctx, window: int) -> bool:
 def _one_day(row) -> bool:
     """A date claim naming one day ("Oct. 31", "Tuesday"), not a month, year or span."""
     return (row.extra or {}).get("granularity") == "day" and row.low is not None and row.low == row.high
-
-
-@lru_cache(maxsize=64)
-def _stems_of(words: tuple[str, ...], prefix: int) -> frozenset[str]:
-    return frozenset(word_set(" ".join(match_stem(w) for w in words), prefix))
-
-
-def _event_stems(words: list[str], prefix: int) -> frozenset[str]:
-    """``one_off_events`` as event words compare (stemmed, synonyms joined, cut to ``prefix``)."""
-    return _stems_of(tuple(words), prefix)
-
-
-def _event_of(row, prefix: int) -> set[str]:
-    """A date's event words ("crashed on July 16", "the Aug. 7 bombing", "the auction Tuesday")."""
-    extra = row.extra or {}
-    return word_set(f'{extra.get("event", "")} {extra.get("event_near", "")}', prefix)
 
 
 def _calendar_day(row) -> bool:
@@ -526,6 +564,8 @@ def check(rule, claims: list, ctx) -> list[Finding]:
     if not claims:
         return []
     findings: list[Finding] = []
+    # full stems, not prefixes: "explored" is no explosion, "disappointed" no disappearance
+    one_off = frozenset(word_set(" ".join(match_stem(w) for w in params["one_off_events"])))
     for _, rows in blocks(claims, _block_key(params["block_by"])):
         # a claim repeated word for word by several articles is compared once, as one claim
         # stated by all of them; its finding cites every copy
@@ -541,32 +581,12 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         if params["sole_min_shared"]:
             pairs = _merged(pairs, _sole_pairs(rows, articles, params))
         pairs = _merged(pairs, _located_pairs(rows, articles))
-        quoted: set[tuple[int, int]] = set()
-        if params["quoted_statements"]:
-            quoted = _quoted_pairs(rows, articles, ctx)
-            pairs = _merged(pairs, [(a, b, 0.0) for a, b in sorted(quoted)])
         if params["min_event_shared"]:
-            days = [r for r in rows if _one_day(r)]
-            event_aligned = event_pairs(days, params["min_event_shared"], params["min_event_context"],
-                                        prefix=params["word_prefix"], articles=articles)
-            if params["min_event_context_calendar"] < params["min_event_context"]:
-                # the same person stands in for the context word a calendar date is let off
-                event_aligned += [p for p in event_pairs([r for r in days if _calendar_day(r)], params["min_event_shared"],
-                                                         params["min_event_context_calendar"],
-                                                         prefix=params["word_prefix"], articles=articles)
-                                  if row_of[p[0]].subject and row_of[p[0]].subject == row_of[p[1]].subject]
-            if params["one_off_events"]:
-                one_off = _event_stems(params["one_off_events"], params["word_prefix"])
-                # (every date here names such a happening: its word is common by design, not boilerplate)
-                event_aligned += event_pairs([r for r in days if _event_of(r, params["word_prefix"]) & one_off],
-                                             params["min_event_shared"], 0, prefix=params["word_prefix"],
-                                             articles=articles, max_df=1.0)
-            pairs = _merged(pairs, [p for p in event_aligned
+            pairs = _merged(pairs, [p for p in _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off)
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
                                                  params["generic_attributes"])
-                 and ((p[0], p[1]) in quoted or _same_role(row_of[p[0]], row_of[p[1]]))
-                 and _same_scope(row_of[p[0]], row_of[p[1]])
+                 and _same_role(row_of[p[0]], row_of[p[1]]) and _same_scope(row_of[p[0]], row_of[p[1]])
                  and not _unanchored_offsets(row_of[p[0]], row_of[p[1]])
                  and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []

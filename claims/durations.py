@@ -34,6 +34,10 @@ upper bound is ``float('inf')``); ``normalized`` is a short human form. What is 
 written unit ("2-4 weeks"). Months are a twelfth of a 365.25-day year, so "12 months" and
 "a year" are the same number of seconds.
 
+Time allowed for a deed is a deadline and reads as "within": "gave his wife 14 days to transfer
+the money" is "<=14 days", as "within 14 days" is (not "took six days to complete", nor "gave 20
+years to the orchestra").
+
 "one day"/"one night" counts only when framed as a length: preceded by a framing word (for, in,
 over, within, after, than, about, nearly, spent, took, lasted, another, the next/past...) or
 followed by later/earlier/after/before/long/of. Otherwise ("One day, he...") it means 'some day'
@@ -312,7 +316,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
 # win a stay" (not "planned for a month to sell", "has been ... to")
 _ALLOT_BEFORE = re.compile(r"\b(?:give|gives|gave|given|giving|grant|grants|granted|allow|allows|allowed)"
                            r"(?:\s+(?!for\b|from\b|of\b|in\b|been\b)[\w'.-]+){0,3}\s+$", re.I)
-_ALLOT_AFTER = re.compile(r"\s+(?:in\s+which\s+)?to\s+[a-z]")
+_ALLOT_AFTER = re.compile(r"\s+(?:in\s+which\s+)?to\s+(?!(?:the|a|an|his|her|its|their|our|my|your)\b)[a-z]")
 
 
 def _allotted(norm: str, sent_start: int, piece) -> bool:

@@ -68,7 +68,8 @@ stated state states added add adds confirmed confirm confirms quoted quote quote
 declare declares noted note notes insisted insist insists claimed claim claims denied deny
 denies acknowledged acknowledge explained explain warned warn urged urge asked ask called
 call commented comment replied reply wrote write briefed brief revealed reveal disclosed
-disclose indicated indicate predicted predict estimated estimate
+disclose indicated indicate predicted predict estimated estimate speaking speak speaks spoke
+spoken
 """.split())
 _DETERMINERS = frozenset("the a an this that its his her their our last".split())
 _MODALS = frozenset("to will would shall should can could may might must 'll".split())
@@ -79,13 +80,16 @@ weeks weekend month months year years today tonight yesterday tomorrow late earl
 ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous following recent
 """.split())
 VERB_REACH = 4  # words before the date in which to look for its verb
+OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ...") to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
-def _base(word: str) -> str:
+def base_word(word: str) -> str:
+    """A word's stem, an irregular past reduced to its base first ("flew" -> "fly", "sank" -> "sink")."""
     lower = word.lower()
     return match_stem(IRREGULAR_PAST.get(lower) or lower)
+
 
 
 def _is_verb(word: str, previous: str | None) -> bool:
@@ -120,11 +124,15 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     before = _TOKEN.findall(left)
     for i in range(len(before) - 1, max(-1, len(before) - 1 - VERB_REACH), -1):
         if _is_verb(before[i], before[i - 1] if i else None):
-            events.add(_base(before[i]))
+            events.add(base_word(before[i]))
             break
         if _is_reporting(before[i], first=i == 0):
             reported = True  # "said Tuesday": the date is the statement's
             break
+    else:
+        # a clause opened by its reporting verb, however far back: "Speaking to state radio's
+        # second channel Sunday night, ...", "Asked by reporters at the palace on Monday, ..."
+        reported = bool(before) and len(before) <= OPENING_REACH and _is_reporting(before[0], first=True)
     after = _TOKEN.findall(right_parts[0])
     if after and _is_reporting(after[0]):
         reported = True  # "... Tuesday said", "on Monday announced"
@@ -132,15 +140,15 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     if possessive or (before and before[-1].lower() in _DETERMINERS):  # "the Aug. 7 bombing"
         noun = after[0] if after and not possessive else ""
         if possessive and len(after) > 1:  # "Tuesday's devastating earthquake": the happening, past its adjectives
-            noun = next((w for w in after[1:1 + POSSESSIVE_REACH] if _base(w) in EVENT_NOUNS), after[1])
+            noun = next((w for w in after[1:1 + POSSESSIVE_REACH] if base_word(w) in EVENT_NOUNS), after[1])
         lower = noun.lower()
         if noun and noun[0].islower() and lower not in STOPWORDS and lower not in TIME_WORDS and lower not in REPORTING:
-            events.add(_base(noun))
+            events.add(base_word(noun))
     elif not before or all(w.lower() in STOPWORDS or w.lower() in TIME_WORDS for w in before):
         rest = _TOKEN.findall(right_parts[-1])[:6]  # "On Wednesday, Straw stood ..."
         for i, word in enumerate(rest):
             if _is_verb(word, rest[i - 1] if i else None):
-                events.add(_base(word))
+                events.add(base_word(word))
                 break
     return DateEvent(" ".join(sorted(events)), _noun_before(before), reported)
 
@@ -166,5 +174,5 @@ def _noun_before(before: list[str]) -> str:
     auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), "" if the word
     there names no happening."""
     word = next((w for w in reversed(before) if w.lower() not in _NEAR_SKIP), "")
-    base = _base(word) if word[:1].islower() else ""
+    base = base_word(word) if word[:1].islower() else ""
     return base if base in EVENT_NOUNS else ""
