@@ -140,6 +140,14 @@ _ENDS_NOUN_PHRASE = frozenset("""aboard inside onboard against among amid across
 beyond despite outside near within upon through throughout toward towards""".split())
 
 
+_IRREGULAR_PLURALS = frozenset("men women children people police feet teeth mice geese crew staff personnel cattle".split())
+
+
+def _plural_looking(word: str) -> bool:
+    """A plural noun by its form ("firms", "men"), as a count above one names its noun."""
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith("ss") and len(word) > 3)
+
+
 def _head_noun(after: str) -> tuple[str, int]:
     """The head noun of the words after a number, and how many characters of ``after`` it spans."""
     words = list(re.finditer(r"[A-Za-z][a-z']*", after))
@@ -150,6 +158,9 @@ def _head_noun(after: str) -> tuple[str, int]:
             continue  # "six such mines", "two more bodies"
         if (word in STOPWORDS and word not in ("per",)) or word in _ENDS_NOUN_PHRASE:
             break
+        if i > 0 and word.endswith("ing") and head and not _plural_looking(head) and i + 1 < len(words) \
+                and _plural_looking(words[i + 1].group().lower()) and words[i + 1].group().lower() not in STOPWORDS:
+            continue  # "two stock trading firms": a gerund inside the noun phrase, the firms counted
         if i > 0 and (word.endswith("ed") or word.endswith("ing") or word.endswith("ly")) and head:
             break  # "100 technicians carefully removed": the adverb is not the noun
         if head and word in _WHEN_WORDS:
