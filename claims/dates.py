@@ -48,7 +48,8 @@ half a unit (3 days for weeks, 15 for months, half a year for years); "more than
 has ``low`` -inf, "less than N units ago" ends at the reference date.
 
 A weekday with no "next/last/this" looks forward when a future cue (will, 'll, going to,
-scheduled, expected to, plans to...) comes earlier in the same clause, else back
+scheduled, expected to, plans to...) or a scheduling verb in the present ("meets", "opens",
+"arrives") comes earlier in the same clause, else back
 (``extra['direction']``). Seasons: spring = Mar-May, summer = Jun-Aug, fall = Sep-Nov; "the
 winter of 1999" is kept wide (Dec 1998 - Feb 2000) as it may mean either winter. Decade parts:
 early = years 0-4, mid = 3-7, late = 6-9 (they overlap on purpose).
@@ -172,6 +173,12 @@ _PAPER_AFTER = re.compile(
 _FUTURE_CUE = re.compile(
     r"\b(?:will|shall|going\s+to|scheduled|expected\s+to|plans?\s+to|planning\s+to|set\s+to|due\s+to"
     r"|hopes?\s+to|is\s+to|are\s+to|until|next)\b|'ll\b", re.I)
+# A scheduled happening told in the present ("when Cook meets Kharrazi in New York on Thursday",
+# "the trial opens Monday"): news tells past deeds in the past tense. Lower case only, so a
+# headline's "Quake Kills 2,000 Tuesday" stays past.
+_SCHEDULED = re.compile(
+    r"\b(?:meets|arrives|begins|starts|opens|leaves|departs|returns|resumes|ends|closes|convenes"
+    r"|travels|flies|heads|visits|hosts|faces|testifies|appears|unveils|launches|takes\s+office)\b")
 _DECADE_JOIN = re.compile(r"\s*(?:,|and|or|to|through|until|into|-|–)\s*(?:the\s+)?")
 # "his 1977 Datsun", "a 1998 Honda": a vehicle's model year, not a date
 _VEHICLE = r"(?:car|truck|pickup|van|sedan|coupe|model|station\s+wagon)s?\b"
@@ -271,7 +278,7 @@ class _Finder:
     def future(self, pos: int) -> bool:
         left = self.before(pos, 60)
         left = re.split(r"[,;:\"]", left)[-1]
-        return bool(_FUTURE_CUE.search(left))
+        return bool(_FUTURE_CUE.search(left) or _SCHEDULED.search(left))
 
     # ---- absolute dates -----------------------------------------------------------------
     def day_dates(self) -> None:
