@@ -116,3 +116,27 @@ def test_a_witness_judgement_must_say_true_or_false(tmp_path):
     (tmp_path / "w.yaml").write_text("- {site: 's:count:a:1', same_fact: unsure}\n")
     with pytest.raises(ValueError, match="same_fact"):
         accuracy.load_witnesses(tmp_path / "w.yaml")
+
+
+def test_date_separability_pairs_and_scores(tmp_path):
+    """bench/date_separability.py: the disagreeing pairs are cross-article, within the gap, of one
+    role; a missed date edit yields its edited sentence and the witness's; the lexical measure
+    weighs shared rare words above shared common ones."""
+    import date_separability as sep
+    from checker.pipeline import extract_story
+    from claims.read import read_story
+
+    story = read_story(FIRE)
+    claims = extract_story(story).claims
+    for a, b in sep.negatives(claims):
+        assert a != b
+    run = accuracy.run_story(str(FIRE), seed=1, per_type=2, types=["date"])
+    found = [(case, sep.positive(story, claims, case)) for case in run["cases"]]
+    assert any(pair for _, pair in found)
+    for case, pair in found:
+        if pair:
+            edited, witness = pair
+            assert case["new"] in edited and witness
+    measure = sep.Lexical(["the ferry sank off the coast", "the ferry sank at dawn", "a ferry left the port"])
+    assert measure("the ferry sank off the coast", "the ferry sank at dawn") > \
+        measure("the ferry sank at dawn", "a ferry left the port")
