@@ -80,6 +80,8 @@ weeks weekend month months year years today tonight yesterday tomorrow late earl
 ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous following recent
 """.split())
 VERB_REACH = 4  # words before the date in which to look for its verb
+# verbs that say little but that a happening took place: the noun before them is the event
+LIGHT_VERBS = frozenset("made carried staged mounted launched conducted held".split())
 OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ...") to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -124,7 +126,10 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     before = _TOKEN.findall(left)
     for i in range(len(before) - 1, max(-1, len(before) - 1 - VERB_REACH), -1):
         if _is_verb(before[i], before[i - 1] if i else None):
-            events.add(base_word(before[i]))
+            if before[i].lower() in LIGHT_VERBS and i and base_word(before[i - 1]) in EVENT_NOUNS:
+                events.add(base_word(before[i - 1]))  # "blasts made by rebels Sunday": the blasts' date
+            else:
+                events.add(base_word(before[i]))
             break
         if _is_reporting(before[i], first=i == 0):
             reported = True  # "said Tuesday": the date is the statement's
