@@ -83,6 +83,7 @@ VERB_REACH = 4  # words before the date in which to look for its verb
 # verbs that say little but that a happening took place: the noun before them is the event
 LIGHT_VERBS = frozenset("made carried staged mounted launched conducted held".split())
 OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ...") to its date
+RELATIVE_REACH = 8  # words from "the quake that ..." to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
@@ -176,8 +177,15 @@ strike summit takeoff talks testimony trial verdict victory visit vote wedding
 
 def _noun_before(before: list[str]) -> str:
     """The stem of the event noun ending ``before`` (the clause's words before a date: "the
-    auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), "" if the word
-    there names no happening."""
+    auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), or heading a
+    relative clause that runs to the date ("the earthquake that struck the country's
+    industrial heartland early Tuesday"); "" if none names a happening."""
     word = next((w for w in reversed(before) if w.lower() not in _NEAR_SKIP), "")
     base = base_word(word) if word[:1].islower() else ""
-    return base if base in EVENT_NOUNS else ""
+    if base in EVENT_NOUNS:
+        return base
+    for i in range(len(before) - 2, max(-1, len(before) - 2 - RELATIVE_REACH), -1):
+        if before[i + 1].lower() in ("that", "which") and before[i][:1].islower() \
+                and base_word(before[i]) in EVENT_NOUNS:
+            return base_word(before[i])
+    return ""
