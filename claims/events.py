@@ -178,8 +178,8 @@ strike summit takeoff talks testimony trial verdict victory visit vote wedding
 def _noun_before(before: list[str]) -> str:
     """The stem of the event noun ending ``before`` (the clause's words before a date: "the
     auction Tuesday", "terrorist blasts Sunday night", "resignation on Dec. 31"), or heading a
-    relative clause that runs to the date ("the earthquake that struck the country's
-    industrial heartland early Tuesday"); "" if none names a happening."""
+    relative clause that runs to the date ("the earthquake that shook the coastal towns
+    early Tuesday"); "" if none names a happening."""
     word = next((w for w in reversed(before) if w.lower() not in _NEAR_SKIP), "")
     base = base_word(word) if word[:1].islower() else ""
     if base in EVENT_NOUNS:
