@@ -7,14 +7,16 @@ words around the date, inside its clause:
 
 - the nearest verb before it, an object allowed between ("grounded its fleet Tuesday"): a word
   in -ed, a common irregular past ("sank", "went", "struck") or a base form after "to", "will"
-  and the like ("will meet Tuesday");
+  and the like ("will meet Tuesday"); after a light verb ("made", "held", "carried"...) the
+  happening named before it ("blasts made by rebels Sunday" dates the blasts);
 - the noun it modifies ("the Aug. 7 bombing", "Tuesday's crash", "Tuesday's devastating
   earthquake": a listed happening up to three words past the possessive);
 - a date opening its sentence ("On Wednesday, Straw stood ...") takes the first verb after it.
 
-Reporting verbs (said, told, announced, reported...) are not events: "said Tuesday" and
-"said Thursday" are usually two statements, not one statement dated twice. Such a date is
-marked as a statement's, and never compared with an event's ("said Sunday that the alarm
+Reporting verbs (said, told, announced, reported, speaking...; lower-case, or capitalised
+opening their clause) are not events: "said Tuesday" and "said Thursday" are usually two
+statements, not one statement dated twice. Such a date, or one in a clause a reporting verb
+opens ("Speaking to state radio Sunday night, ..."), is marked as a statement's, and never compared with an event's ("said Sunday that the alarm
 should have stopped the train" does not date the alarm). Irregular pasts are
 reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.match_stem``),
 so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter prefix.
@@ -30,7 +32,8 @@ FAIL  "the governor's sudden departure on Dec. 31" (nothing as its event: readin
       apart dates that align)
 
 The noun right before a date is read separately (``DateEvent.near``, stored as ``event_near``)
-when it names a happening ("the auction Tuesday", "resignation on Dec. 31"; ``EVENT_NOUNS``,
+when it names a happening ("the auction Tuesday", "resignation on Dec. 31", or heading a
+relative clause that runs to the date, "the earthquake that shook the towns Tuesday"; ``EVENT_NOUNS``,
 a list of news events). It can align two dates (``checker.align.event_pairs``) but never keeps
 two apart: "searching the area Wednesday" dates no area, and a miss there must not hide a
 conflict found another way.
