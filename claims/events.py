@@ -84,7 +84,7 @@ ago midnight noon dawn pre-dawn time local gmt a.m p.m am pm past previous follo
 """.split())
 VERB_REACH = 4  # words before the date in which to look for its verb
 # verbs that say little but that a happening took place: the noun before them is the event
-LIGHT_VERBS = frozenset("made carried staged mounted launched conducted held".split())
+LIGHT_VERBS = frozenset("made carried staged mounted launched conducted held set scheduled planned".split())
 OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ...") to its date
 RELATIVE_REACH = 8  # words from "the quake that ..." to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
@@ -109,6 +109,22 @@ def _is_verb(word: str, previous: str | None) -> bool:
     return previous is not None and previous.lower() in _MODALS
 
 
+_COPULAS = frozenset("is was were are be been being will would".split())
+
+
+def _happenings_before(before: list[str], i: int) -> set[str]:
+    """The listed happenings (``EVENT_NOUNS``) of the noun phrase ending right before word ``i``,
+    past any copula or auxiliary ("funeral services were held": funeral and service)."""
+    j = i - 1
+    while j >= 0 and before[j].lower() in _COPULAS:
+        j -= 1
+    found: set[str] = set()
+    while j >= 0 and (before[j][:1].islower() or j == 0) and base_word(before[j]) in EVENT_NOUNS:
+        found.add(base_word(before[j]))
+        j -= 1
+    return found
+
+
 def _is_reporting(word: str, first: bool = False) -> bool:
     """A reporting verb: lower-case, or capitalised only as its clause's first word ("Asked
     Sunday if ..."); "the United States on July 16" reports nothing."""
@@ -130,10 +146,9 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     before = _TOKEN.findall(left)
     for i in range(len(before) - 1, max(-1, len(before) - 1 - VERB_REACH), -1):
         if _is_verb(before[i], before[i - 1] if i else None):
-            if before[i].lower() in LIGHT_VERBS and i and base_word(before[i - 1]) in EVENT_NOUNS:
-                events.add(base_word(before[i - 1]))  # "blasts made by rebels Sunday": the blasts' date
-            else:
-                events.add(base_word(before[i]))
+            named = _happenings_before(before, i) if before[i].lower() in LIGHT_VERBS else set()
+            # "blasts made by rebels Sunday", "a memorial service is set for Saturday": the happening's date
+            events |= named or {base_word(before[i])}
             break
         if _is_reporting(before[i], first=i == 0):
             reported = True  # "said Tuesday": the date is the statement's
@@ -142,6 +157,9 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
         # a clause opened by its reporting verb, however far back: "Speaking to state radio's
         # second channel Sunday night, ...", "Asked by reporters at the palace on Monday, ..."
         reported = bool(before) and len(before) <= OPENING_REACH and _is_reporting(before[0], first=True)
+        if before and before[-1].lower() in _COPULAS:
+            events |= _happenings_before(before, len(before))  # "The first funeral was Friday"
+
     after = _TOKEN.findall(right_parts[0])
     if after and _is_reporting(after[0]):
         reported = True  # "... Tuesday said", "on Monday announced"
