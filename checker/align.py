@@ -123,12 +123,14 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             if shared_words / (min(len(sentences[a]), len(sentences[b])) or 1) >= min_sentence_overlap:
                 out.setdefault((a, b), len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1))
                 sentence_aligned.add((a, b))
+    if not subject_counts:
+        return [(a, b, j) for (a, b), j in out.items()]
     # the subject makes up the word a candidate was let off; two sentences that say the same
     # need none when each holds one such claim (with two, the context says which is which)
     per_sentence = Counter((r.article, str(r.sentence)) for r in rows)
     alone = {r.index for r in rows if per_sentence[(r.article, str(r.sentence))] == 1}
     return [(a, b, j) for (a, b), j in out.items()
-            if not subject_counts or ((a, b) in sentence_aligned and a in alone and b in alone)
+            if ((a, b) in sentence_aligned and a in alone and b in alone)
             or len(contexts[a] & contexts[b]) + same_subject(a, b) >= wanted]
 
 

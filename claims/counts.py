@@ -158,8 +158,9 @@ def _head_noun(after: str) -> tuple[str, int]:
             continue  # "six such mines", "two more bodies"
         if (word in STOPWORDS and word not in ("per",)) or word in _ENDS_NOUN_PHRASE:
             break
-        if i > 0 and word.endswith("ing") and head and not _plural_looking(head) and i + 1 < len(words) \
-                and _plural_looking(words[i + 1].group().lower()) and words[i + 1].group().lower() not in STOPWORDS:
+        following = words[i + 1].group().lower() if i + 1 < len(words) else ""
+        if i > 0 and word.endswith("ing") and head and not _plural_looking(head) \
+                and _plural_looking(following) and following not in STOPWORDS:
             continue  # "two stock trading firms": a gerund inside the noun phrase, the firms counted
         if i > 0 and (word.endswith("ed") or word.endswith("ing") or word.endswith("ly")) and head:
             break  # "100 technicians carefully removed": the adverb is not the noun

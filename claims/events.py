@@ -16,9 +16,9 @@ words around the date, inside its clause:
 Reporting verbs (said, told, announced, reported, speaking...; lower-case, or capitalised
 opening their clause) are not events: "said Tuesday" and "said Thursday" are usually two
 statements, not one statement dated twice. Such a date, or one in a clause a reporting verb
-opens ("Speaking to state radio Sunday night, ..."), is marked as a statement's, and never compared with an event's ("said Sunday that the alarm
-should have stopped the train" does not date the alarm). Irregular pasts are
-reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.match_stem``),
+opens ("Speaking to state radio Sunday night, ..."), is marked as a statement's, and never
+compared with an event's ("said Sunday that the alarm should have stopped the train" does not
+date the alarm). Irregular pasts are reduced to their base ("sank" -> "sink") and every word is stemmed (``claims.base.match_stem``),
 so "bombed" meets "bombing" and "resigned" meets "resignation" on a five-letter prefix.
 
 PASS  "the flight that crashed on May 4"       crash
@@ -33,8 +33,8 @@ FAIL  "the governor's sudden departure on Dec. 31" (nothing as its event: readin
 
 The noun right before a date is read separately (``DateEvent.near``, stored as ``event_near``)
 when it names a happening ("the auction Tuesday", "resignation on Dec. 31", or heading a
-relative clause that runs to the date, "the earthquake that shook the towns Tuesday"; ``EVENT_NOUNS``,
-a list of news events). It can align two dates (``checker.align.event_pairs``) but never keeps
+relative clause that runs to the date, "the earthquake that shook the towns Tuesday";
+``EVENT_NOUNS``, a list of news events). It can align two dates (``checker.align.event_pairs``) but never keeps
 two apart: "searching the area Wednesday" dates no area, and a miss there must not hide a
 conflict found another way.
 """
@@ -95,7 +95,6 @@ def base_word(word: str) -> str:
     """A word's stem, an irregular past reduced to its base first ("flew" -> "fly", "sank" -> "sink")."""
     lower = word.lower()
     return match_stem(IRREGULAR_PAST.get(lower) or lower)
-
 
 
 def _is_verb(word: str, previous: str | None) -> bool:
@@ -159,7 +158,6 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
         reported = bool(before) and len(before) <= OPENING_REACH and _is_reporting(before[0], first=True)
         if before and before[-1].lower() in _COPULAS:
             events |= _happenings_before(before, len(before))  # "The first funeral was Friday"
-
     after = _TOKEN.findall(right_parts[0])
     if after and _is_reporting(after[0]):
         reported = True  # "... Tuesday said", "on Monday announced"
