@@ -24,7 +24,7 @@ from claims.errors import InputError
 from checker.review_cli import review_app
 from checker.cli_io import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED,
                             EXIT_OK, PROG, internal_error, quiet_stdout, use_color, report_width, write_stdout,
-                            check_output_target, error_line, reporting_errors, write_report)
+                            check_output_target, error_line, reporting_errors, warning_line, write_report)
 
 
 class ReportFormat(str, Enum):
@@ -58,7 +58,9 @@ app = typer.Typer(
 )
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems, warnings=()) -> None:
+    for warning in warnings:
+        warning_line(str(warning))
     for problem in problems:
         error_line(str(problem))
 
@@ -127,8 +129,8 @@ def check(
         options = {"color": use_color(output, color), "width": report_width(output)} if fmt is ReportFormat.text else {}
         write_report(render(fmt.value, data, result, **options), output,
                      for_terminal=fmt is ReportFormat.text)
+        _print_problems(result.problems, result.story.warnings)
         if result.problems:
-            _print_problems(result.problems)
             raise typer.Exit(EXIT_INPUT)
         threshold = SEVERITY_RANK[fail_on.value]
         failing = any(SEVERITY_RANK.get(f["severity"], 0) >= threshold and counts_toward_failure(f)
@@ -169,8 +171,8 @@ def claims(
             claims = [c for c in claims if c.claim_type in types]
         text = render_claims(claims, fmt.value, color=use_color(output, color), width=report_width(output))
         write_report(text, output, for_terminal=fmt is ClaimsFormat.table)
+        _print_problems(result.story.problems, result.story.warnings)
         if result.story.problems:
-            _print_problems(result.story.problems)
             raise typer.Exit(EXIT_INPUT)
 
 

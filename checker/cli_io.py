@@ -34,6 +34,12 @@ def error_line(message: str) -> None:
     sys.stderr.flush()
 
 
+def warning_line(message: str) -> None:
+    """Print one ``claimcheck: warning: ...`` line on stderr: the input was read with a guess."""
+    sys.stderr.write(f"{PROG}: warning: {' '.join(str(message).split())}\n")
+    sys.stderr.flush()
+
+
 def internal_error(exc: BaseException) -> None:
     if os.environ.get("CLAIMCHECK_DEBUG") == "1":
         traceback.print_exc(file=sys.stderr)

@@ -145,7 +145,8 @@ def result_to_dict(result: StoryResult) -> dict:
         ],
         "findings": [f.to_dict() for f in result.findings],
         "quote_families": result.quote_families,
-        "problems": [{"path": p.path, "line": p.line, "problem": p.problem} for p in result.problems],
+        "problems": [p.to_dict() for p in result.problems],
+        "warnings": [w.to_dict() for w in result.story.warnings],
         "summary": {"articles": len(result.story.articles), "claims": len(result.claims),
                     "findings": summary},
     }

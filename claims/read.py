@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from claims.errors import InputError
+from claims.errors import InputError, InputWarning
 from claims.html_text import html_to_text
 from claims.model import Article
 
@@ -27,6 +27,7 @@ class Story:
     path: str
     articles: list[Article] = field(default_factory=list)
     problems: list[InputError] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
 

@@ -459,7 +459,7 @@ def test_render_json_has_no_nan(hand_made):
     assert parsed["findings"][0]["confidence"] is None
     assert parsed["findings"][0]["evidence"][0]["outlet"] == "Daily | Post"
     assert "NaN" not in text
-    assert parsed["problems"] == [{"path": "story/c.txt", "line": None, "problem": "empty article"}]
+    assert parsed["problems"] == [{"path": "story/c.txt", "line": None, "problem": "empty article", "stage": None}]
 
 
 def test_render_markdown_escapes_cells(hand_made):
