@@ -1,5 +1,13 @@
 """Article text from an HTML page: the <article> (or <main>, or <body>) text, one paragraph per
 block element, with scripts, styles, navigation, headers, footers, forms and asides dropped.
+
+Pages are untrusted web text, so the work is linear in the page's length whatever it holds.
+CPython's ``html.parser`` is not: a construct opened and never closed (``<a`` with no ``>``
+after it, ``<!--`` with no ``-->``) makes it search to the end of the page and then step one
+character on, for every such opener, and ``<![`` followed by anything but a known keyword
+raises AssertionError. ``_defused`` removes those cases before parsing, as an HTML5 browser
+reads them: an unclosed comment or tag runs to the end of the page and shows nothing, and
+``<![...`` outside foreign content is a bogus comment up to the next ``>``.
 """
 from __future__ import annotations
 
@@ -15,11 +23,18 @@ VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area"
              "embed", "param", "track"}
 
 
+class HTMLError(ValueError):
+    """The page could not be parsed at all; ``str(exc)`` says why in a few words."""
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.skip_depth = 0
         self.stack: list[str] = []
+        # how many of each tag are open: a closing tag that matches none is ignored at once
+        # instead of after a scan of the whole stack (quadratic on pages of stray tags)
+        self.open_counts: dict[str, int] = {}
         self.parts: dict[str, list[str]] = {"article": [], "main": [], "body": []}
         self.in_container = {"article": 0, "main": 0}
         self.title_parts: list[str] = []
@@ -41,6 +56,7 @@ class _Collector(HTMLParser):
                 self._emit("\n\n")
             return
         self.stack.append(tag)
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
         if tag in SKIP_TAGS and tag != "head":
             self.skip_depth += 1
         if tag in self.in_container:
@@ -53,10 +69,11 @@ class _Collector(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self.in_title = False
-        if tag in VOID_TAGS or tag not in self.stack:
+        if tag in VOID_TAGS or not self.open_counts.get(tag):
             return
         while self.stack:
             top = self.stack.pop()
+            self.open_counts[top] -= 1
             if top in SKIP_TAGS and top != "head":
                 self.skip_depth -= 1
             if top in self.in_container:
@@ -79,17 +96,61 @@ class _Collector(HTMLParser):
         self._emit(data)
 
 
+_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    paragraphs = [p.strip() for p in re.split(r"\s*\n\s*\n\s*", text)]
-    return "\n\n".join(p for p in paragraphs if p)
+    """Spaces collapsed; paragraphs are runs of lines between blank (whitespace-only) lines.
+
+    Done line by line: the equivalent split on ``\\s*\\n\\s*\\n\\s*`` backtracks
+    quadratically over long runs of spaces the first substitution leaves (no-break spaces)."""
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    for line in _SPACE_RUN.sub(" ", text).split("\n"):
+        if line.strip():
+            lines.append(line)
+        elif lines:
+            paragraphs.append("\n".join(lines).strip())
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines).strip())
+    return "\n\n".join(paragraphs)
+
+
+_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
+_COMMENT_CLOSE = re.compile(r"--\s*>")  # what html.parser accepts as the end of a comment
+
+
+def _defused(source: str) -> str:
+    """``source`` without the constructs that make ``html.parser`` quadratic or raise.
+
+    Every step is a linear scan; the order matters: cutting an unclosed comment can remove the
+    last ``>``, so tags left open by that cut are cut after it."""
+    # "<![" is a marked section to html.parser (CDATA, MS Office "if"), which raises on any other
+    # keyword and searches the whole page for "]]>"; "<!-[" makes it a bogus comment to ">"
+    source = source.replace("<![", "<!-[")
+    last_close = -1
+    for match in _COMMENT_CLOSE.finditer(source):
+        last_close = match.start()
+    # the parser looks for a comment's end from 4 characters past its "<!--"
+    unclosed = source.find("<!--", max(0, last_close - 3))
+    if unclosed != -1:
+        source = source[:unclosed]
+    opened = _TAG_OPEN.search(source, source.rfind(">") + 1)
+    if opened:
+        source = source[:opened.start()]
+    return source
 
 
 def html_to_text(source: str) -> tuple[str | None, str]:
-    """Return (title, text) of an HTML page. Entities are decoded; markup never reaches the text."""
+    """Return (title, text) of an HTML page. Entities are decoded; markup never reaches the text.
+    Raises HTMLError when the page cannot be parsed at all."""
     parser = _Collector()
-    parser.feed(source)
-    parser.close()
+    try:
+        parser.feed(_defused(source))
+        parser.close()
+    except AssertionError as exc:  # html.parser's way of refusing markup _defused did not foresee
+        raise HTMLError(f"unreadable HTML ({' '.join(str(exc).split())[:80]})") from None
     for name in ("article", "main", "body"):
         text = _tidy("".join(parser.parts[name]))
         if len(text) > 200 or (name == "body" and text):

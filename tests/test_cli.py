@@ -160,7 +160,7 @@ def test_folder_with_only_a_bad_article(tmp_path):
     ("999_empty.txt", b"", "empty article"),
     ("999_blank.txt", b"  \n\n \t\n", "empty article"),
     ("999_binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
-    ("999_latin1.txt", "Café in Kyiv, 42 people were hurt.\n".encode("latin-1"), "UTF-8"),
+    ("999_badbom.txt", b"\xff\xfe\x00\xd8\x00\xd8", "byte-order mark"),
 ])
 def test_bad_article_is_skipped_and_reported(story, tmp_path, name, content, problem):
     (story / name).write_bytes(content)
