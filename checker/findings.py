@@ -10,6 +10,7 @@ finding.
 from __future__ import annotations
 
 import hashlib
+import string
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -81,11 +82,56 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.subject, f.id))
 
 
-class _KeepUnknown(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
+_FORMATTER = string.Formatter()
+
+
+def message_placeholders(template: str) -> list[str]:
+    """The placeholder names of a message template, in order of appearance.
+
+    Only plain ``{name}`` placeholders are allowed, and ``{{`` / ``}}`` for literal braces. Anything
+    else raises ValueError saying what is wrong: the rules file is checked with this when it is
+    loaded, so a template can never fail later, half-way through a report.
+    """
+    try:
+        parsed = list(_FORMATTER.parse(template))
+    except ValueError as exc:
+        if "Single '}'" in str(exc):
+            raise ValueError("a '}' with no '{' before it (write '}}' for a literal brace)") from None
+        raise ValueError("a '{' that is never closed (write '{{' for a literal brace)") from None
+    names = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        shown = "{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+        if name == "" or name.isdigit():
+            raise ValueError(f"positional placeholder {shown}: name a field instead, such as {{subject}}")
+        if "." in name or "[" in name:
+            raise ValueError(f"placeholder {shown}: attribute or index access is not allowed, only plain {{name}}")
+        if not name.isidentifier():
+            raise ValueError(f"placeholder {shown} is not a name (letters, digits and _, no spaces)")
+        if conversion is not None:
+            raise ValueError(f"placeholder {shown}: conversions (!r, !s, !a) are not allowed, only plain {{name}}")
+        if spec:
+            raise ValueError(f"placeholder {shown}: format specifications are not allowed, only plain {{name}}")
+        names.append(name)
+    return names
 
 
 def format_message(template: str, **values: Any) -> str:
-    """Fill a rule's message template; an unknown placeholder stays as written, never an error."""
-    return template.format_map(_KeepUnknown(values))
+    """Fill a rule's message template. Never an error: a placeholder with no value, or one that is
+    more than a plain ``{name}``, stays as written, and a malformed template is shown as it is
+    (a rules file is checked when loaded; a rule built in code is not)."""
+    try:
+        parsed = list(_FORMATTER.parse(template))
+    except ValueError:
+        return template
+    out = []
+    for literal, name, spec, conversion in parsed:
+        out.append(literal)
+        if name is None:
+            continue
+        if name in values and not spec and conversion is None:
+            out.append(str(values[name]))
+        else:
+            out.append("{" + name + ("!" + conversion if conversion else "") + (":" + spec if spec else "") + "}")
+    return "".join(out)

@@ -111,11 +111,16 @@ class _Doc:
 
 
 def _timestamp(published: datetime | None) -> float | None:
+    """Seconds since 1970; None for no time, or one too close to the calendar's ends to convert
+    (a feed's 9999-12-31T23:00-05:00): such an article is grouped as an undated one."""
     if published is None:
         return None
-    if published.tzinfo is not None:
-        published = published.astimezone(timezone.utc).replace(tzinfo=None)
-    return (published - datetime(1970, 1, 1)).total_seconds()
+    try:
+        if published.tzinfo is not None:
+            published = published.astimezone(timezone.utc).replace(tzinfo=None)
+        return (published - datetime(1970, 1, 1)).total_seconds()
+    except (OverflowError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=200_000)

@@ -2,7 +2,7 @@
 
 Stories ranked by new errors, what is new and what was resolved since the previous night, a
 scorecard of which outlets disagree with which and how often, failed stories with the reason,
-and how feed articles were grouped into stories. Built from ``summary.json`` alone, escaped
+warnings, and how feed articles were grouped into stories. Built from ``summary.json`` alone, escaped
 throughout (story ids, outlets and messages come from feeds), with a Content-Security-Policy
 that allows no script at all and only its own style.
 """
@@ -135,6 +135,18 @@ def _problems(summary: dict) -> str:
     return f"<h2>Problems ({len(items)})</h2><ul>{''.join(items)}</ul>"
 
 
+def _warnings(summary: dict) -> str:
+    """Things read or done with a guess: a damaged earlier night passed over, a dead run cleaned
+    up, two story folders sharing one name (summaries from before warnings existed have none)."""
+    night = summary.get("warnings") or []
+    stories = [(s["id"], w) for s in summary["stories"] for w in s.get("warnings") or [] if w not in night]
+    if not (night or stories):
+        return ""
+    items = [f"<li>{esc(warning)}</li>" for warning in night]
+    items += [f"<li>story {esc(story)}: {esc(warning)}</li>" for story, warning in stories]
+    return f"<h2>Warnings ({len(items)})</h2><ul>{''.join(items)}</ul>"
+
+
 def render_index(summary: dict) -> str:
     reports = {s["id"]: s.get("report") for s in summary["stories"]}
     policy = f"default-src 'none'; style-src {csp_hash(STYLE)}; img-src data:; base-uri 'none'; form-action 'none'"
@@ -145,7 +157,7 @@ def render_index(summary: dict) -> str:
         f"<h2>Resolved since {esc(summary.get('previous') or 'the first night')} ({len(summary['resolved'])})</h2>",
         '<p class="muted">Found last night, no longer found in tonight\'s check of the same story.</p>',
         _finding_rows(summary["resolved"], reports),
-        _outlets(summary), _grouping(summary), _problems(summary),
+        _outlets(summary), _grouping(summary), _problems(summary), _warnings(summary),
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">'

@@ -4,6 +4,13 @@ Every writer is ``render_<fmt>(data, result=None) -> str`` and works from the co
 so a report can be re-rendered from a saved JSON file; ``result`` is accepted for writers that
 want more than the contract carries. ``render_claims`` lists the extracted claims for
 ``claimcheck claims``.
+
+Report text is untrusted (articles, outlets, titles, file names, a user's rules). The text report
+and the claims table show it through ``cli_io.terminal_text`` (one line, control characters and
+bidi overrides escaped, long names cut). The data formats keep it verbatim but keep their own
+structure: JSON escapes what a terminal would act on (``dumps_json``); Markdown escapes its syntax
+(a ``|`` cannot end a table cell) and folds newlines; a CSV cell starting with = + - @ tab or CR
+gets a leading ``'``, as OWASP advises against formula injection (``csv_safe``).
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from checker.cli_io import terminal_data, terminal_text
 from checker.findings import SEVERITIES, subject_label
 from claims.model import CLAIM_COLUMNS, Claim
 
@@ -46,6 +54,12 @@ CLAIM_FIELD_WIDTHS = {"article": 24, "claim_type": 12, "subject": 24, "attribute
                       "normalized": 20}
 MIN_SENTENCE = 24
 DEFAULT_WIDTH = 110
+# text report: longest outlet, article id or speaker shown; a name is a label, and a 10,000
+# character one would push everything else off the screen (the data formats keep it whole)
+NAME_LIMIT = 80
+# a finding's message names its outlets, so a huge name makes a huge message; real messages stay
+# under 500 characters, so this cuts only what a name blew up
+MESSAGE_LIMIT = 1000
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -195,7 +209,7 @@ def _format_diff(diff: Any) -> str:
             else:
                 lines.append(str(item))
         return "\n".join(lines)
-    return json.dumps(jsonable(diff), ensure_ascii=False, indent=2)
+    return dumps_json(jsonable(diff), indent=2)
 
 
 _DIFF_MARK = re.compile(r"~~(.+?)~~|\*\*(.+?)\*\*")
@@ -253,9 +267,22 @@ def _changed_families(data: dict) -> list[dict]:
 
 # --- json --------------------------------------------------------------------------------------
 
+# json.dumps escapes C0 controls itself; these it writes raw, and a terminal showing the JSON
+# would act on them (C1 controls, DEL) or show the text reordered (bidi overrides). \u escapes
+# keep the decoded text exactly as it was.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F),
+                                              *range(0x2066, 0x206A), 0x2028, 0x2029]}
+
+
+def dumps_json(value: Any, **options: Any) -> str:
+    """``json.dumps`` without ASCII-escaping, but with every character a terminal would act on
+    escaped: safe to print, and the same data to any JSON reader."""
+    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPES)
+
+
 def render_json(data: dict, result: StoryResult | None = None) -> str:
     """The contract itself, indented; NaN and infinities become null."""
-    return json.dumps(jsonable(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps_json(jsonable(data), indent=2, allow_nan=False) + "\n"
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -284,7 +311,7 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     sev = finding.get("severity", "info")
     head = Text()
     head.append(f"[{sev.upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
-    head.append(str(finding.get("message", "")), style="bold")
+    head.append(terminal_text(finding.get("message", ""), MESSAGE_LIMIT), style="bold")
     meta = Text(style="dim")
     meta.append(f"rule {finding.get('rule')} ({finding.get('kind')})")
     meta.append(f" · {subject_label(finding)}")
@@ -301,9 +328,10 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     table.add_column("Published", width=10, overflow="fold")
     table.add_column("Evidence", ratio=6, overflow="fold")
     for ev in finding.get("evidence", []):
-        source = Text(_source_name(ev, articles) or "(no outlet)", style="bold" if color else "")
-        source.append("\n" + str(ev.get("article", "")), style="dim")
-        table.add_row(source, _published(ev, articles), _highlighted(ev, color))
+        source = Text(terminal_text(_source_name(ev, articles) or "(no outlet)", NAME_LIMIT),
+                      style="bold" if color else "")
+        source.append("\n" + terminal_text(ev.get("article", ""), NAME_LIMIT), style="dim")
+        table.add_row(source, terminal_text(_published(ev, articles), NAME_LIMIT), _highlighted(ev, color))
     parts: list[Any] = [head, meta, table]
     diff = (finding.get("details") or {}).get("diff")
     if isinstance(diff, str) and diff:
@@ -318,15 +346,17 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
 
 def _family_block(family: dict, color: bool) -> Group:
     ref = family.get("reference") or {}
-    head = Text(f"Quote of {family.get('speaker')}", style="bold")
+    head = Text(f"Quote of {terminal_text(family.get('speaker'), NAME_LIMIT)}", style="bold")
     head.append(f" · {1 + len(family.get('variants', []))} sources · family {family.get('id')}", style="dim")
-    parts: list[Any] = [head, Text(f"{ref.get('outlet')} (reference, {ref.get('article')})", style="bold" if color else "")]
+    parts: list[Any] = [head, Text(f"{terminal_text(ref.get('outlet'), NAME_LIMIT)} (reference, "
+                                   f"{terminal_text(ref.get('article'), NAME_LIMIT)})", style="bold" if color else "")]
     parts.append(Padding(Text(str(ref.get("text", ""))), (0, 0, 0, 2)))
     for variant in family.get("variants", []):
-        label = Text(f"{variant.get('outlet')} ({variant.get('article')})", style="bold" if color else "")
+        label = Text(f"{terminal_text(variant.get('outlet'), NAME_LIMIT)} "
+                     f"({terminal_text(variant.get('article'), NAME_LIMIT)})", style="bold" if color else "")
         label.append(f" · {variant.get('status')}", style="dim")
         if variant.get("speaker") and variant.get("speaker") != family.get("speaker"):
-            label.append(f" · speaker: {variant.get('speaker')}", style="dim")
+            label.append(f" · speaker: {terminal_text(variant.get('speaker'), NAME_LIMIT)}", style="dim")
         parts.append(label)
         parts.append(Padding(segments_text(variant.get("segments", []), color), (0, 0, 0, 2)))
     return Group(*parts)
@@ -334,7 +364,13 @@ def _family_block(family: dict, color: bool) -> Group:
 
 def render_text(data: dict, result: StoryResult | None = None, *, color: bool = False,
                 width: int = DEFAULT_WIDTH) -> str:
-    """A terminal report: header, findings by severity (errors first), input problems, footer."""
+    """A terminal report: header, findings by severity (errors first), input problems, footer.
+
+    Every string of the report is untrusted (article text, outlet names, titles, file names,
+    rule ids and messages from a user's rules file), so each is shown through ``terminal_text``:
+    on one line, with control characters and bidi overrides escaped (``\\x1b``).
+    """
+    data = terminal_data(data)
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False,
@@ -344,7 +380,7 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     articles = _articles_by_id(data)
 
     title = Text("claimcheck", style="bold")
-    title.append(f" · story {story.get('id')}", style="bold")
+    title.append(f" · story {terminal_text(story.get('id'), NAME_LIMIT)}", style="bold")
     console.print(title)
     n_articles, n_claims = summary.get("articles", len(articles)), summary.get("claims", 0)
     console.print(Text(f"{_plural(n_articles, 'article')}, {_plural(n_claims, 'claim')} · "
@@ -361,9 +397,10 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     sources.add_column("Published")
     sources.add_column("Claims", justify="right")
     for article in data.get("articles", []):
-        outlet = article.get("outlet") or "(no outlet)"
+        outlet = terminal_text(article.get("outlet") or "(no outlet)", NAME_LIMIT)
         claims = str(article.get("claims", 0)) + (" (truncated)" if article.get("truncated") else "")
-        sources.add_row(str(article.get("id")), outlet, _published({"article": article.get("id")}, articles), claims)
+        sources.add_row(terminal_text(article.get("id"), NAME_LIMIT), outlet,
+                        terminal_text(_published({"article": article.get("id")}, articles), NAME_LIMIT), claims)
     console.print(sources)
     console.print()
 
@@ -409,14 +446,32 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
 
 # --- markdown ----------------------------------------------------------------------------------
 
+# ~ too: the quote differences mark left-out words with ~~, so a ~~ in article text must not
+# read as one
 _MD_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`",
-                             "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "#": "\\#"})
+                             "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "#": "\\#", "~": "\\~"})
 
 
 def md_escape(text: Any) -> str:
     """Escape Markdown syntax and fold newlines, so text stays inside one table cell or line."""
     out = str(text if text is not None else "").translate(_MD_ESCAPES)
     return " ".join(out.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+
+
+def md_code(text: Any) -> str:
+    """``text`` as an inline code span on one line, whatever backticks it holds (a rule id or a
+    file name comes from the user): the fence is one backtick longer than the longest run inside."""
+    value = " ".join(str(text if text is not None else "").split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _md_fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``, so the text cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    return "`" * (longest + 1)
 
 
 def _md_evidence(ev: dict) -> str:
@@ -481,12 +536,12 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
             continue
         for f in findings:
             out += [f"### [{sev}] {md_escape(f.get('message'))}", ""]
-            out.append(f"- Rule: `{f.get('rule')}` ({md_escape(f.get('kind'))})")
+            out.append(f"- Rule: {md_code(f.get('rule'))} ({md_escape(f.get('kind'))})")
             out.append(f"- About: {md_escape(subject_label(f))}")
             conf = f.get("confidence")
             if isinstance(conf, (int, float)) and math.isfinite(conf):
                 out.append(f"- Confidence: {conf:.2f}")
-            out.append(f"- ID: `{f.get('id')}`")
+            out.append(f"- ID: {md_code(f.get('id'))}")
             review = review_line(f)
             if review:
                 out.append(f"- Review: {md_escape(review)}")
@@ -503,7 +558,7 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
                 out.append("")
             elif diff:
                 text = _format_diff(diff)
-                fence = "````" if "```" in text else "```"
+                fence = _md_fence(text)
                 out += ["Quote differences:", "", f"{fence}diff", text, fence, ""]
 
     families = data.get("quote_families") or []
@@ -530,11 +585,11 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
         for p in problems:
             path = _story_relative(p.get("path"), story.get("path"))
             where = f"{path}:{p['line']}" if p.get("line") else path
-            out.append(f"- skipped `{where}`: {md_escape(p.get('problem'))}")
+            out.append(f"- skipped {md_code(where)}: {md_escape(p.get('problem'))}")
         out.append("")
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
-            f"To turn a rule off, set `enabled: false` on it in `{_file_name(data.get('rules'))}` "
+            f"To turn a rule off, set `enabled: false` on it in {md_code(_file_name(data.get('rules')))} "
             "(or copy that file and pass it with `--rules`).", ""]
     return "\n".join(out)
 
@@ -615,8 +670,8 @@ def render(fmt: str, data: dict, result: StoryResult | None = None, **options: A
 # --- claims listing ----------------------------------------------------------------------------
 
 def _trim(text: Any, limit: int) -> str:
-    text = " ".join(str(text if text is not None else "").split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """One table cell: safe for a terminal (see ``terminal_text``) and at most ``limit`` long."""
+    return terminal_text(text, limit)
 
 
 def claims_records(claims: list[Claim]) -> list[dict]:
@@ -636,10 +691,10 @@ def render_claims(claims: list[Claim], fmt: str, *, color: bool = False, width: 
     """The extracted claims as a rich table, CSV or JSON, for ``claimcheck claims``."""
     records = claims_records(claims)
     if fmt == "json":
-        return json.dumps(records, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        return dumps_json(records, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         columns = CLAIM_COLUMNS
-        rows = [[json.dumps(r[c], ensure_ascii=False) if isinstance(r.get(c), (dict, list)) else r.get(c)
+        rows = [[dumps_json(r[c]) if isinstance(r.get(c), (dict, list)) else r.get(c)
                  for c in columns] for r in records]
         return _csv_text(rows, columns)
     if fmt != "table":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -18,7 +17,8 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from checker.cli_io import check_output_target, report_width, reporting_errors, use_color, write_report, write_stdout
+from checker.cli_io import (check_output_target, report_width, reporting_errors, terminal_text, use_color, write_report,
+                            write_stdout)
 from checker.review_store import STATUS_TEXT, STATUSES, ReviewStore, db_path, os_user
 
 review_app = typer.Typer(
@@ -72,7 +72,13 @@ def _console(buffer: io.StringIO) -> Console:
 def _decided(review: dict) -> str:
     if not review.get("decisions"):
         return "not reviewed"
-    return f"{review.get('reviewer')} {str(review.get('decided_at'))[:16].replace('T', ' ')}"
+    return terminal_text(f"{review.get('reviewer')} {str(review.get('decided_at'))[:16].replace('T', ' ')}")
+
+
+# Everything the store holds came from articles, rules files or people (story ids are folder
+# names, messages quote article text, notes are typed in): on the terminal every field goes
+# through terminal_text, one line each, control characters escaped.
+_shown = terminal_text
 
 
 @review_app.command("list")
@@ -86,19 +92,26 @@ def list_findings(
 ) -> None:
     """List recorded findings with their review status."""
     with reporting_errors():
+        from checker.reports import MESSAGE_LIMIT
+
         rows = _store(db).findings(story, status.value if status else None, include_gone)
         if fmt is ListFormat.json:
-            write_stdout(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", for_terminal=False)
+            from checker.reports import dumps_json
+
+            write_stdout(dumps_json(rows, indent=2) + "\n", for_terminal=False)
             return
         buffer = io.StringIO()
         console = _console(buffer)
         # two lines per finding: the message needs the whole width to stay readable
         for row in rows:
-            head = Text(row["finding_id"], style="bold")
-            head.append(f"  {row['severity']:<8} {row['review']['status']:<10} {_decided(row['review'])}  ")
-            head.append(row["story"], style="dim")
+            head = Text(_shown(row["finding_id"]), style="bold")
+            head.append(f"  {_shown(row['severity']):<8} {_shown(row['review']['status']):<10} "
+                        f"{_decided(row['review'])}  ")
+            head.append(_shown(row["story"]), style="dim")
             console.print(head)
-            message = row["message"] if row["present"] else f"{row['message']} (no longer found)"
+            message = _shown(row["message"], MESSAGE_LIMIT)
+            if not row["present"]:
+                message += " (no longer found)"
             console.print(Padding(Text(message), (0, 0, 0, 4)))
         console.print(Text(f"{len(rows)} finding" + ("" if len(rows) == 1 else "s"), style="dim"))
         write_stdout("\n".join(line.rstrip() for line in buffer.getvalue().split("\n")))
@@ -112,22 +125,28 @@ def show(
 ) -> None:
     """Show one finding: what it says, its evidence, and its review."""
     with reporting_errors():
+        from checker.reports import MESSAGE_LIMIT, NAME_LIMIT
+
         store, story_id, fid = _resolved(db, finding_id, story)
         finding = store.finding(story_id, fid)
         review = finding["review"]
-        lines = [f"{finding['finding_id']} [{finding['severity']}] {finding['message']}",
-                 f"story {finding['story']} · rule {finding['rule']} ({finding['kind']}) · "
-                 f"{finding['claim_type']}: {finding['subject']}",
-                 f"last seen {finding['last_seen']}" + ("" if finding["present"] else " (the last check no longer found it)"),
-                 f"review: {review['status']} ({_decided(review)})" + (f": {review['note']}" if review["note"] else "")]
+        lines = [f"{_shown(finding['finding_id'])} [{_shown(finding['severity'])}] "
+                 f"{_shown(finding['message'], MESSAGE_LIMIT)}",
+                 f"story {_shown(finding['story'])} · rule {_shown(finding['rule'])} ({_shown(finding['kind'])}) · "
+                 f"{_shown(finding['claim_type'])}: {_shown(finding['subject'])}",
+                 f"last seen {_shown(finding['last_seen'])}"
+                 + ("" if finding["present"] else " (the last check no longer found it)"),
+                 f"review: {_shown(review['status'])} ({_decided(review)})"
+                 + (f": {_shown(review['note'])}" if review["note"] else "")]
         if review.get("reopened_because"):
-            lines.append(f"reopened: {review['reopened_because']}")
+            lines.append(f"reopened: {_shown(review['reopened_because'])}")
         lines.append("evidence:")
         for ev in finding["evidence"]:
-            source = ev.get("outlet") or "(no outlet)"
-            lines.append(f"  - {source} ({ev.get('article')}): {' '.join(str(ev.get('sentence') or ev.get('text')).split())}")
+            source = _shown(ev.get("outlet") or "(no outlet)", NAME_LIMIT)
+            article = _shown(ev.get("article"), NAME_LIMIT)
+            lines.append(f"  - {source} ({article}): {_shown(ev.get('sentence') or ev.get('text'))}")
             if ev.get("url"):
-                lines.append(f"    {ev['url']}")
+                lines.append(f"    {_shown(ev['url'])}")
         write_stdout("\n".join(lines) + "\n")
 
 
@@ -145,7 +164,8 @@ def set_status(
     with reporting_errors():
         store, story_id, fid = _resolved(db, finding_id, story)
         decision = store.decide(story_id, fid, status.value, note, by or os_user())
-        write_stdout(f"{fid} ({story_id}): {decision.status} by {decision.reviewer} at {decision.decided_at}\n")
+        write_stdout(f"{_shown(fid)} ({_shown(story_id)}): {_shown(decision.status)} by {_shown(decision.reviewer)} "
+                     f"at {_shown(decision.decided_at)}\n")
 
 
 @review_app.command("history")
@@ -158,14 +178,15 @@ def history(
     with reporting_errors():
         store, story_id, fid = _resolved(db, finding_id, story)
         decisions = store.history(story_id, fid)
-        lines = [f"{fid} ({story_id}): {len(decisions)} decision" + ("" if len(decisions) == 1 else "s")]
+        lines = [f"{_shown(fid)} ({_shown(story_id)}): {len(decisions)} decision"
+                 + ("" if len(decisions) == 1 else "s")]
         for d in decisions:
             # one line per decision, whatever a note holds
-            line = f"{d.decided_at}  {d.status:<10} {d.reviewer}"
+            line = f"{_shown(d.decided_at)}  {_shown(d.status):<10} {_shown(d.reviewer)}"
             if d.note:
-                line += f": {' '.join(d.note.split())}"
+                line += f": {_shown(d.note)}"
             if d.reopened_because:
-                line += f" (reopened: {d.reopened_because})"
+                line += f" (reopened: {_shown(d.reopened_because)})"
             lines.append(line)
         write_stdout("\n".join(lines) + "\n")
 
@@ -217,7 +238,9 @@ def claim_review(row: dict) -> dict:
 
 
 def export_json(rows: list[dict]) -> str:
-    return json.dumps([claim_review(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    from checker.reports import dumps_json
+
+    return dumps_json([claim_review(r) for r in rows], indent=2) + "\n"
 
 
 def export_csv(rows: list[dict]) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from checker.findings import SEVERITY_RANK
-from claims.errors import InputError
+from claims.errors import InputError, InputWarning
 
 STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")
 STATUS_TEXT = {
@@ -279,12 +279,21 @@ class ReviewStore:
 
     # --- recording checks ------------------------------------------------------------------
 
-    def record_check(self, data: dict, *, now: str | None = None) -> dict[str, dict]:
+    def record_check(self, data: dict, *, now: str | None = None, path_may_change: bool = False) -> dict[str, dict]:
         """Record one story's check (the report contract of ``pipeline.result_to_dict``), reopen
-        decided findings whose evidence changed, and return each finding's review by id."""
+        decided findings whose evidence changed, and return each finding's review by id.
+
+        Stories are told apart by id alone (the folder name), so two folders of the same name
+        share one set of decisions. When the story id was last recorded from another path that
+        still exists, a warning says so: it is added to ``data["warnings"]`` and printed as one
+        ``claimcheck: warning:`` line. ``path_may_change`` turns this off for callers that read
+        the same story from a new place on purpose (a nightly inbox folder per date).
+        """
         now = now or utc_now()
         story = data["story"]["id"]
         ids = [f["id"] for f in data.get("findings", [])]
+        if not path_may_change:
+            self._warn_if_recorded_elsewhere(story, data)
         if data.get("problems"):
             # an article could not be read (an editor mid-save, say): its claims are missing,
             # so this check must neither reopen decisions nor mark findings gone
@@ -304,6 +313,23 @@ class ReviewStore:
             for finding in data.get("findings", []):
                 self._inherit_decision(conn, story, finding, snapshots[finding["id"]], now)
             return _reviews(conn, story, ids)
+
+    def _warn_if_recorded_elsewhere(self, story: str, data: dict) -> None:
+        path = _absolute(data["story"].get("path"))
+        if not path:
+            return
+        with self._connect() as conn:
+            row = conn.execute("SELECT path FROM stories WHERE story = ?", (story,)).fetchone()
+        before = row["path"] if row else ""
+        # a folder that no longer exists was moved or renamed: the same story, nothing to share
+        if not before or before == path or not Path(before.partition("#")[0]).exists():
+            return
+        warning = InputWarning(path, f"story id {story!r} was recorded in {self.path} from {before}; "
+                                     "both share one set of review decisions (rename one folder to keep them apart)")
+        data.setdefault("warnings", []).append(warning.to_dict())
+        from checker.cli_io import warning_line
+
+        warning_line(str(warning))
 
     def _record_finding(self, conn: sqlite3.Connection, story: str, finding: dict,
                         snapshot: list[dict], now: str) -> None:

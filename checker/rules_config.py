@@ -1,27 +1,155 @@
 """Load and validate ``rules.yaml``.
 
 Each rule: ``id`` (unique), ``kind`` (one of the rule-kind modules in ``checker/``),
-``severity`` (error, warning, info), ``message`` (a template; ``{subject}``, ``{values}``,
-``{sources}`` and kind-specific fields), ``claim_types`` (list), optional ``enabled`` (default
-true) and the kind's own parameters under ``params``. Every problem is reported as an
-``InputError`` naming the file and line: unknown kind, missing key, wrong type, bad regex,
-unknown parameter.
+``severity`` (error, warning, info), ``message`` (a template of plain ``{name}`` placeholders,
+the ones its kind provides: ``PLACEHOLDERS``), ``claim_types`` (a list of the extractors' claim
+types), optional ``enabled`` (default true) and the kind's own parameters under ``params``, each
+checked against ``PARAMS`` (type, the type of a list's items, range or choices). Regexes are
+compiled with RE2, which runs in time linear in the text, so a rule cannot hang a check.
+
+Everything is checked when the file is loaded, never half-way through a report: every problem
+is an ``InputError`` naming the file and line. The file itself must be a regular file of at
+most ``MAX_RULES_BYTES`` in UTF-8; YAML nesting deeper than ``MAX_DEPTH`` or expanding (through
+aliases) to more than ``MAX_NODES`` values is refused before anything is built from it.
 """
 from __future__ import annotations
 
-import re
+import math
+import os
+import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import re2
 import yaml
 
 from claims.errors import InputError
-from checker.findings import SEVERITIES
+from checker.findings import SEVERITIES, message_placeholders
 
 REQUIRED = {"id": str, "kind": str, "severity": str, "message": str, "claim_types": list}
 OPTIONAL = {"enabled": bool, "params": dict, "description": str}
+
+MAX_RULES_BYTES = 1 << 20  # rules.yaml is a few KB; a bigger file is a mistake or an attack
+MAX_DEPTH = 32  # rules.yaml nests 6 deep (rules > rule > params > pairs > pair)
+MAX_NODES = 1_000_000  # values after expanding aliases; an alias-free file under the size limit has fewer
+
+
+@dataclass(frozen=True)
+class Param:
+    """What one rule parameter accepts: its type, for a list the spec of each item, for a number
+    its range (``low``/``high`` inclusive; ``off`` a value outside it that switches the option
+    off), for a string its choices, for a list its exact length."""
+
+    type: type
+    item: Param | None = None
+    low: float | None = None
+    high: float | None = None
+    off: float | None = None
+    choices: tuple[str, ...] = ()
+    length: int | None = None
+
+
+FLAG = Param(bool)
+COUNT = Param(int, low=0)
+POSITIVE = Param(int, low=1)
+FRACTION = Param(float, low=0, high=1)
+PERCENT = Param(float, low=0, high=100)
+NON_NEGATIVE = Param(float, low=0)
+SHARE_OR_OFF = Param(float, low=0)  # a share of words; anything above 1 switches the test off
+TEXT = Param(str)
+WORDS = Param(list, item=TEXT)
+SEVERITY = Param(str, choices=SEVERITIES)
+BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
+
+_ALIGN = {  # quote_families.ALIGN_DEFAULTS, accepted by every quote kind
+    "min_shared_words": POSITIVE,  # the length of the word n-grams that link two quotes
+    "min_similarity": PERCENT,
+    "min_words": COUNT,
+    "elision_min_words": POSITIVE,
+    "ignore_name_spelling": FLAG,
+    "ignore_fillers": FLAG,
+    "ignore_typos": FLAG,
+    "paraphrase_below": PERCENT,
+}
+
+# What each kind's parameters accept. Every key of a kind's DEFAULTS has an entry (a test checks
+# it, and that every default passes).
+PARAMS: dict[str, dict[str, Param]] = {
+    "value_conflict": {
+        "block_by": Param(list, item=Param(str, choices=BLOCK_FIELDS)),
+        "attributes": WORDS,
+        "min_shared_words": COUNT,
+        "min_context_jaccard": FRACTION,
+        "min_context_overlap": SHARE_OR_OFF,
+        "word_prefix": COUNT,
+        "min_sentence_overlap": SHARE_OR_OFF,
+        "relative_tolerance": NON_NEGATIVE,
+        "absolute_tolerance": NON_NEGATIVE,
+        "rounding_tolerance": FRACTION,
+        "rounding_severity": SEVERITY,
+        "cumulative": WORDS,
+        "update_severity": SEVERITY,
+        "exclusive": FLAG,
+        "compare_birth_years": FLAG,
+        "min_claim_confidence": FRACTION,
+        "confident_if_shared": COUNT,
+        "generic_attributes": WORDS,
+        "subject_as_context": FLAG,
+        "max_ratio": Param(float, low=1, off=0),
+        "min_event_shared": COUNT,
+        "min_event_context": COUNT,
+        "min_event_context_calendar": COUNT,
+        "max_event_gap": COUNT,
+        "news_day_window": Param(int, low=0, off=-1),
+        "sole_min_shared": COUNT,
+        "quoted_statements": FLAG,
+        "one_off_events": WORDS,
+    },
+    "spelling_variant": {
+        "variants_file": TEXT,
+        "form_columns": Param(list, item=TEXT, length=2),
+        "enabled_column": TEXT,
+        "pairs": Param(list, item=Param(list, item=TEXT, length=2)),
+        "preferred": Param(str, choices=("first", "second", "none")),
+        "detect_unlisted": FLAG,
+        "min_length": COUNT,
+        "ignore": WORDS,
+    },
+    "quote_wording": _ALIGN,
+    "quote_elision": _ALIGN,
+    "quote_truncation": {**_ALIGN, "min_missing": POSITIVE},
+    "quote_paraphrase": {**_ALIGN, "min_candidate_ratio": PERCENT, "min_shared_content_words": COUNT,
+                         "min_content_overlap": FRACTION},
+    "quote_missing": {**_ALIGN, "min_quoting_sources": COUNT, "min_quoting_for_absent": COUNT,
+                      "report_absent": FLAG, "min_shared_content_words": COUNT, "min_content_overlap": FRACTION},
+    "quote_misattribution": {**_ALIGN, "flag_role_vs_name": FLAG, "strong_only": FLAG},
+    "self_contradiction": {"min_similarity": PERCENT, "min_words": COUNT},
+    "statement_negation": {"min_shared_words": COUNT, "min_overlap": FRACTION, "min_words": COUNT,
+                           "number_window": COUNT},
+    "single_source": {"attributes": WORDS, "min_articles": COUNT},
+}
+
+_QUOTE_SITE = ("subject", "sources", "change", "diff", "type", "readings", "values", "reference", "count")
+
+# The placeholders each kind passes to ``format_message``: a message may use these and no other.
+# (A test runs every kind and checks that each really passes every name listed here.)
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "value_conflict": ("subject", "attribute", "values", "sources", "claim_type", "later"),
+    "spelling_variant": ("subject", "values", "sources", "preferred"),
+    "quote_wording": _QUOTE_SITE,
+    "quote_elision": _QUOTE_SITE,
+    "quote_truncation": ("subject", "sources", "reference", "missing", "change", "count", "values", "diff",
+                         "quote"),
+    "quote_paraphrase": ("subject", "sources", "reference", "similarity", "change", "values", "count"),
+    "quote_missing": ("subject", "sources", "paraphrased", "absent", "change", "values", "count"),
+    "quote_misattribution": ("subject", "values", "sources", "quote", "change", "count"),
+    "self_contradiction": ("subject", "value", "sources"),
+    "statement_negation": ("negating", "stating", "statement", "value", "subject"),
+    "single_source": ("subject", "values", "for_subject", "attribute", "sources"),
+}
 
 
 @dataclass
@@ -55,109 +183,379 @@ def default_rules_path() -> Path:
     return Path(__file__).resolve().parent.parent / "rules.yaml"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping, for error messages."""
+# --- reading the file --------------------------------------------------------------------------
+
+class _Refused(Exception):
+    """A YAML structure refused before anything is built from it."""
+
+    def __init__(self, problem: str, mark) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = mark.line + 1 if mark is not None else None
 
 
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
+class _Mapping(dict):
+    """A YAML mapping that knows its line and the line of each key, for error messages."""
+
+    line: int | None = None
+    key_lines: dict = {}
+
+
+class _Sequence(list):
+    """A YAML sequence that knows its line and the line of each item, for error messages."""
+
+    line: int | None = None
+    item_lines: list = []
+
+
+class _RulesLoader(yaml.SafeLoader):
+    """SafeLoader that measures the document while composing it, before anything is built.
+
+    PyYAML composes an alias as a second reference to the same node, so nine lines of aliases
+    of aliases are a few nodes that expand to a billion values as soon as anything walks them.
+    Each node records how many values it stands for with aliases expanded, and how deep it
+    reaches; past ``MAX_NODES`` or ``MAX_DEPTH`` the file is refused. An alias to a node that is
+    not finished yet (a structure containing itself) is refused too.
+    """
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values expanded, depth)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None:  # (an undefined alias is the composer's own error)
+                measured = self._measured.get(id(target))
+                if measured is None:
+                    raise _Refused(f"alias *{event.anchor} refers to a value that contains it", event.start_mark)
+                if self._depth + measured[1] > MAX_DEPTH:
+                    raise _Refused(f"nested more than {MAX_DEPTH} levels deep (through alias *{event.anchor})",
+                                   event.start_mark)
+            return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else []
+        values = 1 + sum(self._measured[id(child)][0] for child in children)
+        depth = 1 + max((self._measured[id(child)][1] for child in children), default=0)
+        if values > MAX_NODES:
+            raise _Refused(f"the file expands to more than {MAX_NODES:,} values (aliases repeating aliases)",
+                           node.start_mark)
+        self._measured[id(node)] = (values, depth)
+        return node
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _construct_mapping(loader, node):
+    first: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+            # PyYAML keeps the last of two equal keys without a word; in a rule that silently
+            # drops the first 'params:' or 'message:'
+            ident = (key_node.tag, key_node.value)
+            if ident in first:
+                raise _Refused(f"duplicate key {key_node.value!r} (first at line {first[ident]})", key_node.start_mark)
+            first[ident] = key_node.start_mark.line + 1
+    mapping = _Mapping(yaml.SafeLoader.construct_mapping(loader, node))
+    mapping.line = node.start_mark.line + 1
+    # (after construct_mapping: merged '<<' keys come first, so a key written here wins)
+    mapping.key_lines = {loader.construct_object(k): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+def _construct_sequence(loader, node):
+    items = _Sequence(loader.construct_sequence(node))
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
 
 
-def _strip_lines(value):
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
-    if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
-    return value
+_RulesLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_RulesLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def _check_type(path: str, line: int, where: str, value, expected) -> None:
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        return
-    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        names = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false",
-                 int: "an integer", float: "a number"}
-        raise InputError(path, f"{where} must be {names.get(expected, expected.__name__)}, got {type(value).__name__}", line)
-
-
-def load_rules(path: str | Path | None = None) -> RuleSet:
-    from checker.kinds import KINDS  # imported here: kind modules import this module's types
-
-    file = Path(path) if path else default_rules_path()
-    shown = str(file)
-    if not file.is_file():
-        raise InputError(shown, "rules file not found")
+def _read_text(file: Path, shown: str) -> str:
+    """The rules file's text: a regular file, at most MAX_RULES_BYTES, UTF-8."""
+    if file.is_dir():
+        raise InputError(shown, "is a folder, not a rules file")
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(shown, "rules file is not valid UTF-8") from None
+        # non-blocking: opening a FIFO with no writer would otherwise wait for ever
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(shown, "rules file not found") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot read the rules file: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(shown, "is a folder, not a rules file")
+        if not stat.S_ISREG(mode):
+            raise InputError(shown, "not a regular file (a device, FIFO or socket); a rules file must be a file")
+        try:
+            data = handle.read(MAX_RULES_BYTES + 1)
+        except OSError as exc:
+            raise InputError(shown, f"cannot read the rules file: {exc.strerror or exc}") from None
+    if len(data) > MAX_RULES_BYTES:
+        raise InputError(shown, f"rules file too large (over {MAX_RULES_BYTES:,} bytes)")
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(shown, f"rules file is not valid UTF-8 (byte {exc.start})",
+                         data.count(b"\n", 0, exc.start) + 1) from None
+
+
+def _parse(text: str, shown: str):
+    try:
+        return yaml.load(text, Loader=_RulesLoader)  # noqa: S506 - a SafeLoader subclass
+    except _Refused as exc:
+        raise InputError(shown, exc.problem, exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(shown, f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise InputError(shown, "expected a top-level 'rules:' list", 1)
+
+
+# --- checking values -----------------------------------------------------------------------------
+
+_TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false",
+               int: "a whole number", float: "a number"}
+
+
+def _short(value) -> str:
+    """A scalar as written in an error message, cut short."""
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _describe(value) -> str:
+    """A value as an error message shows it: short scalars as written, containers by kind."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    kind = "true/false" if isinstance(value, bool) else _TYPE_NAMES.get(type(value), type(value).__name__)
+    return f"{_short(value)} ({kind})"
+
+
+def _is_type(value, expected: type) -> bool:
+    if expected in (int, float) and isinstance(value, bool):
+        return False
+    if expected is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, expected)
+
+
+def _check_type(path: str, line: int | None, where: str, value, expected) -> None:
+    if not _is_type(value, expected):
+        expected_name = _TYPE_NAMES.get(expected, expected.__name__)
+        raise InputError(path, f"{where} must be {expected_name}, got {_describe(value)}", line)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _range_text(spec: Param) -> str:
+    if spec.low is not None and spec.high is not None:
+        text = f"between {_number(spec.low)} and {_number(spec.high)}"
+    else:
+        text = f"at least {_number(spec.low)}" if spec.low is not None else f"at most {_number(spec.high)}"
+    return f"{_number(spec.off)} (off) or {text}" if spec.off is not None else text
+
+
+def _param_problem(spec: Param, value) -> tuple[str, int | None] | None:
+    """What is wrong with a parameter's value, and the line of the list item at fault if known;
+    None when the value is fine."""
+    if not _is_type(value, spec.type):
+        return f"must be {_TYPE_NAMES.get(spec.type, spec.type.__name__)}, got {_describe(value)}", None
+    if spec.type is list:
+        if spec.length is not None and len(value) != spec.length:
+            return f"must have {spec.length} items, got {len(value)}", None
+        if spec.item is not None:
+            lines = getattr(value, "item_lines", [])
+            for i, item in enumerate(value):
+                found = _param_problem(spec.item, item)
+                if found:
+                    problem, line = found
+                    return f"item {i + 1} {problem}", line or (lines[i] if i < len(lines) else None)
+        return None
+    if spec.type in (int, float):
+        if not math.isfinite(value):
+            return f"must be a finite number, got {value}", None
+        if spec.off is not None and value == spec.off:
+            return None
+        if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+            return f"must be {_range_text(spec)}, got {_number(value)}", None
+    if spec.choices and value not in spec.choices:
+        return f"must be one of {', '.join(spec.choices)}, got {_describe(value)}", None
+    return None
+
+
+def _plain(value):
+    """Plain dicts and lists (the loader's line-aware ones dropped), each alias its own copy."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a refused pattern is one input error, not RE2 log lines on stderr
+
+
+@lru_cache(maxsize=512)
+def compile_pattern(pattern: str):
+    """A rule's regex, compiled with RE2: matching takes time linear in the text, so no pattern
+    can hang a check the way ``^(a|aa)+$`` hangs Python's backtracking ``re``. ValueError, saying
+    why, for a pattern RE2 cannot run (backreferences, lookarounds)."""
+    if not isinstance(pattern, str):
+        raise ValueError(f"a pattern must be a string, got {_describe(pattern)}")
+    try:
+        return re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else "unknown error"
+        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        hint = "; write \\z, not \\Z, for the end of the text" if "\\Z" in pattern else ""
+        raise ValueError(f"{reason} (rule patterns run on RE2, which has no backreferences or "
+                         f"lookarounds{hint})") from None
+
+
+def compiled_patterns(patterns) -> list:
+    """The RE2 objects of a list of rule patterns (compiled once, then cached)."""
+    return [compile_pattern(p) for p in patterns or ()]
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    from checker.kinds import KINDS  # imported here: kind modules import this module's types
+    from claims.extract import EXTRACTORS
+
+    file = Path(path) if path else default_rules_path()
+    shown = str(file)
+    data = _parse(_read_text(file, shown), shown)
+    if data is None:
+        raise InputError(shown, "rules file is empty; expected a top-level 'rules:' list")
+    if not isinstance(data, dict):
+        raise InputError(shown, f"expected a top-level 'rules:' list, got {_describe(data)}", 1)
+    if "rules" not in data:
+        raise InputError(shown, "expected a top-level 'rules:' list", data.line)
+    entries = data["rules"]
+    if not isinstance(entries, list):
+        raise InputError(shown, f"'rules' must be a list of rules, got {_describe(entries)}",
+                         data.key_lines.get("rules"))
+    claim_types = sorted({m.CLAIM_TYPE for m in EXTRACTORS})
     rules: list[Rule] = []
-    seen: dict[str, int] = {}
-    for entry in data["rules"]:
+    seen: dict[str, int | None] = {}
+    for position, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            raise InputError(shown, "each rule must be a mapping", None)
-        line = entry.get("__line__")
-        for key, expected in REQUIRED.items():
-            if key not in entry:
-                raise InputError(shown, f"rule {entry.get('id', '?')!r} is missing '{key}'", line)
-            _check_type(shown, line, f"rule {entry.get('id', '?')!r}: '{key}'", entry[key], expected)
-        for key, value in entry.items():
-            if key == "__line__":
-                continue
-            if key not in REQUIRED and key not in OPTIONAL:
-                raise InputError(shown, f"rule {entry['id']!r}: unknown key '{key}'", line)
-            if key in OPTIONAL:
-                _check_type(shown, line, f"rule {entry['id']!r}: '{key}'", value, OPTIONAL[key])
-        rule_id, kind = entry["id"], entry["kind"]
-        if rule_id in seen:
-            raise InputError(shown, f"duplicate rule id {rule_id!r} (first at line {seen[rule_id]})", line)
-        seen[rule_id] = line
-        if kind not in KINDS:
-            raise InputError(shown, f"rule {rule_id!r}: unknown kind {kind!r} (known: {', '.join(sorted(KINDS))})", line)
-        if entry["severity"] not in SEVERITIES:
-            raise InputError(shown, f"rule {rule_id!r}: severity must be one of {', '.join(SEVERITIES)}", line)
-        module = KINDS[kind]
-        params = dict(module.DEFAULTS)
-        given = entry.get("params") or {}
-        pline = given.get("__line__", line) if isinstance(given, dict) else line
-        for key, value in _strip_lines(given).items():
-            if key not in module.DEFAULTS:
-                raise InputError(shown, f"rule {rule_id!r}: unknown parameter '{key}' for kind {kind!r} "
-                                        f"(known: {', '.join(sorted(module.DEFAULTS))})", pline)
-            default = module.DEFAULTS[key]
-            if default is not None:
-                _check_type(shown, pline, f"rule {rule_id!r}: parameter '{key}'", value,
-                            float if isinstance(default, float) else type(default))
-            params[key] = value
-        for key in getattr(module, "REGEX_PARAMS", ()):
-            patterns = params.get(key) or []
-            for pattern in patterns if isinstance(patterns, list) else [patterns]:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise InputError(shown, f"rule {rule_id!r}: bad regex in '{key}': {exc}", pline) from None
-        rule = Rule(id=rule_id, kind=kind, severity=entry["severity"], message=entry["message"],
-                    claim_types=list(entry["claim_types"]), params=params,
-                    enabled=entry.get("enabled", True), description=entry.get("description", ""),
-                    source=f"{shown}:{line}")
-        validate = getattr(module, "validate", None)
-        if validate:
-            try:
-                validate(rule, file.parent)
-            except ValueError as exc:
-                raise InputError(shown, f"rule {rule_id!r}: {exc}", pline) from None
+            lines = entries.item_lines if isinstance(entries, _Sequence) else []
+            raise InputError(shown, f"rule {position + 1} must be a mapping (id, kind, severity, message, "
+                                    f"claim_types), got {_describe(entry)}",
+                             lines[position] if position < len(lines) else None)
+        rule = _rule(entry, shown, file.parent, KINDS, claim_types)
+        line = getattr(entry, "line", None)
+        if rule.id in seen:
+            raise InputError(shown, f"duplicate rule id {rule.id!r} (first at line {seen[rule.id]})", line)
+        seen[rule.id] = line
         rules.append(rule)
     return RuleSet(path=shown, rules=rules)
+
+
+def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: list[str]) -> Rule:
+    """One rule entry checked and built; InputError at its line for anything wrong."""
+    line = getattr(entry, "line", None)
+    name = _short(entry["id"]) if "id" in entry else "'?'"
+    for key, expected in REQUIRED.items():
+        if key not in entry:
+            raise InputError(shown, f"rule {name} is missing '{key}'", line)
+        _check_type(shown, line, f"rule {name}: '{key}'", entry[key], expected)
+    for key, value in entry.items():
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise InputError(shown, f"rule {name}: unknown key {_short(key)}", line)
+        if key in OPTIONAL and not (key == "params" and value is None):  # an empty 'params:' is no params
+            _check_type(shown, line, f"rule {name}: '{key}'", value, OPTIONAL[key])
+    rule_id, kind, severity, message = entry["id"], entry["kind"], entry["severity"], entry["message"]
+    if not rule_id.strip():
+        raise InputError(shown, "a rule's 'id' must not be empty", line)
+    if kind not in kinds:
+        raise InputError(shown, f"rule {name}: unknown kind {kind!r} (known: {', '.join(sorted(kinds))})", line)
+    if severity not in SEVERITIES:
+        raise InputError(shown, f"rule {name}: severity must be one of {', '.join(SEVERITIES)}, "
+                                f"got {_describe(severity)}", line)
+    try:
+        placeholders = message_placeholders(message)
+    except ValueError as exc:
+        raise InputError(shown, f"rule {name}: bad 'message' template: {exc}", line) from None
+    provided = PLACEHOLDERS.get(kind)
+    unknown = [p for p in placeholders if provided is not None and p not in provided]
+    if unknown:
+        raise InputError(shown, f"rule {name}: 'message' uses {{{unknown[0]}}}, which kind {kind!r} does not "
+                                f"provide (it provides {', '.join('{' + p + '}' for p in sorted(provided))})", line)
+    for i, claim_type in enumerate(entry["claim_types"], 1):
+        if not isinstance(claim_type, str) or claim_type not in claim_types:
+            raise InputError(shown, f"rule {name}: 'claim_types' item {i} is {_describe(claim_type)}, not a claim "
+                                    f"type (known: {', '.join(claim_types)})", line)
+    module = kinds[kind]
+    params = _params(entry, module, shown, name, line)
+    rule = Rule(id=rule_id, kind=kind, severity=severity, message=message,
+                claim_types=list(entry["claim_types"]), params=params,
+                enabled=entry.get("enabled", True), description=entry.get("description", ""),
+                source=f"{shown}:{line}")
+    validate = getattr(module, "validate", None)
+    if validate:
+        given = entry.get("params")
+        pline = getattr(given, "line", None) or line
+        try:
+            validate(rule, rules_dir)
+        except Exception as exc:  # noqa: BLE001 - whatever the kind's own check trips on is this rule's input
+            problem = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+            raise InputError(shown, f"rule {name}: {' '.join(problem.split())}", pline) from None
+    return rule
+
+
+def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dict[str, Any]:
+    """The kind's defaults overridden by the rule's checked ``params``."""
+    given = entry.get("params") or {}
+    key_lines = getattr(given, "key_lines", {})
+    params_line = getattr(given, "line", None) or line
+    specs = PARAMS.get(module.KIND, {})
+    params = dict(module.DEFAULTS)
+    for key, value in given.items():
+        key_line = key_lines.get(key, params_line)
+        if not isinstance(key, str):
+            raise InputError(shown, f"rule {name}: a parameter name must be a string, got {_describe(key)}", key_line)
+        if key not in module.DEFAULTS:
+            raise InputError(shown, f"rule {name}: unknown parameter '{key}' for kind {module.KIND!r} "
+                                    f"(known: {', '.join(sorted(module.DEFAULTS))})", key_line)
+        default = module.DEFAULTS[key]
+        spec = specs.get(key) or (Param(float if isinstance(default, float) else type(default))
+                                  if default is not None else None)
+        found = _param_problem(spec, value) if spec is not None else None
+        if found:
+            problem, item_line = found
+            raise InputError(shown, f"rule {name}: parameter '{key}' {problem}", item_line or key_line)
+        params[key] = _plain(value)
+    for key in getattr(module, "REGEX_PARAMS", ()):
+        for pattern in params.get(key) or []:
+            try:
+                compile_pattern(pattern)
+            except ValueError as exc:
+                raise InputError(shown, f"rule {name}: bad regex {_short(pattern)} in '{key}': {exc}",
+                                 key_lines.get(key, params_line)) from None
+    return params

@@ -18,10 +18,9 @@ FAIL (info): "13 people were injured" in one article of four, no other source gi
 """
 from __future__ import annotations
 
-import re
-
 from checker.context import group_by
 from checker.findings import Finding, format_message
+from checker.rules_config import compiled_patterns
 
 KIND = "single_source"
 DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles": 3}
@@ -31,7 +30,7 @@ REGEX_PARAMS = ("attributes",)
 def check(rule, claims: list, ctx) -> list[Finding]:
     if not claims or len(ctx.articles) < rule.params["min_articles"]:
         return []
-    patterns = [re.compile(p) for p in rule.params["attributes"]]
+    patterns = compiled_patterns(rule.params["attributes"])  # RE2: a user's pattern cannot hang the check
     claims = [c for c in claims if any(p.search(str(c.attribute)) for p in patterns)]
     findings = []
     for (ctype, subject, attribute), group in group_by(claims, _whose):
