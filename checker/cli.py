@@ -8,6 +8,7 @@ Every error is one line on stderr, ``claimcheck: error: <path>: <problem>``, nev
 from __future__ import annotations
 
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -110,6 +111,11 @@ def check(
         help="Review database: record this check, reopen reviewed findings whose evidence changed and "
              "show each finding's review status. Default: $CLAIMCHECK_DB, else reports/claimcheck.db "
              "when it exists (check never creates the default one)."),
+    timeout: float = typer.Option(
+        600.0, "--timeout", min=0.001, max=86400.0, metavar="SECONDS",
+        help="Stop the check after this many seconds (at most 86400, a day; there is always a limit, "
+             "as hostile text can make the rules slow); the report then holds what was checked, and "
+             "a problem says at which stage the time ran out (exit 2)."),
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
@@ -122,7 +128,9 @@ def check(
             check_output_target(output)
         store_path = db_path(db, must_exist=True)
         store = ReviewStore(store_path) if store_path is not None else None
-        result = check_story(story, _load_rules(rules))
+        ruleset = _load_rules(rules)
+        deadline = time.monotonic() + timeout
+        result = check_story(story, ruleset, deadline=deadline, keep_partial=True)
         data = result_to_dict(result)
         if store is not None:
             attach_reviews(data, store.record_check(data))
@@ -188,19 +196,24 @@ def list_rules(
         from rich.console import Console
         from rich.table import Table
 
+        from checker.cli_io import terminal_text
+
         ruleset = _load_rules(rules)
         color = use_color(None, None)
         buffer = io.StringIO()
         console = Console(file=buffer, width=report_width(None), force_terminal=color, no_color=not color,
-                          color_system="standard" if color else None, highlight=False, markup=False)
+                          color_system="standard" if color else None, highlight=False, markup=False,
+                          emoji=False)
+        # a user's rules file is untrusted text like any article: ids and types are shown escaped
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                      title=f"{len(ruleset.rules)} rules from {ruleset.path}")
+                      title=f"{len(ruleset.rules)} rules from {terminal_text(ruleset.path)}")
         for name in ("id", "kind", "severity", "enabled", "claim types", "defined at"):
             table.add_column(name, overflow="fold")
         for rule in ruleset.rules:
             line = rule.source.rsplit(":", 1)[-1] if ":" in rule.source else ""
-            table.add_row(rule.id, rule.kind, rule.severity, "yes" if rule.enabled else "no",
-                          ", ".join(rule.claim_types), f"line {line}" if line else "")
+            table.add_row(terminal_text(rule.id), terminal_text(rule.kind), terminal_text(rule.severity),
+                          "yes" if rule.enabled else "no", terminal_text(", ".join(map(str, rule.claim_types))),
+                          f"line {terminal_text(line)}" if line else "")
         console.print(table)
         write_stdout(buffer.getvalue())
 
@@ -267,8 +280,9 @@ def nightly(
         None, "--scheduler", show_default=False,
         help="Run on Dask: 'local' starts a local cluster, or a scheduler address tcp://HOST:PORT "
              "(needs pip install 'claimcheck[dask]')."),
-    story_timeout: float = typer.Option(120.0, "--story-timeout", min=0.001,
-                                        help="Seconds one story may take; past it the story is reported as failed."),
+    story_timeout: float = typer.Option(120.0, "--story-timeout", min=0.001, max=86400.0,
+                                        help="Seconds one story may take (at most 86400, a day); past it the story "
+                                             "is reported as failed."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
 ) -> None:
     """Check every story of the day in parallel; report what is new and resolved since last night."""
@@ -333,6 +347,14 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         quiet_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.filename:
+            error_line(f"{exc.filename}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        # --help or --version written to a full stdout: outside any command's error handling
+        quiet_stdout()
+        error_line(f"cannot write report: {exc.strerror or exc}")
+        return EXIT_INPUT
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         internal_error(exc)
         return EXIT_INTERNAL

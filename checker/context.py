@@ -8,10 +8,13 @@ rule's claim types (``claims.model.Claim`` records, in story order).
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Iterable
+from typing import Callable, Hashable, Iterable, Iterator
 
 from claims.entities import StoryEntities
 from claims.model import Article, Claim, Document
@@ -41,6 +44,50 @@ def _missing_last(key: tuple) -> tuple[tuple[bool, Hashable], ...]:
 MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
 
 
+class StoryTimeout(Exception):
+    """The story's time limit ran out (``check_story(..., deadline=...)``) during ``stage``."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        super().__init__(f"time limit reached during {stage}")
+
+
+def check_deadline(deadline: float | None, stage: str) -> None:
+    """Raise StoryTimeout when the ``time.monotonic()`` deadline (None: none) has passed."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise StoryTimeout(stage)
+
+
+# The deadline of the rules running now, for helpers that get no StoryContext (alignment):
+# set around the rules by ``rules_deadline``, read by ``within_time``.
+_RULES_DEADLINE: ContextVar[float | None] = ContextVar("claimcheck_rules_deadline", default=None)
+
+
+@contextmanager
+def rules_deadline(deadline: float | None) -> Iterator[None]:
+    """Within the block, ``within_time`` holds loops to ``deadline`` (None: no limit)."""
+    token = _RULES_DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _RULES_DEADLINE.reset(token)
+
+
+def within_time(items: Iterable, stage: str, every: int = 256) -> Iterable:
+    """``items``, raising StoryTimeout once the rules' deadline has passed (looked at every
+    ``every`` items): wraps the loops over pairs of claims, which a hostile story can make
+    quadratic, so the check stops on time wherever it is. With no deadline, ``items`` itself."""
+    deadline = _RULES_DEADLINE.get()
+    return items if deadline is None else _until(items, deadline, stage, every)
+
+
+def _until(items: Iterable, deadline: float, stage: str, every: int) -> Iterator:
+    for count, item in enumerate(items):
+        if count % every == 0 and time.monotonic() > deadline:
+            raise StoryTimeout(stage)
+        yield item
+
+
 @dataclass
 class StoryContext:
     articles: dict[str, Article]
@@ -49,6 +96,9 @@ class StoryContext:
     claims: list[Claim]  # the story's claims, in extraction order
     rules_dir: Path
     cache: dict = field(default_factory=dict)  # work shared by rule kinds (e.g. quote families)
+    # the story's time limit (time.monotonic(); None: none), which apply_rules also holds the
+    # rules' long loops to (within_time)
+    deadline: float | None = None
 
     def span_evidence(self, article_id: str, start: int, end: int, *, value: str,
                       normalized: str, sentence: str = "") -> Evidence:

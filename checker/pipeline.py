@@ -2,9 +2,17 @@
 
 ``check_story`` returns a ``StoryResult``; ``result_to_dict`` gives the JSON contract that every
 report format is written from.
+
+Faults are isolated as linters do: an exception while cleaning one article, inside one
+extractor on one article, or inside one rule on the story becomes a problem naming the file,
+the stage and the error class (``claims.errors.stage_failure``), listed with the story's
+problems (exit 2), and everything else is still checked and reported. ``CLAIMCHECK_DEBUG=1``
+lets the exception through instead, for its traceback. Past the story's ``deadline`` an
+exception is never isolated: it may be the caller's own time limit arriving as a signal.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,25 +20,32 @@ from pathlib import Path
 
 from claims.clean import clean
 from claims.entities import StoryEntities
-from claims.errors import InputError
-from claims.extract import extract_claims
+from claims.errors import InputError, stage_failure
+from claims.extract import extract_claims, past
 from claims.model import Claim, Document
 from claims.read import Story, read_story
 from checker import __version__
-from checker.context import StoryContext
+# StoryTimeout and check_deadline live beside StoryContext, as rule kinds raise it too; callers
+# (the nightly run) keep importing them from here
+from checker.context import StoryContext, StoryTimeout, check_deadline, rules_deadline  # noqa: F401
 from checker.findings import SEVERITIES, Finding, sort_findings
 from checker.kinds import KINDS
 from checker.quote_families import families, render_family
 from checker.rules_config import RuleSet, load_rules
 
 
-class StoryTimeout(Exception):
-    """The story's time limit ran out (``check_story(..., deadline=...)``)."""
+def _isolated(deadline: float | None) -> bool:
+    """Whether an exception inside one stage becomes a problem (else it is raised): not while
+    debugging, and not past the deadline."""
+    return os.environ.get("CLAIMCHECK_DEBUG") != "1" and not past(deadline)
 
 
-def check_deadline(deadline: float | None, stage: str) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise StoryTimeout(f"time limit reached during {stage}")
+class TimeLimitReached(InputError):
+    """The problem for a check stopped by its time limit: the report holds what was done."""
+
+
+def timeout_problem(path: str, exc: StoryTimeout) -> TimeLimitReached:
+    return TimeLimitReached(path, f"{exc}; the report holds only what was checked before it", stage=exc.stage)
 
 
 @dataclass
@@ -48,16 +63,34 @@ class StoryResult:
         return self.story.problems
 
 
-def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None) -> list[Finding]:
+def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None, *,
+                problems: list[InputError] | None = None, path: str = "",
+                keep_partial: bool = False) -> list[Finding]:
+    """Every enabled rule's findings, merged. With ``problems`` a rule that fails is listed there
+    (as a problem of ``path``, the story) and the other rules still run; with ``keep_partial`` a
+    time limit reached is listed there too and the findings of the rules done are returned,
+    else StoryTimeout is raised. ``deadline`` defaults to ``ctx.deadline``."""
+    deadline = ctx.deadline if deadline is None else deadline
     findings: list[Finding] = []
     subsets: dict[tuple, list[Claim]] = {}  # rules often share claim types: filter once per set
     for rule in rules.enabled:
-        check_deadline(deadline, f"rule {rule.id}")
-        types = tuple(rule.claim_types)
-        if types not in subsets:
-            subsets[types] = [c for c in ctx.claims if c.claim_type in types]
-        subset = subsets[types]
-        findings.extend(KINDS[rule.kind].check(rule, subset, ctx))
+        try:
+            check_deadline(deadline, f"rule {rule.id}")
+            types = tuple(rule.claim_types)
+            if types not in subsets:
+                subsets[types] = [c for c in ctx.claims if c.claim_type in types]
+            with rules_deadline(deadline):
+                findings.extend(KINDS[rule.kind].check(rule, subsets[types], ctx))
+        except StoryTimeout as exc:
+            stop = exc if exc.stage.startswith("rule ") else StoryTimeout(f"rule {rule.id} ({exc.stage})")
+            if problems is None or not keep_partial:
+                raise stop from None
+            problems.append(timeout_problem(path, stop))
+            break
+        except Exception as exc:  # noqa: BLE001 - one rule failing on one story costs only that rule
+            if problems is None or not _isolated(deadline):
+                raise
+            problems.append(stage_failure(path, f"rule {rule.id}", exc))
     merged: dict[str, Finding] = {}
     for finding in findings:
         # one conflict, one finding: a second rule raising the same id keeps the stronger one
@@ -75,28 +108,76 @@ class Extraction:
     entities: StoryEntities
     claims: list[Claim]
     timings: dict[str, float]
+    stopped: StoryTimeout | None = None  # the story's time limit ran out here: the rest is not done
 
 
-def extract_story(source: str | Path | Story) -> Extraction:
+def extract_story(source: str | Path | Story, deadline: float | None = None) -> Extraction:
     """``source`` is a story's path, or a Story already read (the accuracy benchmark edits
-    articles in memory)."""
+    articles in memory). A failure while cleaning one article, building the story's people and
+    places, or in one extractor on one article is one of the story's problems; past
+    ``deadline`` extraction stops and ``stopped`` says where."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     story = source if isinstance(source, Story) else read_story(source)
     t1 = time.perf_counter()
     timings["read"] = t1 - t0
-    docs = [clean(a) for a in story.articles]
-    entities = StoryEntities(docs)
+    docs = []
+    for article in story.articles:
+        if past(deadline):
+            return _stopped(story, docs, timings, StoryTimeout("cleaning"))
+        try:
+            docs.append(clean(article))
+        except Exception as exc:  # noqa: BLE001 - one article that cannot be cleaned is skipped
+            if not _isolated(deadline):
+                raise
+            story.problems.append(stage_failure(article.path, "cleaning", exc))
+    entities, docs = _story_entities(story, docs, deadline)
     t2 = time.perf_counter()
     timings["clean"] = t2 - t1
-    claims = extract_claims(docs, entities)
+    if past(deadline):
+        return _stopped(story, docs, timings, StoryTimeout("cleaning"), entities)
+    claims = extract_claims(docs, entities, deadline=deadline, problems=story.problems, warnings=story.warnings)
     timings["claims"] = time.perf_counter() - t2
-    return Extraction(story, docs, entities, claims, timings)
+    stopped = None
+    if past(deadline):
+        unread = sum(d.truncated for d in docs)
+        stopped = StoryTimeout(f"claim extraction ({unread} of {len(docs)} articles not fully read)")
+    return Extraction(story, docs, entities, claims, timings, stopped)
 
 
-def story_context(ex: Extraction, rules: RuleSet) -> StoryContext:
+def _stopped(story: Story, docs: list[Document], timings: dict[str, float], stop: StoryTimeout,
+             entities: StoryEntities | None = None) -> Extraction:
+    return Extraction(story, docs, entities if entities is not None else StoryEntities([]), [], timings, stop)
+
+
+def _story_entities(story: Story, docs: list[Document],
+                    deadline: float | None) -> tuple[StoryEntities, list[Document]]:
+    """The story's people and places, and the documents they were read from: when reading them
+    fails, each article is tried alone and one that fails is left out (a problem of its own)."""
+    try:
+        return StoryEntities(docs), docs
+    except Exception as exc:  # noqa: BLE001 - find the article at fault instead of losing the story
+        if not _isolated(deadline):
+            raise
+        failure = exc
+    kept = []
+    for doc in docs:
+        try:
+            StoryEntities([doc])
+            kept.append(doc)
+        except Exception as exc:  # noqa: BLE001
+            story.problems.append(stage_failure(doc.article.path, "entities", exc))
+    try:
+        return StoryEntities(kept), kept
+    except Exception:  # noqa: BLE001 - it fails only with the articles together: none is read
+        story.problems.append(stage_failure(story.path, "entities", failure))
+        return StoryEntities([]), []
+
+
+def story_context(ex: Extraction, rules: RuleSet, deadline: float | None = None) -> StoryContext:
     return StoryContext(articles={a.id: a for a in ex.story.articles}, docs={d.article.id: d for d in ex.docs},
-                        entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent)
+                        entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent,
+                        deadline=deadline)
 
 
 def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
@@ -110,19 +191,41 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
 
 
 def check_story(source: str | Path | Story, rules: RuleSet | None = None,
-                deadline: float | None = None) -> StoryResult:
-    """``deadline`` (a ``time.monotonic()`` value) is checked between stages and rules; past it
-    the check stops with StoryTimeout. (Extraction has its own per-article budget.)"""
+                deadline: float | None = None, keep_partial: bool = False) -> StoryResult:
+    """``deadline`` (a ``time.monotonic()`` value) is checked between stages, articles and rules
+    and inside the long loops of extraction and rules; past it the check stops with
+    StoryTimeout, or with ``keep_partial`` returns what was done, the time limit listed among
+    its problems. (Each article also has its own extraction budget.)"""
     rules = rules or load_rules()
-    ex = extract_story(source)
-    check_deadline(deadline, "claim extraction")
+    ex = extract_story(source, deadline)
+    story = ex.story
+    if ex.stopped is not None:
+        if not keep_partial:
+            raise ex.stopped
+        story.problems.append(timeout_problem(story.path, ex.stopped))
+        return StoryResult(story=story, docs=ex.docs, claims=ex.claims, findings=[], rules=rules,
+                           timings=ex.timings)
     t0 = time.perf_counter()
-    ctx = story_context(ex, rules)
-    findings = apply_rules(rules, ctx, deadline)
-    check_deadline(deadline, "rules")
-    views = quote_family_view(rules, ctx)
+    ctx = story_context(ex, rules, deadline)
+    before = len(story.problems)
+    findings = apply_rules(rules, ctx, deadline, problems=story.problems, path=story.path,
+                           keep_partial=keep_partial)
+    views: list[dict] = []
+    if not any(isinstance(p, TimeLimitReached) for p in story.problems[before:]):
+        try:
+            check_deadline(deadline, "rules")
+            with rules_deadline(deadline):
+                views = quote_family_view(rules, ctx)
+        except StoryTimeout as exc:
+            if not keep_partial:
+                raise
+            story.problems.append(timeout_problem(story.path, exc))
+        except Exception as exc:  # noqa: BLE001 - the side-by-side view is not worth the report
+            if not _isolated(deadline):
+                raise
+            story.problems.append(stage_failure(story.path, "quote families", exc))
     timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
-    return StoryResult(story=ex.story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
+    return StoryResult(story=story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
                        timings=timings, quote_families=views)
 
 

@@ -70,7 +70,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from checker.context import StoryContext
+from checker.context import StoryContext, within_time
 from checker.findings import Finding, fingerprint, format_message
 from checker.rules_config import Rule
 from claims.base import content_words
@@ -205,7 +205,7 @@ _BRITISH = [(re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"), (re.compile(r"(?<=[
 def _spelling(word: str) -> str:
     """One spelling for words written several ways: British/American (colour/color,
     organise/organize, centre/center) and small numbers (1/one)."""
-    if word.isdigit() and int(word) < len(_SMALL_NUMBERS):
+    if word.isdecimal() and int(word) < len(_SMALL_NUMBERS):  # not "¹": a digit int() cannot read
         return _SMALL_NUMBERS[int(word)]
     for pattern, repl in _BRITISH:
         word = pattern.sub(repl, word)
@@ -335,7 +335,7 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
         for bigram in zip(piece.words, piece.words[1:]):
             bigrams[bigram].add(k)
     pairs: set[tuple[int, int]] = set()
-    for postings in index.values():
+    for postings in within_time(index.values(), "quote families"):
         if len(postings) < 2 or len(postings) > MAX_POSTINGS:
             continue
         for a, b in combinations(sorted(postings), 2):
@@ -347,7 +347,7 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
     openings: dict[tuple[str, str], set[int]] = defaultdict(set)
     for k in where:
         openings[tuple(pieces[k].words[:2])].add(k)
-    for s, piece in enumerate(pieces):
+    for s, piece in enumerate(within_time(pieces, "quote families", every=16)):
         candidates = bigrams.get(tuple(piece.words[:2]), set())
         if len(candidates) <= MAX_POSTINGS:
             for k in candidates:
@@ -371,10 +371,10 @@ def _group(pieces: list[Piece], n: int, min_similarity: float, min_words: int = 
             x = parent[x]
         return x
 
-    for a, b in sorted(pairs):
+    for a, b in within_time(sorted(pairs), "quote families", every=16):
         if find(a) != find(b) and _similar(pieces[a], pieces[b], n, min_similarity):
             parent[find(a)] = find(b)
-    for a, b in sorted(pairs):  # then reworded versions of one utterance
+    for a, b in within_time(sorted(pairs), "quote families", every=16):  # then reworded versions of one utterance
         if find(a) != find(b) and _reworded(pieces[a], pieces[b]):
             parent[find(a)] = find(b)
     groups: dict[int, list[Piece]] = defaultdict(list)
@@ -659,15 +659,16 @@ def families(ctx: StoryContext, params: dict) -> list[QuoteFamily]:
         merged = dict(setting)
         pieces = story_pieces(ctx, min(merged["min_words"], CUT_MIN_WORDS))
         cache[setting] = [QuoteFamily(members, merged)
-                          for members in _group(pieces, merged["min_shared_words"], merged["min_similarity"],
-                                                merged["min_words"], merged["elision_min_words"])]
+                          for members in within_time(_group(pieces, merged["min_shared_words"], merged["min_similarity"],
+                                                            merged["min_words"], merged["elision_min_words"]),
+                                                     "quote families", every=1)]
     return cache[setting]
 
 
 def change_findings(rule: Rule, ctx: StoryContext, params: dict, change: str, kind: str) -> list[Finding]:
     """Findings of one change type ("wording" or "elision") over every family."""
     findings: list[Finding] = []
-    for family in families(ctx, params):
+    for family in within_time(families(ctx, params), "quote families", every=1):
         findings.extend(site_findings(rule, family, ctx, change, kind))
     return findings
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from checker.context import within_time
 from checker.findings import Finding, format_message
 
 KIND = "spelling_variant"
@@ -174,7 +175,7 @@ def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
         entity_parts[row.value].update(p for p in str(row.subject).split() if p != row.value)
     tokens = sorted(spellings)
     lowered = {t: t.lower() for t in tokens}
-    for i, a in enumerate(tokens):
+    for i, a in enumerate(within_time(tokens, "spelling variants", every=16)):
         a_low = lowered[a]
         for b in tokens[i + 1:]:
             if a[0] != b[0]:

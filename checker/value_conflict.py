@@ -110,8 +110,10 @@ from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
 from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
                            number_variant_pairs, same_but_number, word_set)
+from checker.context import within_time
 from checker.findings import Finding, format_message
 from checker.quote_families import ALIGN_DEFAULTS, families
+from checker.rules_config import compiled_patterns
 
 KIND = "value_conflict"
 DEFAULTS = {
@@ -291,11 +293,17 @@ def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> 
     """Both claims sure enough to raise a finding. Weekdays ("on Tuesday") are unsure alone, as
     they depend on when each item was filed, but two read against the same filing day are not;
     an age bound to a person only by the sentence's topic is unsure, but two that also share
-    ``if_shared`` context words ("the 51-year-old retired pilot") describe one person."""
+    ``if_shared`` context words ("the 51-year-old retired pilot") describe one person.
+
+    A weekday in a story with no publication time at all cannot be placed on a calendar
+    (``low`` is None): nothing says whether "Monday" and "Tuesday" lie within
+    ``weekday_gap`` days of each other or weeks apart, so such weekdays stay unsure; they are
+    never compared as days either (``_range``), so they raise no finding."""
     ea, eb = a.extra or {}, b.extra or {}
     if ea.get("anchor") and ea.get("anchor") == eb.get("anchor"):
         return True
-    if (weekday_gap and (ea.get("weekday") or eb.get("weekday")) and abs(a.low - b.low) <= weekday_gap
+    if (weekday_gap and (ea.get("weekday") or eb.get("weekday")) and a.low is not None and b.low is not None
+            and abs(a.low - b.low) <= weekday_gap
             and None is not _weekday(a) != _weekday(b) is not None):
         return True  # "Tuesday" vs "Thursday" (or vs Oct. 31, a Sunday) differ whenever filed
     if if_shared and len(set(str(a.context).split()) & set(str(b.context).split()) - {"year-old"}) >= if_shared:
@@ -544,8 +552,9 @@ def _compatible(a: str, b: str, generic: list[str]) -> bool:
     return not va or not vb or va == vb
 
 
-def _matches(attribute: str, patterns: list[str]) -> bool:
-    return not patterns or any(re.search(p, attribute) for p in patterns)
+def _matches(attribute: str, patterns: list) -> bool:
+    """Whether the attribute matches one of the compiled (RE2) patterns; no patterns match all."""
+    return not patterns or any(p.search(attribute) for p in patterns)
 
 
 
@@ -560,7 +569,8 @@ def _block_key(fields: list[str]):
 def check(rule, claims: list, ctx) -> list[Finding]:
     params = rule.params
     if params["attributes"]:  # (no patterns: every claim matches)
-        claims = [c for c in claims if _matches(c.attribute, params["attributes"])]
+        wanted = compiled_patterns(params["attributes"])
+        claims = [c for c in claims if _matches(c.attribute, wanted)]
     if not claims:
         return []
     findings: list[Finding] = []
@@ -584,14 +594,14 @@ def check(rule, claims: list, ctx) -> list[Finding]:
         if params["min_event_shared"]:
             pairs = _merged(pairs, [p for p in _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off)
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
-        pairs = [p for p in pairs if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute,
-                                                 params["generic_attributes"])
+        pairs = [p for p in within_time(pairs, "comparing claims")
+                 if _compatible(row_of[p[0]].attribute, row_of[p[1]].attribute, params["generic_attributes"])
                  and _same_role(row_of[p[0]], row_of[p[1]]) and _same_scope(row_of[p[0]], row_of[p[1]])
                  and not _unanchored_offsets(row_of[p[0]], row_of[p[1]])
                  and not _different_events(row_of[p[0]], row_of[p[1]], params["word_prefix"])]
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
-        for a_idx, b_idx, _ in pairs:
+        for a_idx, b_idx, _ in within_time(pairs, "comparing claims"):
             a, b = row_of[a_idx], row_of[b_idx]
             if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
                               params["max_event_gap"] if params["min_event_shared"] else 0):
@@ -726,7 +736,7 @@ def _finding(rule, rows: list, pair_kinds: list[str], ctx) -> Finding:
         later_value, later_articles = ranked
         notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
         attr = str(rows[0].attribute)
-        if rows[0].claim_type == "count" and any(_matches(attr, [p]) for p in params["cumulative"]):
+        if rows[0].claim_type == "count" and any(p.search(attr) for p in compiled_patterns(params["cumulative"])):
             later_lows = [r.low for r in rows if r.article in later_articles and r.low is not None]
             earlier_highs = [r.high for r in rows if r.article not in later_articles and r.high is not None]
             if later_lows and earlier_highs and min(later_lows) > max(earlier_highs):  # above every earlier figure

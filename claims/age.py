@@ -20,9 +20,11 @@ age allows, so that "42 in 2022", "14 in 1994" and "26 in 2006" can be checked a
 """
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
-from claims.base import ExtractContext, has_any
+from claims.base import ExtractContext, has_any, keyword_text
 from claims.entities import KIN_NOUNS
 from claims.model import Claim
 from claims.numbers import NUMBER, parse_number
@@ -61,12 +63,22 @@ _RANGE_BEFORE = re.compile(r"(?:\b(?:between|from|ages? of)|(?:\d[\w-]*|\b[a-z]+
 
 
 def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
-    years = [(abs(m.start() - pos), int(m.group(1))) for m in YEAR.finditer(text)]
-    if years:
-        return min(years)[1], "sentence"
+    starts, years = _years_in(text)
+    if starts:
+        # the nearest year (the earlier one on a tie): one on either side of pos is enough
+        at = bisect.bisect_left(starts, pos)
+        return min((abs(starts[i] - pos), years[i]) for i in (at - 1, at) if 0 <= i < len(starts))[1], "sentence"
     if ctx.reference_time:
         return ctx.reference_time.year, "published"
     return None, ""
+
+
+@lru_cache(maxsize=64)
+def _years_in(text: str) -> tuple[list[int], list[int]]:
+    """Where the sentence's "in 1994"-like years start, and the years: found once per sentence,
+    not once per age in it."""
+    found = list(YEAR.finditer(text))
+    return [m.start() for m in found], [int(m.group(1)) for m in found]
 
 
 # how sure we are of who the age belongs to: a name beside the age beats "the 42-year-old dancer"
@@ -130,19 +142,19 @@ def _kin_named(ctx: ExtractContext, sent, m, noun: str) -> str | None:
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         text = sent.text
-        taken: list[tuple[int, int]] = []
+        taken: set[int] = set()  # where the ages already claimed start: not read again
         for m in (APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
-            name_start = sent.start + m.start("name")
-            mentions = [p for p in ctx.entities.mentions(ctx.doc, sent) if p.kind == "person"
-                        and p.start >= name_start and p.end <= sent.start + m.end("name")]
+            mentions = [p for p in ctx.entities.mentions_within(ctx.doc, sent, sent.start + m.start("name"),
+                                                                 sent.start + m.end("name")) if p.kind == "person"]
             if not mentions:
                 continue
             claim = _make(ctx, sent, m, "age", mentions[-1].canonical, parse_number(m.group("age")),
                           "appositive")
             if claim:
                 claims.append(claim)
-                taken.append(m.span("age"))
+                taken.update(range(*m.span("age")))
         # "Moreau, 40, his wife, 29, and her brother, 31": "her" is the woman just named
         woman, unnamed_woman = None, False
         for m in (KIN_APPOSITIVE.finditer(text) if _COMMA_NUMBER.search(text) else ()):
@@ -159,9 +171,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             claim = _make(ctx, sent, m, "age", named, parse_number(m.group("age")), "kin")
             if claim:
                 claims.append(claim)
-                taken.append(m.span("age"))
-        for m in (YEAR_OLD.finditer(text) if has_any(sent.lowered, ("year",)) else ()):
-            if _RANGE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or any(s <= m.start() < e for s, e in taken):
+                taken.update(range(*m.span("age")))
+        for m in (YEAR_OLD.finditer(text) if has_any(keyword_text(sent), ("year",)) else ()):
+            if _RANGE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or m.start() in taken:
                 continue
             if _THING_AFTER.match(text, m.end()) or _thing_was_aged(ctx, sent, m):
                 continue
@@ -194,7 +206,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if claim:
                 claims.append(claim)
         # AGED ignores case, so its word is looked for in the lower-cased sentence
-        for pattern, searched, needed in ((AGED, sent.lowered, ("age",)), (WHEN_WAS, text, ("when ",))):
+        for pattern, searched, needed in ((AGED, keyword_text(sent), ("age",)), (WHEN_WAS, text, ("when ",))):
             if not has_any(searched, needed):
                 continue
             for m in pattern.finditer(text):

@@ -7,12 +7,16 @@ with ``ctx.claim(...)``, which maps offsets back to the original article text.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from claims.entities import StoryEntities
 from claims.model import Claim, Document, Sentence
+
+if TYPE_CHECKING:  # entities imports this module's helpers
+    from claims.entities import StoryEntities
 
 STOPWORDS = set("""
 a an the and or but if then than that this these those there here of to in on at by for from with
@@ -62,12 +66,24 @@ def _content_words(text: str) -> tuple[str, ...]:
     return tuple(match_stem(w) for w in _CONTENT_WORD.findall(text) if w.lower() not in STOPWORDS)
 
 
+class BudgetSpent(Exception):
+    """The article's time budget (or the story's time limit) ran out inside an extractor."""
+
+
 @dataclass
 class ExtractContext:
     doc: Document
     entities: StoryEntities
     reference_time: datetime | None  # the article's publication time, or the story's estimate
+    deadline: float | None = None  # a time.monotonic() value: the article's budget ends then
     _sentence_texts: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def check_budget(self) -> None:
+        """Raise BudgetSpent once the article's time is up. Every extractor calls this in its
+        long loops (each sentence, each match), so that one hostile sentence holding thousands
+        of matches stops on time instead of only between extractors."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise BudgetSpent()
 
     def _sentence_text(self, sent: Sentence) -> str:
         """The sentence as the article writes it (asked once per claim, so kept per sentence)."""
@@ -84,6 +100,7 @@ class ExtractContext:
         """A claim at norm[start:end]. Unless ``context`` is given it is the content words within
         ``window`` characters either side (inside the clause with ``clause``), and
         ``context_also``: words of the claim's own span that say what it is about."""
+        self.check_budget()
         value, o_start, o_end = self.doc.evidence(start, end)
         if subject is None:
             subject = self.entities.subject_at(self.doc, sent, start)
@@ -108,6 +125,22 @@ class ExtractContext:
         )
 
 
+# The only characters outside ASCII that IGNORECASE regexes match to an ASCII letter
+# (Python 3.11, every code point tried): folded first, so a keyword test never misses them.
+_ASCII_LOOKALIKES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def keyword_text(sent: Sentence) -> str:
+    """The sentence lower-cased for ``has_any`` keyword tests: ``Sentence.lowered`` when the
+    sentence is ASCII, else its text lower-cased here (lengths may change, so never use it for
+    offsets). A sentence with an em dash or an accented name passes exactly the tests it would
+    pass written in ASCII, and every text an IGNORECASE regex can match in still holds the
+    regex's lower-case keyword."""
+    if sent.lowered is not None:
+        return sent.lowered
+    return sent.text.translate(_ASCII_LOOKALIKES).lower()
+
+
 def has_any(text: str | None, words: tuple[str, ...]) -> bool:
     """Whether ``text`` holds one of ``words`` (True when ``text`` is None, i.e. unknown).
 
@@ -115,7 +148,7 @@ def has_any(text: str | None, words: tuple[str, ...]) -> bool:
     literal words need not scan text that holds none. Regexes that open with an alternation,
     a word boundary or IGNORECASE make the engine try every position; on this project's
     sentences skipping this way cut such scans 4-8 fold. Give case-insensitive patterns
-    ``Sentence.lowered`` (or ``model.ascii_lowered``) and lower-case words.
+    ``keyword_text(sentence)`` (or ``model.ascii_lowered``) and lower-case words.
     """
     if text is None:
         return True

@@ -29,6 +29,7 @@ LOST = re.compile(r"\b(?:lost|renounced|renouncing|gave up|giving up|stripped of
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         text = sent.text
         if not has_any(text, CITIZEN_WORDS):
             continue

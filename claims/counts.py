@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 
-from claims.base import STOPWORDS, ExtractContext, content_words, has_any, stem
+from claims.base import STOPWORDS, ExtractContext, content_words, has_any, keyword_text, stem
 from claims.dates import DAY_NAMES, MONTH_NAMES
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
@@ -125,6 +125,10 @@ def value_range(value: float, qualifier: str | None) -> tuple[float, float]:
 
 
 _YEAR_DETERMINER = re.compile(r"(?:\b(?:the|its|his|her|their)|'s) $", re.I)
+# the word before a figure ("Flight 990"), read from at most WORD_REACH characters back: the
+# whole sentence before each figure would make a sentence of many figures quadratic
+_PREV_WORD = re.compile(r"([A-Za-z][\w.'-]*) $")
+WORD_REACH = 200
 _US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
 # "$400,000 to $450,000", "between 10 and 20 people", "30 to 40 homes": one range, not two counts
 _FIGURE = r"(?P<money>\$ ?)?(?P<num>\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)"
@@ -251,10 +255,11 @@ def _range_start(text: str, m, value: float) -> tuple[float, int] | None:
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         text = sent.text
         if not may_hold_number(text):
             continue  # both TOLL and COUNT need a number
-        tolls = list(TOLL.finditer(text)) if has_any(sent.lowered, ("toll",)) else []
+        tolls = list(TOLL.finditer(text)) if has_any(keyword_text(sent), ("toll",)) else []
         for m in tolls:
             value = parse_number(m.group("num"))
             if value is None:
@@ -265,6 +270,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                                     qualifier=""))
         toll_numbers = {m.start("num") for m in tolls}
         for m in count_matches(text):
+            ctx.check_budget()  # most figures of a long list of numbers make no claim
             num_text = m.group("num")
             low_num = num_text.lower()
             if low_num in ("one", "a", "an", "a dozen") and not m.group("money"):
@@ -274,7 +280,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             before = text[max(0, m.start() - 2):m.start()]
             if re.search(r"[\d:.,/-]$", before.strip()) and not before.endswith(", "):
                 continue  # part of a time, date, score or phone number
-            prev_word = re.search(r"([A-Za-z][\w.'-]*) $", text[:m.start()])
+            prev_word = _PREV_WORD.search(text, max(0, m.start() - WORD_REACH), m.start())
             if prev_word and prev_word.group(1)[0].isupper() and not m.group("money") \
                     and prev_word.group(1).lower().rstrip(".") not in ("dlrs", "us", "about", "some", "nearly", "over", "almost"):
                 continue  # "Boeing 767", "Flight 990", "Baranova 27"
@@ -286,7 +292,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if value is None:
                 continue
             closed = _RANGE_CLOSE.match(text, m.end("num")) or (
-                _BETWEEN_CLOSE.match(text, m.end("num")) if text[:m.start()].lower().endswith("between ") else None)
+                _BETWEEN_CLOSE.match(text, m.end("num")) if text[max(0, m.start() - 8):m.start()].lower().endswith("between ") else None)
             if not m.group("qual") and closed and bool(closed.group("money")) == bool(m.group("money")):
                 continue  # the first figure of a range, read with the second (not "$5 million to 20 schools")
             opened = None if m.group("qual") else _range_start(text, m, value)
@@ -302,7 +308,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 if not head or stem(head) in TIME_UNITS or head in TIME_UNITS:
                     continue
                 if 1800 <= value <= 2100 and "," not in num_text and (
-                        not head.endswith("s") or _YEAR_DETERMINER.search(text, 0, m.start())):
+                        not head.endswith("s") or _YEAR_DETERMINER.search(text, max(0, m.start() - 8), m.start())):
                     continue  # "the 1999 crash", "the 1997 bombings" are years
                 unit = _UNIT_CANON.get(head, "")
                 attribute = unit or stem(head)

@@ -245,12 +245,19 @@ class _Candidates:
         return taken
 
 
+# Publication years relative dates are read against: "the '90s", "last year" or "next decade"
+# read on a day near the calendar's ends (year 1, year 9999) would fall off it
+REFERENCE_YEARS = (100, 9899)
+
+
 class _Finder:
     def __init__(self, ctx: ExtractContext, sent) -> None:
         self.norm = ctx.doc.norm
         self.sent = sent
         ref = ctx.reference_time
         self.ref: date | None = ref.date() if isinstance(ref, datetime) else ref
+        if self.ref is not None and not REFERENCE_YEARS[0] <= self.ref.year <= REFERENCE_YEARS[1]:
+            self.ref = None  # a publication date no newspaper has (0001-01-02): read nothing against it
         self.out = _Candidates()
 
     # ---- helpers -------------------------------------------------------------------------
@@ -583,17 +590,13 @@ class _Finder:
             extra: dict = {"relative": True}
             if qual:
                 extra["qualifier"] = qual
-            if self.ref is None:
+            try:
+                low_d, high_d = self._ago_days(unit, n_lo, n_hi) if self.ref is not None else (None, None)
+            except (OverflowError, ValueError):  # "3,000 years ago": before the calendar's year 1
+                low_d = None
+            if low_d is None:
                 self.unresolved(m.start(), m.end(), "relative:" + _words(m.group()), granularity, **extra)
                 continue
-            days, slack = _AGO_UNIT_DAYS[unit], _AGO_SLACK[unit]
-            if unit in ("minute", "hour"):
-                low_d, high_d = self.ref - timedelta(days=1 if n_hi >= 1 and unit == "hour" else 0), self.ref
-            else:
-                low_d = self.ref - timedelta(days=round(n_hi * days) + slack)
-                high_d = self.ref - timedelta(days=round(n_lo * days) - slack)
-                if high_d > self.ref:
-                    high_d = self.ref
             low, high = float(low_d.toordinal()), float(high_d.toordinal())
             centre = date.fromordinal(int((low + high) // 2))
             prefix = "~" if low != high else ""
@@ -606,6 +609,15 @@ class _Finder:
                     "decade": centre.isoformat()[:4]}.get(granularity, centre.isoformat())
             self.out.add(m.start(), m.end(), attribute="date", normalized=prefix + text, low=low,
                          high=high, unit="day", granularity=granularity, **extra)
+
+    def _ago_days(self, unit: str, n_lo: float, n_hi: float) -> tuple[date, date]:
+        """The first and last day "N units ago" can mean, read from the reference day."""
+        days, slack = _AGO_UNIT_DAYS[unit], _AGO_SLACK[unit]
+        if unit in ("minute", "hour"):
+            return self.ref - timedelta(days=1 if n_hi >= 1 and unit == "hour" else 0), self.ref
+        low_d = self.ref - timedelta(days=round(n_hi * days) + slack)
+        high_d = self.ref - timedelta(days=round(n_lo * days) - slack)
+        return low_d, min(high_d, self.ref)
 
     def weekdays(self) -> None:
         for m in WEEKDAY_RE.finditer(self.norm, self.sent.start, self.sent.end):
@@ -702,6 +714,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+(?:, [A-Za-z. ]+)?, $")
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         text = sent.text
         lower = text.lower()
         digit = _HAS_DIGIT.search(text) is not None

@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from claims.base import ExtractContext, has_any
+from claims.base import ExtractContext, has_any, keyword_text
 from claims.model import Claim, Document, Sentence
 from claims.numbers import NUMBER, format_number, parse_number
 
@@ -284,6 +284,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
     norm = ctx.doc.norm
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         pieces: list[_Piece] = []
         for u in unit_matches(ctx.doc, sent):
             m = PREFIX_RE.search(norm, max(sent.start, u.start() - PREFIX_WINDOW), u.start())
@@ -302,7 +303,7 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                 prev.end, prev.unit, prev.relation = piece.end, piece.unit, piece.relation
                 continue
             pieces.append(piece)
-        for m in (LONE_RE.finditer(norm, sent.start, sent.end) if has_any(sent.lowered, ("long",)) else ()):
+        for m in (LONE_RE.finditer(norm, sent.start, sent.end) if has_any(keyword_text(sent), ("long",)) else ()):
             if any(p.start < m.end() and m.start() < p.end for p in pieces):
                 continue  # "a day-long" was read with its article already
             pieces.append(_Piece(m.start(), m.end(), m.group("unit").lower(), 1.0, 1.0, False,

@@ -8,6 +8,7 @@ name ("Peta") or a nickname that begins a first name ("Maks" -> "Maksim", "Val" 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
+from claims.base import has_any, keyword_text
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
 
@@ -44,8 +46,10 @@ _PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
 _PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr)\.?)$")
 _CAPITAL_NEXT = re.compile(r"^\.? [A-Z]")
 _NON_SPACE = re.compile(r"\S+")
-_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b")
+_PRONOUN_ANY_CASE = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
+MAX_NAME_WORDS = 12  # the news corpora's longest name has 7 ("New Woman All Women Health Care Center")
+MAX_NAME_CHARS = 160
 PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 
 
@@ -142,18 +146,36 @@ def _spelling_variants(full_names: list[str]) -> dict[str, str]:
     still reports the two spellings). Given names that differ at their end (Paul / Paula,
     Mark / Mary) are relatives, not respellings."""
     variant_of: dict[str, str] = {}
-    seen: dict[tuple, list[list[str]]] = defaultdict(list)  # names by all their parts but one
-    for full in full_names:
+    # names by all their parts but one, and the respelled part by its forms less one letter: two
+    # words one edit apart share such a form, so a name is compared only with the few names
+    # that can be its respelling, not with every name of the story (the first seen still wins)
+    seen: dict[tuple, dict[str, list[tuple[int, list[str]]]]] = defaultdict(lambda: defaultdict(list))
+    for order, full in enumerate(full_names):
         tokens = full.split()
         keys = [(len(tokens), i, tuple(tokens[:i] + tokens[i + 1:])) for i in range(len(tokens))]
-        match = next((other for key in keys for other in seen[key]
-                      if _respelled(tokens[key[1]], other[key[1]], given=key[1] == 0)), None)
+        match = None
+        for key in keys:
+            part = tokens[key[1]]
+            candidates = {id(other): (at, other) for form in _one_letter_less(part)
+                          for at, other in seen[key].get(form, ())}
+            found = [(at, other) for at, other in candidates.values()
+                     if _respelled(part, other[key[1]], given=key[1] == 0)]
+            if found:
+                match = min(found, key=lambda item: item[0])[1]
+                break
         if match:
             variant_of[full] = " ".join(match)
             continue
         for key in keys:
-            seen[key].append(tokens)
+            for form in _one_letter_less(tokens[key[1]]):
+                seen[key][form].append((order, tokens))
     return variant_of
+
+
+def _one_letter_less(word: str) -> set[str]:
+    """The word (lower-cased) and every form of it with one letter taken out."""
+    lower = word.lower()
+    return {lower} | {lower[:i] + lower[i + 1:] for i in range(len(lower))}
 
 
 def _respelled(a: str, b: str, given: bool) -> bool:
@@ -191,7 +213,10 @@ class StoryEntities:
                     if key not in split:
                         split[key] = split_run(key[0], common, key[1], midcap, vocabulary)
                     offset = sent.start + m.start()
-                    runs.extend((offset + s, offset + e, text) for s, e, text in split[key])
+                    # a run of more words than any name has (hostile text, a title-case list) names
+                    # nobody: were it kept, each of its words would carry it whole as its subject
+                    runs.extend((offset + s, offset + e, text) for s, e, text in split[key]
+                                if text.count(" ") < MAX_NAME_WORDS)
                 self._runs[(doc.article.id, sent.index)] = runs
                 for s, e, text in runs:
                     freq[text] += 1
@@ -208,21 +233,39 @@ class StoryEntities:
         lone_people = {t for t in freq if " " not in t and person_votes[t] > place_votes[t]}
         self.places = {t for t in freq if name_key(t) in KNOWN_PLACES or t.split()[-1] in INSTITUTION_WORDS or (
             place_votes[t] > person_votes[t] and not (" " in t and t.split()[-1] in lone_people))}
-        full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")]
+        # (a name of hundreds of letters, hostile text, is kept out: resolving costs its square)
+        full_names = [t for t in freq if " " in t and t not in self.places and not t.endswith(".")
+                      and len(t) <= MAX_NAME_CHARS]
         self.full_names = sorted(full_names, key=lambda t: (-freq[t], t))
         self._variant_of = _spelling_variants(self.full_names)
-        self._by_first: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-        self._by_last: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-        for full in self.full_names:  # most frequent first, as resolve() prefers
+        # the same lists indexed by what resolve() looks for, so that a story naming thousands
+        # of people does not scan them all for each name: longer names by their first words and
+        # by their last words; by surname and given name (or its start), the most frequent
+        self._by_start: dict[tuple[str, ...], list[tuple[str, list[str]]]] = defaultdict(list)
+        self._by_end: dict[tuple[str, ...], list[tuple[str, list[str]]]] = defaultdict(list)
+        self._by_last_given: dict[tuple[str, str], tuple[int, str]] = {}  # (surname, given name): the first
+        self._by_given_start: dict[tuple[str, str], tuple[int, str]] = {}  # (surname, start of given name): the first
+        self._first_extending: dict[str, str] = {}
+        for order, full in enumerate(self.full_names):  # most frequent first, as resolve() prefers
             ftoks = full.split()
-            self._by_first[ftoks[0]].append((full, ftoks))
-            self._by_last[ftoks[-1]].append((full, ftoks))
+            for cut in range(1, len(ftoks)):
+                self._by_start[tuple(ftoks[:cut])].append((full, ftoks))
+                self._by_end[tuple(ftoks[-cut:])].append((full, ftoks))
+            given = ftoks[0]
+            self._by_last_given.setdefault((ftoks[-1], given), (order, full))
+            for cut in range(1, len(given) + 1):
+                self._by_given_start.setdefault((ftoks[-1], given[:cut]), (order, full))
+                if 3 <= cut < len(given):
+                    self._first_extending.setdefault(given[:cut], full)
         # "the resignation of Coelho" votes for a place, but Coelho is Tony Coelho's surname
         surnames = {full.split()[-1] for full in self.full_names if person_votes[full] or freq[full] >= 2}
         self.places -= {t for t in surnames if name_key(t) not in KNOWN_PLACES}
         self._short: dict[str, str] = {}
         self._resolved: dict[str, str] = {}  # resolve() scans the full names; extractors ask again and again
         self._mentions: dict[tuple[str, int], list[Mention]] = {}
+        self._mention_starts: dict[tuple[str, int], list[int]] = {}
+        self._people_at: dict[tuple[str, int], tuple[list[Mention], list[int]]] = {}
+        self._first_pronoun: dict[tuple[str, int], int | None] = {}
         self._first_bearer: dict[tuple[str, str], str] = {}
         by_part: dict[str, Counter[str]] = defaultdict(Counter)
         for full in self.full_names:
@@ -253,7 +296,7 @@ class StoryEntities:
             votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
             for doc in self.docs:
                 for sent in doc.sentences:
-                    if not any(k in sent.lowered for k in KIN_NOUNS):  # a cheap test before the scan
+                    if not has_any(keyword_text(sent), KIN_NOUNS):  # a cheap test before the scan
                         continue
                     people = self.people(doc, sent)
                     for m in _KIN_NAMED.finditer(sent.text):
@@ -295,30 +338,32 @@ class StoryEntities:
         name = self._variant_of.get(name, name)
         if " " in name:
             tokens = name.split()
-            for full, ftoks in self._by_first.get(tokens[0], ()):  # "his wife, Leigh Ann"
+            for full, ftoks in self._by_start.get(tuple(tokens), ()):  # "his wife, Leigh Ann"
                 extra = ftoks[len(tokens):]
-                if ftoks[:len(tokens)] == tokens and extra and not all(t.rstrip(".") in NAME_SUFFIXES for t in extra):
+                if not all(t.rstrip(".") in NAME_SUFFIXES for t in extra):
                     name, tokens = full, ftoks  # (not "John F. Kennedy" -> "John F. Kennedy Jr")
                     break
             else:
-                for full, ftoks in self._by_last.get(tokens[-1], ()):  # "Ms. Bessette Kennedy"
+                for full, ftoks in self._by_end.get(tuple(tokens), ()):  # "Ms. Bessette Kennedy"
                     # only a name used more often: not "Ilya Klebanov" -> "Premier Ilya Klebanov"
-                    if len(ftoks) > len(tokens) and ftoks[-len(tokens):] == tokens \
-                            and self.freq[full] > self.freq[name]:
+                    if len(ftoks) > len(tokens) and self.freq[full] > self.freq[name]:
                         name, tokens = full, ftoks
                         break
-            # "Maks Chmerkovskiy" and "Maksim Chmerkovskiy" are one person
-            for full, ftoks in self._by_last.get(tokens[-1], ()):
-                if ftoks[0].startswith(tokens[0]) or tokens[0].startswith(ftoks[0]):
-                    return self._variant_of.get(full, full)
+            # "Maks Chmerkovskiy" and "Maksim Chmerkovskiy" are one person: the first full name
+            # (most frequent) with this surname whose given name starts the other's or extends it
+            given, last = tokens[0], tokens[-1]
+            candidates = [self._by_last_given[(last, given[:cut])] for cut in range(1, len(given) + 1)
+                          if (last, given[:cut]) in self._by_last_given]  # given names it starts with
+            if (last, given) in self._by_given_start:
+                candidates.append(self._by_given_start[(last, given)])  # given names that extend it
+            if candidates:
+                full = min(candidates)[1]
+                return self._variant_of.get(full, full)
             return self._variant_of.get(name, name)
         if name in self._short:
             return self._short[name]
-        if len(name) >= 3:
-            for full in self.full_names:
-                first = full.split()[0]
-                if first.startswith(name) and len(first) > len(name):
-                    return full
+        if len(name) >= 3 and name in self._first_extending:
+            return self._first_extending[name]
         return name
 
     def mentions(self, doc: Document, sent: Sentence) -> list[Mention]:
@@ -333,6 +378,21 @@ class StoryEntities:
                 out.append(Mention(s, e, text, canonical, kind))
             self._mentions[key] = out
         return list(self._mentions[key])  # a copy: callers may filter or extend their list
+
+    def mentions_within(self, doc: Document, sent: Sentence, start: int, end: int) -> list[Mention]:
+        """The sentence's mentions lying inside norm[start:end], found by bisection: asked once
+        per match, so a sentence of thousands of names is not scanned once per name."""
+        self.mentions(doc, sent)
+        key = (doc.article.id, sent.index)
+        if key not in self._mention_starts:
+            self._mention_starts[key] = [m.start for m in self._mentions[key]]
+        found, mentions = [], self._mentions[key]
+        for i in range(bisect.bisect_left(self._mention_starts[key], start), len(mentions)):
+            if mentions[i].start >= end:
+                break
+            if mentions[i].end <= end:
+                found.append(mentions[i])
+        return found
 
     def _article_first(self, doc: Document, part: str) -> str:
         """A shared surname means, in one article, the first of its bearers that article names in
@@ -353,8 +413,30 @@ class StoryEntities:
         return self.resolve(part)
 
     def people(self, doc: Document, sent: Sentence) -> list[Mention]:
-        return [m for m in self.mentions(doc, sent) if m.kind == "person"
-                and (" " in m.canonical or self.person_freq[m.canonical] >= 1)]
+        return list(self._people(doc, sent)[0])  # a copy: callers may filter or extend their list
+
+    def _people(self, doc: Document, sent: Sentence) -> tuple[list[Mention], list[int]]:
+        """The sentence's people in order, and where each ends: asked once per claim, so a
+        sentence naming thousands of people is not filtered again for each of its claims."""
+        key = (doc.article.id, sent.index)
+        if key not in self._people_at:
+            people = [m for m in self.mentions(doc, sent) if m.kind == "person"
+                      and (" " in m.canonical or self.person_freq[m.canonical] >= 1)]
+            self._people_at[key] = (people, [m.end for m in people])
+        return self._people_at[key]
+
+    def _pronoun_before(self, doc: Document, sent: Sentence, pos: int) -> bool:
+        """Whether a personal pronoun stands in the sentence before norm offset ``pos``. The
+        sentence is scanned once (the first pronoun's end is kept), not once per claim."""
+        key = (doc.article.id, sent.index)
+        if key not in self._first_pronoun:
+            found = _PRONOUN_ANY_CASE.search(sent.text)
+            self._first_pronoun[key] = found.end() if found else None
+        first, cut = self._first_pronoun[key], pos - sent.start
+        if first is not None and first <= cut:
+            return True
+        # a word cut at pos ("he" of "hero") reads as a pronoun in the text before pos
+        return cut > 0 and _PRONOUN_ANY_CASE.search(sent.text, max(0, cut - 4), cut) is not None
 
     def previous_person(self, doc: Document, sent: Sentence, lookback: int = 3) -> str | None:
         for index in range(sent.index - 1, max(-1, sent.index - 1 - lookback), -1):
@@ -367,11 +449,10 @@ class StoryEntities:
     def subject_at(self, doc: Document, sent: Sentence, pos: int) -> str:
         """Who a claim at norm offset ``pos`` is about: the nearest person before it in the
         sentence, else the person a leading pronoun points back to, else the story's main person."""
-        people = self.people(doc, sent)
-        before = [m for m in people if m.end <= pos]
+        people, ends = self._people(doc, sent)
+        before = bisect.bisect_right(ends, pos)  # mentions come in order, none overlapping
         if before:
-            return before[-1].canonical
-        head = doc.norm[sent.start:pos].lower()
-        if _PRONOUN.search(head) or not people:
+            return people[before - 1].canonical
+        if not people or self._pronoun_before(doc, sent, pos):
             return self.previous_person(doc, sent) or self.main_person or ""
         return people[0].canonical

@@ -88,6 +88,7 @@ LIGHT_VERBS = frozenset("made carried staged mounted launched conducted held set
 OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ...") to its date
 RELATIVE_REACH = 8  # words from "the quake that ..." to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
+CLAUSE_REACH = 1000  # characters either side of a date read for its clause (none is longer in news)
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
@@ -138,8 +139,10 @@ class DateEvent(NamedTuple):
 
 def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     """What a date at norm[start:end] is the date of."""
-    left = _CLAUSE_BREAK.split(norm[sent.start:start])[-1]
-    right_parts = _CLAUSE_BREAK.split(norm[end:sent.end], maxsplit=1)
+    # only the clause around the date matters: reading at most CLAUSE_REACH characters either
+    # side keeps a sentence of thousands of dates linear, not quadratic
+    left = _CLAUSE_BREAK.split(norm[max(sent.start, start - CLAUSE_REACH):start])[-1]
+    right_parts = _CLAUSE_BREAK.split(norm[end:min(sent.end, end + CLAUSE_REACH)], maxsplit=1)
     events: set[str] = set()
     reported = False
     before = _TOKEN.findall(left)

@@ -19,6 +19,7 @@ CLAIM_TYPE = "name"
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         for mention in ctx.entities.mentions(ctx.doc, sent):
             for offset, token in _tokens(mention.text):
                 if len(token) < 4 or token.isupper() or ("'" in token[1:] or "\u2019" in token) \

@@ -85,6 +85,7 @@ def _clean_place(place: str) -> tuple[int, str] | None:
 def extract(ctx: ExtractContext) -> list[Claim]:
     claims: list[Claim] = []
     for sent in ctx.doc.sentences:
+        ctx.check_budget()
         text = sent.text
         for attribute, words, pattern in PATTERNS:
             for m in (pattern.finditer(text) if has_any(text, words) else ()):

@@ -639,7 +639,10 @@ class _Extractor:
     # ----------------------------------------------------------------------------------
     def run(self) -> list[Claim]:
         paragraphs = [p for p in self.doc.paragraphs if not p.noise]
-        per_para: list[list[_Quote]] = [top_level_quotes(self.norm, p) for p in paragraphs]
+        per_para: list[list[_Quote]] = []
+        for para in paragraphs:
+            self.ctx.check_budget()
+            per_para.append(top_level_quotes(self.norm, para))
         self.quoted = sorted((q.start, q.end) for qs in per_para for q in qs)
         self.quoted_starts = [s for s, _ in self.quoted]
 
@@ -650,6 +653,7 @@ class _Extractor:
         for para, quotes in zip(paragraphs, per_para):
             seg_start = para.start
             for k, q in enumerate(quotes):
+                self.ctx.check_budget()
                 next_open = quotes[k + 1].open_pos if k + 1 < len(quotes) and quotes[k + 1].open_pos else para.end
                 speaker = self.attribution_after(q, next_open, para.end)
                 how = "after"
