@@ -134,16 +134,3 @@ class StoryContext:
                 return f"{name} [{', '.join(ids)}]" if len(ids) <= MAX_IDS_NAMED else f"{name} x{len(ids)} of {filed[name]}"
             return name if len(ids) == 1 else f"{name} x{len(ids)}"
         return ", ".join(label(name, ids) for name, ids in given.items())
-
-    def later_note(self, earlier_ids, later_ids) -> str:
-        """'(X is later)' when every article of one side was published after the other side."""
-        def times(ids):
-            return [self.articles[a].published for a in ids if self.articles[a].published]
-        first, second = times(earlier_ids), times(later_ids)
-        if not first or not second or len(first) != len(set(earlier_ids)) or len(second) != len(set(later_ids)):
-            return ""
-        if min(second) > max(first):
-            return "later"
-        if min(first) > max(second):
-            return "earlier"
-        return ""

@@ -29,7 +29,7 @@ said says told say saying according while because although though however also u
 one two three four five first last next new per via its it's he's she's they're we're i'm
 """.split())
 
-_CLAUSE_BREAK = re.compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
+CLAUSE_BREAK = re.compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
 _CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
@@ -113,7 +113,7 @@ class ExtractContext:
                 right = right.rsplit(" ", 1)[0]
             words = set(content_words(left + " " + right))
             if clause:
-                clipped = set(content_words(_CLAUSE_BREAK.split(left)[-1] + " " + _CLAUSE_BREAK.split(right)[0]))
+                clipped = set(content_words(CLAUSE_BREAK.split(left)[-1] + " " + CLAUSE_BREAK.split(right)[0]))
                 # a clause of one word or none ("Over the next 29 seconds,"): what follows says what lasted
                 words = clipped if len(clipped) >= 2 else clipped | set(content_words(right))
             context = " ".join(sorted(words | context_also))
@@ -159,7 +159,3 @@ def has_any(text: str | None, words: tuple[str, ...]) -> bool:
 
 
 NEGATION = re.compile(r"\b(?:not|never|no longer|n't|neither|nor)\b|n't\b", re.I)
-
-
-def negated_between(text: str) -> bool:
-    return bool(NEGATION.search(text))

@@ -50,7 +50,6 @@ _PRONOUN_ANY_CASE = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 MAX_NAME_WORDS = 12  # the news corpora's longest name has 7 ("New Woman All Women Health Care Center")
 MAX_NAME_CHARS = 160
-PRONOUNS = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ import calendar
 import re
 from typing import NamedTuple
 
-from claims.base import _CLAUSE_BREAK, STOPWORDS, match_stem
+from claims.base import CLAUSE_BREAK, STOPWORDS, match_stem
 
 # Irregular past forms common in news, with the base that the present or a noun would stem to.
 IRREGULAR_PAST = {
@@ -141,8 +141,8 @@ def event_words(norm: str, sent, start: int, end: int) -> DateEvent:
     """What a date at norm[start:end] is the date of."""
     # only the clause around the date matters: reading at most CLAUSE_REACH characters either
     # side keeps a sentence of thousands of dates linear, not quadratic
-    left = _CLAUSE_BREAK.split(norm[max(sent.start, start - CLAUSE_REACH):start])[-1]
-    right_parts = _CLAUSE_BREAK.split(norm[end:min(sent.end, end + CLAUSE_REACH)], maxsplit=1)
+    left = CLAUSE_BREAK.split(norm[max(sent.start, start - CLAUSE_REACH):start])[-1]
+    right_parts = CLAUSE_BREAK.split(norm[end:min(sent.end, end + CLAUSE_REACH)], maxsplit=1)
     events: set[str] = set()
     reported = False
     before = _TOKEN.findall(left)

@@ -551,12 +551,12 @@ class _Extractor:
         if link.lower() == "that" and not self.norm[q.start:q.start + 1].isupper() \
                 and len(tokenize(self.norm[q.start:q.end])) < MIN_UNATTRIBUTED_WORDS:
             return None  # 'admitted that "survivor's remorse"' is a phrase, found by the inline rule
-        inverted = self.subject_after_verb(lo + m.start("verb"), lo + m.end("verb"), q)
+        inverted = self.subject_after_verb(lo + m.start("verb"), q)
         if inverted is not None:
             return inverted
         return self.subject_before_verb(lo, lo + m.start("verb"), q)
 
-    def subject_after_verb(self, verb_start: int, verb_end: int, q: _Quote) -> str | None:
+    def subject_after_verb(self, verb_start: int, q: _Quote) -> str | None:
         """The second piece of '"A," said Bruce Tobin, a spokesman, "B."': the verb follows a
         closing mark, so its subject comes after it."""
         if not self.norm[max(0, verb_start - 6):verb_start].rstrip().endswith(('"', "'", ",\"", ",'")):
