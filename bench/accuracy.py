@@ -48,8 +48,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from edits import CONSISTENT, EDIT_TYPES, INCONSISTENT, Edit, sentences  # noqa: E402
 from checker import __version__  # noqa: E402
-from checker.pipeline import check_story  # noqa: E402
-from checker.rules_config import load_rules  # noqa: E402
+from checker.pipeline.check import check_story  # noqa: E402
+from checker.pipeline.rules_file import load_rules  # noqa: E402
 from claims.read import Story, read_story  # noqa: E402
 
 DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"

@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.align import word_set  # noqa: E402
-from checker.pipeline import extract_story  # noqa: E402
-from checker.value_conflict import _one_day, _same_role  # noqa: E402
+from checker.engine.align import word_set  # noqa: E402
+from checker.pipeline.check import extract_story  # noqa: E402
+from checker.rules.value_conflict import _one_day, _same_role  # noqa: E402
 from claims.base import content_words  # noqa: E402
 from claims.events import TIME_WORDS  # noqa: E402
 from claims.read import Story, read_story  # noqa: E402

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from checker.pipeline import check_story, result_to_dict
-from checker.rules_config import load_rules
+from checker.pipeline.check import check_story, result_to_dict
+from checker.pipeline.rules_file import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "bench" / "gold"

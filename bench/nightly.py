@@ -156,8 +156,8 @@ def run_night(inbox: Path, work: Path, jobs: int) -> dict:
 
 def story_size_times(sizes: list[int], seed: int, repeat: int = 3) -> list[dict]:
     """Seconds to check one story of each size (best of ``repeat``), over a few source stories."""
-    from checker.pipeline import check_story
-    from checker.rules_config import load_rules
+    from checker.pipeline.check import check_story
+    from checker.pipeline.rules_file import load_rules
 
     rules = load_rules()
     rng = random.Random(seed)

@@ -24,7 +24,7 @@ from anyascii import anyascii
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.pipeline import extract_story  # noqa: E402
+from checker.pipeline.check import extract_story  # noqa: E402
 from claims.entities import TITLE_WORDS  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"

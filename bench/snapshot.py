@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-from checker.pipeline import check_story, result_to_dict
+from checker.pipeline.check import check_story, result_to_dict
 from checker.reports import claims_records
-from checker.rules_config import load_rules
+from checker.pipeline.rules_file import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -12,9 +12,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from checker.pipeline import check_story, result_to_dict
+from checker.pipeline.check import check_story, result_to_dict
 from checker.reports import render_json
-from checker.rules_config import load_rules
+from checker.pipeline.rules_file import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

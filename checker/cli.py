@@ -67,7 +67,7 @@ def _print_problems(problems, warnings=()) -> None:
 
 
 def _load_rules(rules: Path | None):
-    from checker.rules_config import load_rules
+    from checker.pipeline.rules_file import load_rules
 
     return load_rules(rules) if rules is not None else load_rules()
 
@@ -119,8 +119,8 @@ def check(
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
-        from checker.findings import SEVERITY_RANK
-        from checker.pipeline import check_story, result_to_dict
+        from checker.engine.findings import SEVERITY_RANK
+        from checker.pipeline.check import check_story, result_to_dict
         from checker.reports import render
         from checker.review_store import ReviewStore, attach_reviews, counts_toward_failure, db_path
 
@@ -162,7 +162,7 @@ def claims(
     """List the claims extracted from a story: see why something was or was not flagged."""
     with reporting_errors():
         from claims.extract import EXTRACTORS
-        from checker.pipeline import extract_story
+        from checker.pipeline.check import extract_story
         from checker.reports import render_claims
 
         if output is not None:

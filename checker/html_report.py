@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.findings import SEVERITIES, subject_label
+from checker.engine.findings import SEVERITIES, subject_label
 from checker.review_store import STATUSES
 from checker.reports import (
     SEVERITY_HELP,
@@ -54,7 +54,7 @@ from checker.reports import (
 )
 
 if TYPE_CHECKING:
-    from checker.pipeline import StoryResult
+    from checker.pipeline.check import StoryResult
 
 
 @dataclass

@@ -45,7 +45,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from checker.findings import SEVERITY_RANK
+from checker.engine.findings import SEVERITY_RANK
 from checker.inbox import Inbox, StoryJob, file_name, read_inbox
 from checker.review_store import ReviewStore, attach_reviews, counts_toward_failure
 from claims.errors import InputError, InputWarning
@@ -80,7 +80,7 @@ _RULES: dict = {}
 def _rules(path: str | None):
     """The rule set, parsed once per worker process (parsing rules.yaml costs more than
     checking a small story)."""
-    from checker.rules_config import load_rules
+    from checker.pipeline.rules_file import load_rules
 
     key = (path, os.stat(path).st_mtime_ns if path and os.path.exists(path) else None)
     if key not in _RULES:
@@ -104,7 +104,7 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     In a process's main thread (the local pool) a SIGALRM interrupts the check wherever it is;
     elsewhere (Dask runs tasks in threads) the limit is checked between stages and rules.
     """
-    from checker.pipeline import StoryTimeout, check_story, result_to_dict
+    from checker.pipeline.check import StoryTimeout, check_story, result_to_dict
 
     started = time.perf_counter()
     deadline = time.monotonic() + timeout_s
@@ -171,7 +171,7 @@ def _new_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["checker.pipeline", "checker.nightly"])
+    context.set_forkserver_preload(["checker.pipeline.check", "checker.nightly"])
     # recycled workers keep a long night's memory flat
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=500,
                                initializer=_pool_worker_init)

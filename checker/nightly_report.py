@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.findings import SEVERITIES
+from checker.engine.findings import SEVERITIES
 from checker.html_report import esc, csp_hash
 
 STYLE = """

@@ -32,11 +32,11 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.cli_io import terminal_data, terminal_text
-from checker.findings import SEVERITIES, subject_label
+from checker.engine.findings import SEVERITIES, subject_label
 from claims.model import CLAIM_COLUMNS, Claim
 
 if TYPE_CHECKING:
-    from checker.pipeline import StoryResult
+    from checker.pipeline.check import StoryResult
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 SEVERITY_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}

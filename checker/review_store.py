@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from checker.findings import SEVERITY_RANK
+from checker.engine.findings import SEVERITY_RANK
 from claims.errors import InputError, InputWarning
 
 STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")

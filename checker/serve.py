@@ -95,7 +95,7 @@ def story_id_of(path: str | Path) -> str:
 
 def check_for_review(path: str | Path, store: ReviewStore, rules=None) -> ServedStory:
     """Check one story and record the check in the store (which reopens what changed)."""
-    from checker.pipeline import check_story, result_to_dict
+    from checker.pipeline.check import check_story, result_to_dict
 
     result = check_story(path, rules)
     data = result_to_dict(result)

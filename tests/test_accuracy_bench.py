@@ -123,7 +123,7 @@ def test_date_separability_pairs_and_scores(tmp_path):
     role; a missed date edit yields its edited sentence and the witness's; the lexical measure
     weighs shared rare words above shared common ones."""
     import date_separability as sep
-    from checker.pipeline import extract_story
+    from checker.pipeline.check import extract_story
     from claims.read import read_story
 
     story = read_story(FIRE)

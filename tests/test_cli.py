@@ -360,13 +360,13 @@ def test_rules_command_bad_file(tmp_path):
 def test_internal_error_is_one_line(monkeypatch):
     from typer.testing import CliRunner
 
-    import checker.pipeline
+    import checker.pipeline.check
     from checker.cli import app
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom\nsecond line")
 
-    monkeypatch.setattr(checker.pipeline, "check_story", boom)
+    monkeypatch.setattr(checker.pipeline.check, "check_story", boom)
     monkeypatch.delenv("CLAIMCHECK_DEBUG", raising=False)
     result = CliRunner().invoke(app, ["check", str(EXAMPLE)])
     assert result.exit_code == 3
@@ -381,13 +381,13 @@ def test_internal_error_is_one_line(monkeypatch):
 def test_unreadable_file_is_an_input_error(monkeypatch):
     from typer.testing import CliRunner
 
-    import checker.pipeline
+    import checker.pipeline.check
     from checker.cli import app
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "/stories/x/a.txt")
 
-    monkeypatch.setattr(checker.pipeline, "check_story", denied)
+    monkeypatch.setattr(checker.pipeline.check, "check_story", denied)
     result = CliRunner().invoke(app, ["check", str(EXAMPLE)])
     assert result.exit_code == 2
     assert result.stderr.strip() == "claimcheck: error: /stories/x/a.txt: Permission denied"
@@ -396,13 +396,13 @@ def test_unreadable_file_is_an_input_error(monkeypatch):
 def test_keyboard_interrupt_exits_130(monkeypatch):
     from typer.testing import CliRunner
 
-    import checker.pipeline
+    import checker.pipeline.check
     from checker.cli import app
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(checker.pipeline, "check_story", interrupted)
+    monkeypatch.setattr(checker.pipeline.check, "check_story", interrupted)
     result = CliRunner().invoke(app, ["check", str(EXAMPLE)])
     assert result.exit_code == 130
 
@@ -418,9 +418,9 @@ def hand_made():
     from claims.errors import InputError
     from claims.model import Article, Claim
     from claims.read import Story
-    from checker.findings import Evidence, Finding
-    from checker.pipeline import StoryResult, result_to_dict
-    from checker.rules_config import RuleSet
+    from checker.engine.findings import Evidence, Finding
+    from checker.pipeline.check import StoryResult, result_to_dict
+    from checker.engine.rule import RuleSet
 
     a = Article(id="a", path="story/a.txt", text=ARTICLE_A, outlet="Daily | Post",
                 published=datetime(2024, 5, 1, 9, 30))

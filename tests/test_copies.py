@@ -1,7 +1,7 @@
 """Articles that repeat one another word for word (wire copy run by many outlets).
 
 value_conflict and quote_paraphrase compare each repeated claim once, standing for all its
-copies (checker.align.copy_groups); these tests check that the findings stay what they are
+copies (checker.engine.align.copy_groups); these tests check that the findings stay what they are
 and cite every copy.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from checker.pipeline import check_story
+from checker.pipeline.check import check_story
 from helpers import story_with_toll_conflict
 
 COPIES = 3

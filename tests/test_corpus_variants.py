@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.pipeline import check_story
-from checker.rules_config import load_rules
+from checker.pipeline.check import check_story
+from checker.pipeline.rules_file import load_rules
 from tests.helpers import EXAMPLE, ROOT
 
 CORPORA = ROOT.parent / "shared" / "corpora"

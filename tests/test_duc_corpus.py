@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.pipeline import check_story
+from checker.pipeline.check import check_story
 from tests.helpers import DUC
 
 STORIES = sorted(p for p in DUC.glob("D0*") if p.is_dir()) if DUC.exists() else []

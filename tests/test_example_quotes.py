@@ -8,9 +8,9 @@ import re
 import pytest
 import yaml
 
-from checker.pipeline import check_story, extract_story, story_context
-from checker.quote_families import families
-from checker.rules_config import load_rules
+from checker.pipeline.check import check_story, extract_story, story_context
+from checker.engine.quote_families import families
+from checker.pipeline.rules_file import load_rules
 from tests.helpers import EXAMPLE, ROOT
 
 LABELS = ROOT / "bench" / "quote_labels" / "maks-returns-to-poland.yaml"

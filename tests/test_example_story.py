@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.pipeline import check_story, result_to_dict
+from checker.pipeline.check import check_story, result_to_dict
 from checker.reports import render_markdown
 from tests.helpers import EXAMPLE, ROOT
 

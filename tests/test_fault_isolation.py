@@ -18,12 +18,13 @@ from types import SimpleNamespace
 
 import pytest
 
-import checker.pipeline
+import checker.pipeline.check
 import claims.counts
-from checker import quote_families, spelling_variant, value_conflict
-from checker.context import StoryTimeout, rules_deadline, within_time
-from checker.pipeline import check_story, extract_story, story_context
-from checker.rules_config import load_rules
+from checker.engine import quote_families
+from checker.rules import spelling_variant, value_conflict
+from checker.engine.context import StoryTimeout, rules_deadline, within_time
+from checker.pipeline.check import check_story, extract_story, story_context
+from checker.pipeline.rules_file import load_rules
 from claims import extract
 from claims.base import keyword_text
 from claims.clean import clean
@@ -101,13 +102,13 @@ def test_a_rule_failing_is_one_problem_and_the_other_rules_still_report(tmp_path
 
 def test_cleaning_one_article_failing_skips_that_article_only(tmp_path, capsys, monkeypatch):
     story = story_with_toll_conflict(tmp_path)
-    original = checker.pipeline.clean
+    original = checker.pipeline.check.clean
 
     def clean_or_fail(art):
         if art.id == "site-c":
             raise UnicodeError("odd text")
         return original(art)
-    monkeypatch.setattr(checker.pipeline, "clean", clean_or_fail)
+    monkeypatch.setattr(checker.pipeline.check, "clean", clean_or_fail)
     code, out, err = run_cli(capsys, "check", story, "--format", "json")
     assert code == 2
     assert len(problem_lines(err)) == 1 and "cleaning failed: UnicodeError" in err
@@ -124,7 +125,7 @@ def test_people_and_places_failing_on_one_article_leaves_that_article_out(tmp_pa
             if any(d.article.id == "site-c" for d in docs):
                 raise ValueError("cannot read these names")
             super().__init__(docs)
-    monkeypatch.setattr(checker.pipeline, "StoryEntities", Fussy)
+    monkeypatch.setattr(checker.pipeline.check, "StoryEntities", Fussy)
     result = check_story(story)
     assert [(p.stage, Path(p.path).name) for p in result.problems] == [("entities", "site-c.txt")]
     assert {c.article for c in result.claims} == {"wire-a", "paper-b"}
@@ -162,7 +163,7 @@ def test_an_exception_past_the_deadline_is_not_taken_for_a_fault(tmp_path, monke
     ctx = story_context(extract_story(story), rules, deadline=time.monotonic() + 1.0)
     problems: list = []
     with pytest.raises(RuntimeError):
-        checker.pipeline.apply_rules(rules, ctx, problems=problems, path=str(story))
+        checker.pipeline.check.apply_rules(rules, ctx, problems=problems, path=str(story))
     assert problems == []
 
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from checker.html_report import STATUSES, ReviewControls, render_html, safe_url
-from checker.pipeline import check_story, result_to_dict
+from checker.pipeline.check import check_story, result_to_dict
 from tests.helpers import EXAMPLE
 
 PAYLOAD_SCRIPT = "<script>alert(1)</script>"

@@ -61,7 +61,7 @@ def summary_of(tmp_path: Path, date: str) -> dict:
 # --- one story never sinks a night --------------------------------------------------------------
 
 def test_a_story_whose_check_raises_is_listed_as_failed(tmp_path, monkeypatch, capsys):
-    import checker.pipeline as pipeline
+    import checker.pipeline.check as pipeline
 
     inbox = small_inbox(tmp_path)
     real = pipeline.check_story

@@ -166,12 +166,12 @@ def test_error_and_warning_lines_escape_file_names_and_messages(capsys, tmp_path
     assert_terminal_safe(err)
     assert len(err.splitlines()) == 1
 
-    import checker.pipeline
+    import checker.pipeline.check
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"kaboom{ESCAPES}\nsecond line")
 
-    monkeypatch.setattr(checker.pipeline, "check_story", boom)
+    monkeypatch.setattr(checker.pipeline.check, "check_story", boom)
     code, _, err = run_cli(capsys, "check", story)
     assert code == 3
     assert_terminal_safe(err)

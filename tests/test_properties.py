@@ -20,9 +20,9 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.pipeline import check_story, result_to_dict
+from checker.pipeline.check import check_story, result_to_dict
 from checker.reports import claims_records
-from checker.rules_config import load_rules
+from checker.pipeline.rules_file import load_rules
 from claims.clean import clean
 from claims.model import Article
 from claims.read import Story, read_story

@@ -10,9 +10,9 @@ import yaml
 from claims.clean import clean
 from claims.entities import StoryEntities
 from claims.extract import extract_claims
-from checker.context import StoryContext
-from checker.pipeline import apply_rules
-from checker.rules_config import load_rules
+from checker.engine.context import StoryContext
+from checker.pipeline.check import apply_rules
+from checker.pipeline.rules_file import load_rules
 from tests.helpers import article, load_cases
 
 CASES = load_cases("rules")

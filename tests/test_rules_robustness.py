@@ -21,14 +21,14 @@ from claims.clean import clean
 from claims.entities import StoryEntities
 from claims.errors import InputError
 from claims.extract import extract_claims
-from checker import quote_families, self_contradiction, single_source, spelling_variant, statement_negation
-from checker import value_conflict
-from checker.context import StoryContext
-from checker.findings import format_message, message_placeholders
-from checker.kinds import KINDS
-from checker.pipeline import apply_rules
-from checker.rules_config import (MAX_DEPTH, MAX_RULES_BYTES, PARAMS, PLACEHOLDERS, _param_problem, compile_pattern,
-                                  load_rules)
+from checker.rules import self_contradiction, single_source, spelling_variant, statement_negation, value_conflict
+from checker.rules.quotes import common as quote_common
+from checker.engine.context import StoryContext
+from checker.engine.findings import format_message, message_placeholders
+from checker.rules import KINDS
+from checker.pipeline.check import apply_rules
+from checker.engine.options import compile_pattern, param_problem
+from checker.pipeline.rules_file import MAX_DEPTH, MAX_RULES_BYTES, PARAMS, PLACEHOLDERS, load_rules
 from tests.helpers import EXAMPLE, FIXTURES, HARBOUR_FIRE, ROOT, article, load_cases, run_cli
 
 
@@ -307,7 +307,7 @@ def test_tables_cover_every_kind_and_every_default_passes():
     for kind, module in KINDS.items():
         assert set(PARAMS[kind]) == set(module.DEFAULTS), kind
         for key, default in module.DEFAULTS.items():
-            assert _param_problem(PARAMS[kind][key], default) is None, (kind, key, default)
+            assert param_problem(PARAMS[kind][key], default) is None, (kind, key, default)
         for key in getattr(module, "REGEX_PARAMS", ()):
             for pattern in module.DEFAULTS[key]:
                 compile_pattern(pattern)
@@ -341,7 +341,7 @@ def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeyp
         return text
 
     for module in (value_conflict, spelling_variant, self_contradiction, statement_negation, single_source,
-                   quote_families):
+                   quote_common):
         monkeypatch.setattr(module, "format_message", recording)
     for _, data, case in load_cases("rules"):
         kind = data["kind"]
@@ -370,7 +370,7 @@ def test_shipped_patterns_match_as_python_re_did():
                 for p in rule.params[key]}
     attributes = set()
     for story in (EXAMPLE, HARBOUR_FIRE, FIXTURES / "stories" / "bridge-collapse"):
-        from checker.pipeline import extract_story
+        from checker.pipeline.check import extract_story
         attributes |= {str(c.attribute) for c in extract_story(story).claims}
     assert len(patterns) >= 10 and len(attributes) >= 20
     for pattern in patterns:

@@ -267,7 +267,7 @@ def test_an_exception_while_rendering_is_a_500_and_the_server_goes_on(tmp_path, 
 def test_a_story_that_crashes_at_start_up_is_served_as_failed(tmp_path, monkeypatch):
     import shutil
 
-    import checker.pipeline as pipeline
+    import checker.pipeline.check as pipeline
     from checker.review_store import ReviewStore
     from checker.serve import make_server
 
@@ -302,7 +302,7 @@ def test_a_story_that_crashes_at_start_up_is_served_as_failed(tmp_path, monkeypa
 
 
 def test_no_story_checked_at_all_is_still_an_error(tmp_path, monkeypatch):
-    import checker.pipeline as pipeline
+    import checker.pipeline.check as pipeline
     from checker.review_store import ReviewStore
     from checker.serve import make_server
     from claims.errors import InputError

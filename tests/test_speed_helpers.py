@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from checker.context import by_fields, group_by
-from checker.quote_missing import _REPORTED, _is_reported
+from checker.engine.context import by_fields, group_by
+from checker.rules.quotes.missing import _REPORTED, _is_reported
 from claims import age, citizenship, counts, durations, places, quotes
 from claims.base import has_any
 from claims.clean import _is_flyer, _normalise_common, _normalise_full

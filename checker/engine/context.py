@@ -18,7 +18,7 @@ from typing import Callable, Hashable, Iterable, Iterator
 
 from claims.entities import StoryEntities
 from claims.model import Article, Claim, Document
-from checker.findings import Evidence
+from checker.engine.findings import Evidence
 
 
 def by_fields(*names: str) -> Callable[[Claim], tuple]:

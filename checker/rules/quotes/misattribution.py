@@ -32,11 +32,11 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_misattribution.yaml)::
 """
 from __future__ import annotations
 
-from checker.context import StoryContext
-from checker.findings import Finding
-from checker.quote_families import (ALIGN_DEFAULTS, families, is_role, message,
-                                    piece_evidence, same_speaker, short)
-from checker.rules_config import Rule
+from checker.engine.context import StoryContext
+from checker.engine.findings import Finding
+from checker.engine.quote_families import ALIGN_DEFAULTS, families, is_role, same_speaker
+from checker.engine.rule import Rule
+from checker.rules.quotes.common import message, piece_evidence, short
 from claims.model import Claim
 
 KIND = "quote_misattribution"

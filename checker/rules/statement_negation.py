@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 
-from checker.findings import Finding, format_message
-from checker.self_contradiction import CONTRACTED, is_negated, strip_negation
+from checker.engine.findings import Finding, format_message
+from checker.rules.negation import CONTRACTED, is_negated, strip_negation
 from claims.base import content_words
 from claims.model import Claim
 

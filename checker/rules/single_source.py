@@ -18,9 +18,9 @@ FAIL (info): "13 people were injured" in one article of four, no other source gi
 """
 from __future__ import annotations
 
-from checker.context import group_by
-from checker.findings import Finding, format_message
-from checker.rules_config import compiled_patterns
+from checker.engine.context import group_by
+from checker.engine.findings import Finding, format_message
+from checker.engine.options import compiled_patterns
 
 KIND = "single_source"
 DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles": 3}

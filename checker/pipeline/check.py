@@ -25,13 +25,12 @@ from claims.extract import extract_claims, past
 from claims.model import Claim, Document
 from claims.read import Story, read_story
 from checker import __version__
-# StoryTimeout and check_deadline live beside StoryContext, as rule kinds raise it too; callers
-# (the nightly run) keep importing them from here
-from checker.context import StoryContext, StoryTimeout, check_deadline, rules_deadline  # noqa: F401
-from checker.findings import SEVERITIES, Finding, sort_findings
-from checker.kinds import KINDS
-from checker.quote_families import families, render_family
-from checker.rules_config import RuleSet, load_rules
+from checker.engine.context import StoryContext, StoryTimeout, check_deadline, rules_deadline
+from checker.engine.findings import SEVERITIES, Finding, sort_findings
+from checker.engine.quote_families import families, render_family
+from checker.engine.rule import RuleSet
+from checker.pipeline.rules_file import load_rules
+from checker.rules import KINDS
 
 
 def _isolated(deadline: float | None) -> bool:

@@ -41,11 +41,11 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from checker.context import StoryContext
-from checker.findings import Finding
-from checker.quote_families import (ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, message,
-                                    piece_evidence, story_pieces, same_speaker, short)
-from checker.rules_config import Rule
+from checker.engine.context import StoryContext
+from checker.engine.findings import Finding
+from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, story_pieces, same_speaker
+from checker.engine.rule import Rule
+from checker.rules.quotes.common import message, piece_evidence, short
 from claims.model import Claim
 
 KIND = "quote_paraphrase"

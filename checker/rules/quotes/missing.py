@@ -36,11 +36,11 @@ import math
 import re
 from collections import defaultdict
 
-from checker.context import StoryContext
-from checker.findings import Finding
-from checker.quote_families import (ALIGN_DEFAULTS, Piece, content_stems, families, is_role, message,
-                                    piece_evidence, story_pieces, short)
-from checker.rules_config import Rule
+from checker.engine.context import StoryContext
+from checker.engine.findings import Finding
+from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, content_stems, families, is_role, story_pieces
+from checker.engine.rule import Rule
+from checker.rules.quotes.common import message, piece_evidence, short
 from claims.entities import name_key
 from claims.model import Claim
 from claims.quotes import SPEECH_VERBS

@@ -14,20 +14,22 @@ aliases) to more than ``MAX_NODES`` values is refused before anything is built f
 """
 from __future__ import annotations
 
-import math
 import os
 import stat
-from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import re2
 import yaml
 
 from claims.errors import InputError
-from checker.findings import SEVERITIES, message_placeholders
+from claims.extract import EXTRACTORS
+from checker.engine.findings import SEVERITIES, message_placeholders
+from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, PERCENT, POSITIVE, SEVERITY, SHARE_OR_OFF,
+                                    TEXT, TYPE_NAMES, WORDS, Param, compile_pattern, describe, is_type,
+                                    param_problem, short_value)
+from checker.engine.rule import Rule, RuleSet
+from checker.rules import KINDS
 
 REQUIRED = {"id": str, "kind": str, "severity": str, "message": str, "claim_types": list}
 OPTIONAL = {"enabled": bool, "params": dict, "description": str}
@@ -37,31 +39,6 @@ MAX_DEPTH = 32  # rules.yaml nests 6 deep (rules > rule > params > pairs > pair)
 MAX_NODES = 1_000_000  # values after expanding aliases; an alias-free file under the size limit has fewer
 
 
-@dataclass(frozen=True)
-class Param:
-    """What one rule parameter accepts: its type, for a list the spec of each item, for a number
-    its range (``low``/``high`` inclusive; ``off`` a value outside it that switches the option
-    off), for a string its choices, for a list its exact length."""
-
-    type: type
-    item: Param | None = None
-    low: float | None = None
-    high: float | None = None
-    off: float | None = None
-    choices: tuple[str, ...] = ()
-    length: int | None = None
-
-
-FLAG = Param(bool)
-COUNT = Param(int, low=0)
-POSITIVE = Param(int, low=1)
-FRACTION = Param(float, low=0, high=1)
-PERCENT = Param(float, low=0, high=100)
-NON_NEGATIVE = Param(float, low=0)
-SHARE_OR_OFF = Param(float, low=0)  # a share of words; anything above 1 switches the test off
-TEXT = Param(str)
-WORDS = Param(list, item=TEXT)
-SEVERITY = Param(str, choices=SEVERITIES)
 BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
 
 _ALIGN = {  # quote_families.ALIGN_DEFAULTS, accepted by every quote kind
@@ -152,35 +129,12 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass
-class Rule:
-    id: str
-    kind: str
-    severity: str
-    message: str
-    claim_types: list[str]
-    params: dict[str, Any] = field(default_factory=dict)
-    enabled: bool = True
-    description: str = ""
-    source: str = ""  # file:line where the rule is defined
-
-
-@dataclass
-class RuleSet:
-    path: str
-    rules: list[Rule]
-
-    @property
-    def enabled(self) -> list[Rule]:
-        return [r for r in self.rules if r.enabled]
-
-
 def default_rules_path() -> Path:
     """rules.yaml shipped in the wheel, else the one at the top of the source tree."""
     packaged = resources.files("checker") / "default_rules.yaml"
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules.yaml"
+    return Path(__file__).resolve().parents[2] / "rules.yaml"
 
 
 # --- reading the file --------------------------------------------------------------------------
@@ -329,80 +283,10 @@ def _parse(text: str, shown: str):
 
 # --- checking values -----------------------------------------------------------------------------
 
-_TYPE_NAMES = {str: "a string", list: "a list", dict: "a mapping", bool: "true or false",
-               int: "a whole number", float: "a number"}
-
-
-def _short(value) -> str:
-    """A scalar as written in an error message, cut short."""
-    shown = repr(value)
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
-def _describe(value) -> str:
-    """A value as an error message shows it: short scalars as written, containers by kind."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    kind = "true/false" if isinstance(value, bool) else _TYPE_NAMES.get(type(value), type(value).__name__)
-    return f"{_short(value)} ({kind})"
-
-
-def _is_type(value, expected: type) -> bool:
-    if expected in (int, float) and isinstance(value, bool):
-        return False
-    if expected is float:
-        return isinstance(value, (int, float))
-    return isinstance(value, expected)
-
-
 def _check_type(path: str, line: int | None, where: str, value, expected) -> None:
-    if not _is_type(value, expected):
-        expected_name = _TYPE_NAMES.get(expected, expected.__name__)
-        raise InputError(path, f"{where} must be {expected_name}, got {_describe(value)}", line)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _range_text(spec: Param) -> str:
-    if spec.low is not None and spec.high is not None:
-        text = f"between {_number(spec.low)} and {_number(spec.high)}"
-    else:
-        text = f"at least {_number(spec.low)}" if spec.low is not None else f"at most {_number(spec.high)}"
-    return f"{_number(spec.off)} (off) or {text}" if spec.off is not None else text
-
-
-def _param_problem(spec: Param, value) -> tuple[str, int | None] | None:
-    """What is wrong with a parameter's value, and the line of the list item at fault if known;
-    None when the value is fine."""
-    if not _is_type(value, spec.type):
-        return f"must be {_TYPE_NAMES.get(spec.type, spec.type.__name__)}, got {_describe(value)}", None
-    if spec.type is list:
-        if spec.length is not None and len(value) != spec.length:
-            return f"must have {spec.length} items, got {len(value)}", None
-        if spec.item is not None:
-            lines = getattr(value, "item_lines", [])
-            for i, item in enumerate(value):
-                found = _param_problem(spec.item, item)
-                if found:
-                    problem, line = found
-                    return f"item {i + 1} {problem}", line or (lines[i] if i < len(lines) else None)
-        return None
-    if spec.type in (int, float):
-        if not math.isfinite(value):
-            return f"must be a finite number, got {value}", None
-        if spec.off is not None and value == spec.off:
-            return None
-        if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-            return f"must be {_range_text(spec)}, got {_number(value)}", None
-    if spec.choices and value not in spec.choices:
-        return f"must be one of {', '.join(spec.choices)}, got {_describe(value)}", None
-    return None
+    if not is_type(value, expected):
+        expected_name = TYPE_NAMES.get(expected, expected.__name__)
+        raise InputError(path, f"{where} must be {expected_name}, got {describe(value)}", line)
 
 
 def _plain(value):
@@ -414,50 +298,21 @@ def _plain(value):
     return value
 
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # a refused pattern is one input error, not RE2 log lines on stderr
-
-
-@lru_cache(maxsize=512)
-def compile_pattern(pattern: str):
-    """A rule's regex, compiled with RE2: matching takes time linear in the text, so no pattern
-    can hang a check the way ``^(a|aa)+$`` hangs Python's backtracking ``re``. ValueError, saying
-    why, for a pattern RE2 cannot run (backreferences, lookarounds)."""
-    if not isinstance(pattern, str):
-        raise ValueError(f"a pattern must be a string, got {_describe(pattern)}")
-    try:
-        return re2.compile(pattern, options=_RE2_OPTIONS)
-    except re2.error as exc:
-        reason = exc.args[0] if exc.args else "unknown error"
-        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-        hint = "; write \\z, not \\Z, for the end of the text" if "\\Z" in pattern else ""
-        raise ValueError(f"{reason} (rule patterns run on RE2, which has no backreferences or "
-                         f"lookarounds{hint})") from None
-
-
-def compiled_patterns(patterns) -> list:
-    """The RE2 objects of a list of rule patterns (compiled once, then cached)."""
-    return [compile_pattern(p) for p in patterns or ()]
-
-
 # --- the rules ------------------------------------------------------------------------------------
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
-    from checker.kinds import KINDS  # imported here: kind modules import this module's types
-    from claims.extract import EXTRACTORS
-
     file = Path(path) if path else default_rules_path()
     shown = str(file)
     data = _parse(_read_text(file, shown), shown)
     if data is None:
         raise InputError(shown, "rules file is empty; expected a top-level 'rules:' list")
     if not isinstance(data, dict):
-        raise InputError(shown, f"expected a top-level 'rules:' list, got {_describe(data)}", 1)
+        raise InputError(shown, f"expected a top-level 'rules:' list, got {describe(data)}", 1)
     if "rules" not in data:
         raise InputError(shown, "expected a top-level 'rules:' list", data.line)
     entries = data["rules"]
     if not isinstance(entries, list):
-        raise InputError(shown, f"'rules' must be a list of rules, got {_describe(entries)}",
+        raise InputError(shown, f"'rules' must be a list of rules, got {describe(entries)}",
                          data.key_lines.get("rules"))
     claim_types = sorted({m.CLAIM_TYPE for m in EXTRACTORS})
     rules: list[Rule] = []
@@ -466,7 +321,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
         if not isinstance(entry, dict):
             lines = entries.item_lines if isinstance(entries, _Sequence) else []
             raise InputError(shown, f"rule {position + 1} must be a mapping (id, kind, severity, message, "
-                                    f"claim_types), got {_describe(entry)}",
+                                    f"claim_types), got {describe(entry)}",
                              lines[position] if position < len(lines) else None)
         rule = _rule(entry, shown, file.parent, KINDS, claim_types)
         line = getattr(entry, "line", None)
@@ -480,14 +335,14 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
 def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: list[str]) -> Rule:
     """One rule entry checked and built; InputError at its line for anything wrong."""
     line = getattr(entry, "line", None)
-    name = _short(entry["id"]) if "id" in entry else "'?'"
+    name = short_value(entry["id"]) if "id" in entry else "'?'"
     for key, expected in REQUIRED.items():
         if key not in entry:
             raise InputError(shown, f"rule {name} is missing '{key}'", line)
         _check_type(shown, line, f"rule {name}: '{key}'", entry[key], expected)
     for key, value in entry.items():
         if key not in REQUIRED and key not in OPTIONAL:
-            raise InputError(shown, f"rule {name}: unknown key {_short(key)}", line)
+            raise InputError(shown, f"rule {name}: unknown key {short_value(key)}", line)
         if key in OPTIONAL and not (key == "params" and value is None):  # an empty 'params:' is no params
             _check_type(shown, line, f"rule {name}: '{key}'", value, OPTIONAL[key])
     rule_id, kind, severity, message = entry["id"], entry["kind"], entry["severity"], entry["message"]
@@ -497,7 +352,7 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
         raise InputError(shown, f"rule {name}: unknown kind {kind!r} (known: {', '.join(sorted(kinds))})", line)
     if severity not in SEVERITIES:
         raise InputError(shown, f"rule {name}: severity must be one of {', '.join(SEVERITIES)}, "
-                                f"got {_describe(severity)}", line)
+                                f"got {describe(severity)}", line)
     try:
         placeholders = message_placeholders(message)
     except ValueError as exc:
@@ -509,7 +364,7 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
                                 f"provide (it provides {', '.join('{' + p + '}' for p in sorted(provided))})", line)
     for i, claim_type in enumerate(entry["claim_types"], 1):
         if not isinstance(claim_type, str) or claim_type not in claim_types:
-            raise InputError(shown, f"rule {name}: 'claim_types' item {i} is {_describe(claim_type)}, not a claim "
+            raise InputError(shown, f"rule {name}: 'claim_types' item {i} is {describe(claim_type)}, not a claim "
                                     f"type (known: {', '.join(claim_types)})", line)
     module = kinds[kind]
     params = _params(entry, module, shown, name, line)
@@ -539,14 +394,14 @@ def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dic
     for key, value in given.items():
         key_line = key_lines.get(key, params_line)
         if not isinstance(key, str):
-            raise InputError(shown, f"rule {name}: a parameter name must be a string, got {_describe(key)}", key_line)
+            raise InputError(shown, f"rule {name}: a parameter name must be a string, got {describe(key)}", key_line)
         if key not in module.DEFAULTS:
             raise InputError(shown, f"rule {name}: unknown parameter '{key}' for kind {module.KIND!r} "
                                     f"(known: {', '.join(sorted(module.DEFAULTS))})", key_line)
         default = module.DEFAULTS[key]
         spec = specs.get(key) or (Param(float if isinstance(default, float) else type(default))
                                   if default is not None else None)
-        found = _param_problem(spec, value) if spec is not None else None
+        found = param_problem(spec, value) if spec is not None else None
         if found:
             problem, item_line = found
             raise InputError(shown, f"rule {name}: parameter '{key}' {problem}", item_line or key_line)
@@ -556,6 +411,6 @@ def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dic
             try:
                 compile_pattern(pattern)
             except ValueError as exc:
-                raise InputError(shown, f"rule {name}: bad regex {_short(pattern)} in '{key}': {exc}",
+                raise InputError(shown, f"rule {name}: bad regex {short_value(pattern)} in '{key}': {exc}",
                                  key_lines.get(key, params_line)) from None
     return params

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from checker.context import within_time
-from checker.findings import Finding, format_message
+from checker.engine.context import within_time
+from checker.engine.findings import Finding, format_message
 
 KIND = "spelling_variant"
 DEFAULTS = {
@@ -50,7 +50,7 @@ DEFAULTS = {
     "min_length": 4,
     "ignore": [],
 }
-DATA_DIR = Path(__file__).resolve().parent.parent / "claims" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "claims" / "data"
 _CACHE: dict[tuple, list[tuple[str, str]]] = {}
 
 

@@ -19,8 +19,8 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Callable
 
-from checker.context import group_by, within_time
-from checker.synonyms import concept
+from checker.engine.context import group_by, within_time
+from checker.engine.synonyms import concept
 from claims.base import content_words
 from claims.model import Claim
 from claims.numbers import NUMBER_RE

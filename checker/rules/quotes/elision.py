@@ -31,10 +31,11 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_elision.yaml)::
 """
 from __future__ import annotations
 
-from checker.context import StoryContext
-from checker.findings import Finding
-from checker.quote_families import ALIGN_DEFAULTS, change_findings
-from checker.rules_config import Rule
+from checker.engine.context import StoryContext
+from checker.engine.findings import Finding
+from checker.engine.quote_families import ALIGN_DEFAULTS
+from checker.engine.rule import Rule
+from checker.rules.quotes.common import change_findings
 from claims.model import Claim
 
 KIND = "quote_elision"

@@ -108,12 +108,12 @@ from claims.dates import DAY_NAMES
 from claims.events import base_word
 from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
-from checker.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
+from checker.engine.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
                            number_variant_pairs, same_but_number, word_set)
-from checker.context import within_time
-from checker.findings import Finding, format_message
-from checker.quote_families import ALIGN_DEFAULTS, families
-from checker.rules_config import compiled_patterns
+from checker.engine.context import within_time
+from checker.engine.findings import Finding, format_message
+from checker.engine.options import compiled_patterns
+from checker.engine.quote_families import ALIGN_DEFAULTS, families
 
 KIND = "value_conflict"
 DEFAULTS = {
