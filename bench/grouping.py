@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.grouping import DEFAULT_THRESHOLD, group_articles  # noqa: E402
+from checker.nightly.grouping import DEFAULT_THRESHOLD, group_articles  # noqa: E402
 from claims.model import Article  # noqa: E402
 from claims.read import parse_published, read_story  # noqa: E402
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from checker.pipeline.check import check_story, result_to_dict
-from checker.reports import claims_records
+from checker.report.claims_table import claims_records
 from checker.pipeline.rules_file import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from checker.pipeline.check import check_story, result_to_dict
-from checker.reports import render_json
+from checker.report.json import render_json
 from checker.pipeline.rules_file import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ except ImportError:  # pragma: no cover - older typer on top of click
 
 from checker import __version__
 from claims.errors import InputError
-from checker.review_cli import review_app
-from checker.cli_io import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED,
+from checker.review.cli import review_app
+from checker.console import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED,
                             EXIT_OK, PROG, internal_error, quiet_stdout, use_color, report_width, write_stdout,
                             check_output_target, error_line, reporting_errors, warning_line, write_report)
 
@@ -121,8 +121,8 @@ def check(
     with reporting_errors():
         from checker.engine.findings import SEVERITY_RANK
         from checker.pipeline.check import check_story, result_to_dict
-        from checker.reports import render
-        from checker.review_store import ReviewStore, attach_reviews, counts_toward_failure, db_path
+        from checker.report import render
+        from checker.review.store import ReviewStore, attach_reviews, counts_toward_failure, db_path
 
         if output is not None:
             check_output_target(output)
@@ -163,7 +163,7 @@ def claims(
     with reporting_errors():
         from claims.extract import EXTRACTORS
         from checker.pipeline.check import extract_story
-        from checker.reports import render_claims
+        from checker.report.claims_table import render_claims
 
         if output is not None:
             check_output_target(output)
@@ -196,7 +196,7 @@ def list_rules(
         from rich.console import Console
         from rich.table import Table
 
-        from checker.cli_io import terminal_text
+        from checker.console import terminal_text
 
         ruleset = _load_rules(rules)
         color = use_color(None, None)
@@ -237,8 +237,8 @@ def serve(
 ) -> None:
     """Serve the HTML report with buttons to confirm, dismiss, follow up and add notes."""
     with reporting_errors():
-        from checker.review_store import ReviewStore, db_path
-        from checker.serve import make_server
+        from checker.review.store import ReviewStore, db_path
+        from checker.review.server import make_server
 
         store = ReviewStore(db_path(db))
         paths = list(stories or [])
@@ -287,8 +287,8 @@ def nightly(
 ) -> None:
     """Check every story of the day in parallel; report what is new and resolved since last night."""
     with reporting_errors():
-        from checker.nightly import new_at_or_above, run_nightly
-        from checker.review_store import ReviewStore, db_path
+        from checker.nightly.run import new_at_or_above, run_nightly
+        from checker.review.store import ReviewStore, db_path
 
         ruleset = _load_rules(rules)  # a bad rules file fails now, not in every worker
         store = ReviewStore(db_path(db))

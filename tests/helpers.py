@@ -77,8 +77,8 @@ def serving(story: Path, db: Path, **options):
     """``claimcheck serve`` for one story on a free loopback port, in a background thread."""
     import threading
 
-    from checker.review_store import ReviewStore
-    from checker.serve import make_server
+    from checker.review.store import ReviewStore
+    from checker.review.server import make_server
 
     options.setdefault("port", 0)
     server = make_server([story], ReviewStore(db), quiet=True, **options)

@@ -451,7 +451,7 @@ def hand_made():
 
 
 def test_render_json_has_no_nan(hand_made):
-    from checker.reports import render_json
+    from checker.report.json import render_json
 
     result, data = hand_made
     text = render_json(data, result)
@@ -463,7 +463,7 @@ def test_render_json_has_no_nan(hand_made):
 
 
 def test_render_markdown_escapes_cells(hand_made):
-    from checker.reports import render_markdown
+    from checker.report.markdown import render_markdown
 
     result, data = hand_made
     md = render_markdown(data, result)
@@ -481,7 +481,7 @@ def test_render_markdown_escapes_cells(hand_made):
 
 
 def test_render_csv_quotes_and_guards(hand_made):
-    from checker.reports import CSV_COLUMNS, render_csv
+    from checker.report.csv import CSV_COLUMNS, render_csv
 
     result, data = hand_made
     rows = list(csv.DictReader(io.StringIO(render_csv(data, result))))
@@ -495,7 +495,7 @@ def test_render_csv_quotes_and_guards(hand_made):
 
 
 def test_render_text_content(hand_made):
-    from checker.reports import render_text
+    from checker.report.text import render_text
 
     result, data = hand_made
     text = render_text(data, result, color=False, width=100)
@@ -510,7 +510,7 @@ def test_render_text_content(hand_made):
 
 
 def test_render_claims_formats(hand_made):
-    from checker.reports import render_claims
+    from checker.report.claims_table import render_claims
 
     result, _ = hand_made
     records = json.loads(render_claims(result.claims, "json"))

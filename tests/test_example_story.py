@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from checker.pipeline.check import check_story, result_to_dict
-from checker.reports import render_markdown
+from checker.report.markdown import render_markdown
 from tests.helpers import EXAMPLE, ROOT
 
 
@@ -76,7 +76,7 @@ def test_committed_example_report_is_current(result):
 
 
 def test_committed_html_report_is_current(result):
-    from checker.html_report import render_html
+    from checker.report.html import render_html
 
     committed = (ROOT / "reports" / "maks-returns-to-poland.html").read_text(encoding="utf-8")
     assert committed == render_html(result_to_dict(result), result), \

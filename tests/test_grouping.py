@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from checker.grouping import (
+from checker.nightly.grouping import (
     DEFAULT_THRESHOLD, _prepare, _similarities, features, format_groups,
     group_articles,
 )
@@ -146,7 +146,7 @@ def test_given_story_ids_override_and_others_may_join():
 
 
 def test_records_with_and_without_story_ids(tmp_path):
-    from checker.inbox import feed_articles
+    from checker.nightly.inbox import feed_articles
 
     records = [{"id": a.id, "outlet": a.outlet, "published": a.published.isoformat(),
                 "title": a.title, "text": a.text, "story_id": "fire" if a.id == "wire-a" else ""}

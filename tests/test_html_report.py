@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from checker.html_report import STATUSES, ReviewControls, render_html, safe_url
+from checker.engine.findings import REVIEW_STATUSES as STATUSES
+from checker.report.html import ReviewControls, render_html, safe_url
 from checker.pipeline.check import check_story, result_to_dict
 from tests.helpers import EXAMPLE
 
@@ -421,7 +422,7 @@ def test_without_optional_fields():
 
 
 def test_a_finding_without_a_subject_says_it_is_about_the_whole_story():
-    from checker.reports import render_markdown
+    from checker.report.markdown import render_markdown
 
     f = age_conflict(subject="")
     f["claim_type"] = "count"

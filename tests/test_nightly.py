@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.nightly import run_nightly
-from checker.review_store import MIGRATIONS, SCHEMA_VERSION, ReviewStore
+from checker.nightly.run import run_nightly
+from checker.review.store import MIGRATIONS, SCHEMA_VERSION, ReviewStore
 from helpers import EXAMPLE, HARBOUR_FIRE, ROOT, run_cli, story_with_toll_conflict
 
 NIGHT1, NIGHT2, NIGHT3 = "2026-11-19", "2026-11-20", "2026-11-21"
@@ -231,7 +231,7 @@ def test_bad_input_never_sinks_the_night(tmp_path, capsys):
 
 
 def test_feed_articles_without_a_story_are_grouped(tmp_path):
-    pytest.importorskip("checker.grouping")
+    pytest.importorskip("checker.nightly.grouping")
     from helpers import FIXTURES
 
     others = [p for p in sorted((FIXTURES / "stories").iterdir()) if p.name != "harbour-fire" and (p / "meta.json").exists()]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import checker.nightly as nightly
-from checker.inbox import RawRecord, read_inbox
-from checker.nightly import check_one, run_local, run_nightly
-from checker.review_store import ReviewStore
+import checker.nightly.run as nightly
+from checker.nightly.inbox import RawRecord, read_inbox
+from checker.nightly.run import check_one, run_local, run_nightly
+from checker.review.store import ReviewStore
 from helpers import EXAMPLE, HARBOUR_FIRE, ROOT, run_cli, story_with_toll_conflict
 
 NIGHT1, NIGHT2, NIGHT3 = "2026-11-19", "2026-11-20", "2026-11-21"
@@ -80,7 +80,7 @@ def test_a_story_whose_check_raises_is_listed_as_failed(tmp_path, monkeypatch, c
 
 
 def test_a_story_whose_report_cannot_be_made_is_listed_as_failed(tmp_path, monkeypatch):
-    import checker.html_report as html_report
+    import checker.report.html as html_report
 
     inbox = small_inbox(tmp_path)
     real = html_report.render_html
@@ -151,7 +151,7 @@ def test_a_record_dated_9999_never_sinks_the_night(tmp_path, capsys):
 
 
 def test_any_exception_reading_a_record_skips_that_record_only(tmp_path, monkeypatch, capsys):
-    import checker.inbox as inbox_module
+    import checker.nightly.inbox as inbox_module
 
     real = inbox_module.article_from_record
 
@@ -179,7 +179,7 @@ def hostile_html(n: int = 3000) -> str:
 
 
 def test_html_records_with_a_story_are_read_in_the_worker(tmp_path, monkeypatch):
-    import checker.inbox as inbox_module
+    import checker.nightly.inbox as inbox_module
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -206,7 +206,7 @@ def test_html_records_with_a_story_are_read_in_the_worker(tmp_path, monkeypatch)
 
 
 def test_an_html_record_without_a_story_is_read_within_a_limit(tmp_path, monkeypatch):
-    import checker.inbox as inbox_module
+    import checker.nightly.inbox as inbox_module
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

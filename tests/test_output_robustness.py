@@ -179,7 +179,7 @@ def test_error_and_warning_lines_escape_file_names_and_messages(capsys, tmp_path
 
 
 def test_error_and_warning_line_helpers(capsys):
-    from checker.cli_io import error_line, terminal_text, warning_line
+    from checker.console import error_line, terminal_text, warning_line
 
     error_line(f"a{ESCAPES}\nb\tc\r\nd")
     warning_line("e\x85f\x00g")
@@ -236,7 +236,7 @@ def test_review_set_refuses_a_note_with_control_characters(capsys, tmp_path):
 
 
 def test_review_export_formats(capsys, tmp_path):
-    from checker.reports import csv_safe
+    from checker.report.csv import csv_safe
 
     story = make_story(tmp_path, "=SUM(1,2)", inject=ESCAPES, outlet="@HYPERLINK(\"http://x.example\")",
                        title=f"<b>{ESCAPES}")
@@ -280,7 +280,7 @@ def test_csv_report_neutralises_formulas(capsys, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     outlets = {r["outlet"] for r in rows}
     assert "'=cmd|' /C calc'!A0" in outlets  # OWASP: a leading ' makes a spreadsheet show text
-    from checker.reports import csv_safe
+    from checker.report.csv import csv_safe
 
     assert all(csv_safe(value) == value for row in rows for value in row.values())  # nothing left to neutralise
     assert [csv_safe(v) for v in ("=1+2", "+cmd", "-cmd", "@x", "\tx", "\rx", "-3", "+1.5", "a=b")] == \
@@ -414,19 +414,19 @@ def test_output_refuses_a_symlink_and_leaves_both_ends_alone(capsys, tmp_path):
 
 @needs_fifo
 def test_a_target_replaced_by_a_fifo_during_the_check_is_refused(capsys, tmp_path, monkeypatch):
-    from checker import cli_io
+    from checker import console
 
     target = tmp_path / "report.txt"
-    original = cli_io._new_file_mode
+    original = console._new_file_mode
 
     def swap(path):  # runs just before the rename: the target turns into a FIFO meanwhile
         mode = original(path)
         os.mkfifo(target)
         return mode
 
-    monkeypatch.setattr(cli_io, "_new_file_mode", swap)
+    monkeypatch.setattr(console, "_new_file_mode", swap)
     with pytest.raises(Exception) as raised:
-        cli_io.write_report("report", target)
+        console.write_report("report", target)
     assert "is a FIFO" in str(raised.value)
     assert stat.S_ISFIFO(target.lstat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left behind
@@ -516,7 +516,7 @@ def test_a_moved_story_folder_is_not_warned_about(capsys, tmp_path):
 
 
 def test_record_check_can_expect_a_new_path(tmp_path, capsys):
-    from checker.review_store import ReviewStore
+    from checker.review.store import ReviewStore
 
     store = ReviewStore(tmp_path / "review.db")
     (tmp_path / "night-1").mkdir()

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.pipeline.check import check_story, result_to_dict
-from checker.reports import claims_records
+from checker.report.claims_table import claims_records
 from checker.pipeline.rules_file import load_rules
 from claims.clean import clean
 from claims.model import Article

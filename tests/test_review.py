@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.review_store import SCHEMA_VERSION, STATUSES, ReviewStore
+from checker.review.store import SCHEMA_VERSION, STATUSES, ReviewStore
 from claims.errors import InputError
 from helpers import run_cli, story_with_toll_conflict
 

@@ -98,8 +98,8 @@ def test_200_simultaneous_posts_are_each_answered_and_none_reset(tmp_path):
 
 
 def test_connections_made_while_the_server_is_busy_wait_in_the_backlog(tmp_path):
-    from checker.review_store import ReviewStore
-    from checker.serve import make_server
+    from checker.review.store import ReviewStore
+    from checker.review.server import make_server
 
     story = story_with_toll_conflict(tmp_path)
     server = make_server([story], ReviewStore(tmp_path / "review.db"), port=0, quiet=True)
@@ -215,7 +215,7 @@ def test_check_again_on_a_story_whose_meta_json_broke_answers_and_goes_on(tmp_pa
 
 
 def test_a_check_that_raises_gives_that_story_an_error_page(tmp_path, monkeypatch, capsys):
-    import checker.serve as serve
+    import checker.review.server as serve
 
     first = story_with_toll_conflict(tmp_path / "a")
     with serving(first, tmp_path / "review.db") as server:
@@ -247,7 +247,7 @@ def test_a_check_that_raises_gives_that_story_an_error_page(tmp_path, monkeypatc
 
 
 def test_an_exception_while_rendering_is_a_500_and_the_server_goes_on(tmp_path, monkeypatch, capsys):
-    import checker.html_report as html_report
+    import checker.report.html as html_report
 
     story = story_with_toll_conflict(tmp_path)
     with serving(story, tmp_path / "review.db") as server:
@@ -268,8 +268,8 @@ def test_a_story_that_crashes_at_start_up_is_served_as_failed(tmp_path, monkeypa
     import shutil
 
     import checker.pipeline.check as pipeline
-    from checker.review_store import ReviewStore
-    from checker.serve import make_server
+    from checker.review.store import ReviewStore
+    from checker.review.server import make_server
 
     good = story_with_toll_conflict(tmp_path)
     bad = tmp_path / "weekday-clash"
@@ -303,8 +303,8 @@ def test_a_story_that_crashes_at_start_up_is_served_as_failed(tmp_path, monkeypa
 
 def test_no_story_checked_at_all_is_still_an_error(tmp_path, monkeypatch):
     import checker.pipeline.check as pipeline
-    from checker.review_store import ReviewStore
-    from checker.serve import make_server
+    from checker.review.store import ReviewStore
+    from checker.review.server import make_server
     from claims.errors import InputError
 
     story = story_with_toll_conflict(tmp_path)

@@ -8,7 +8,7 @@ overlap coefficient (shared / the smaller context) above its threshold, all set 
 overlap coefficient lets a terse sentence align with a long one that says more around the same
 value. Words can be compared on their first ``prefix`` letters, so "invaded" meets "invasion",
 and words that name one happening in other words ("sank" / "foundered", "remanded" /
-"detained"; the groups are in ``checker/synonyms.py``) count as one.
+"detained"; the groups are in ``checker/engine/synonyms.py``) count as one.
 A claim repeated word for word by several articles (``copy_groups``) is aligned once, standing
 for all its copies, so wire copy carried by many outlets does not cost the square of its count.
 """

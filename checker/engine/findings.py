@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# what a fact-checker can decide about a finding (the review store records it, the reports show it)
+REVIEW_STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "never": 99}
 
 

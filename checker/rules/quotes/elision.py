@@ -1,6 +1,6 @@
 """Rule kind ``quote_elision``: words cut from the middle of a quote with no ellipsis.
 
-One utterance quoted by several sources (a quote family, see ``checker/quote_families.py``) is
+One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``) is
 aligned word by word against the longest version. ``elision_min_words`` (3) or more words
 missing from the middle of one piece, with no ``...``, ``…`` or ``[...]`` at that point, is an
 unmarked cut. Either side can be the one that cut: when the longest version lacks words that a

@@ -1,6 +1,6 @@
 """Rule kind ``quote_misattribution``: the same words attributed to different speakers.
 
-In each quote family (``checker/quote_families.py``) the speaker of every piece is compared.
+In each quote family (``checker/engine/quote_families.py``) the speaker of every piece is compared.
 Two speakers are the same when the names match after dropping titles and case, when the surnames
 match ("Maks Chmerkovskiy" / "Maksim Chmerkovskiy"), or when two descriptors share their head
 noun ("a source" / "the source"). With ``strong_only`` only attributions made right at the quote

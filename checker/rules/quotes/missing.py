@@ -1,7 +1,7 @@
 """Rule kind ``quote_missing``: a statement other sources quote directly, which one source gives
 only as paraphrase, or not at all.
 
-A statement is a quote family (``checker/quote_families.py``) or, with ``min_quoting_sources``
+A statement is a quote family (``checker/engine/quote_families.py``) or, with ``min_quoting_sources``
 1, a single source's quote. For every article that does not quote it:
     * paraphrase: a sentence of that article outside quote marks, in reported speech (a speech
       verb such as "said", or "according to"), that shares at least

@@ -1,7 +1,7 @@
 """Rule kind ``quote_paraphrase``: the same utterance substantially reworded but still in quote marks.
 
 Two ways to find one:
-    * inside a quote family (``checker/quote_families.py``): a piece that overlaps the longest
+    * inside a quote family (``checker/engine/quote_families.py``): a piece that overlaps the longest
       version but whose words there are less than ``paraphrase_below`` percent the same (and at
       least four words differ);
     * across families: two quotes from different articles, by the same speaker (or one

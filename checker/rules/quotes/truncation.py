@@ -1,6 +1,6 @@
 """Rule kind ``quote_truncation``: a source quotes only the start or only the end of a quote.
 
-One utterance quoted by several sources (a quote family, see ``checker/quote_families.py``) is
+One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``) is
 aligned against the longest version. A source whose pieces, together, start ``min_missing``
 or more words after the longest version starts, or end that many words before it ends, quotes
 part of it. Usually fine (quoting part of a statement is normal), so the default severity is

@@ -1,6 +1,6 @@
 """Rule kind ``quote_wording``: a word substituted, added or dropped inside the same quote.
 
-One utterance quoted by several sources (a quote family, see ``checker/quote_families.py``) is
+One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``) is
 aligned word by word against the longest version. A change of fewer than ``elision_min_words``
 words, or a longer run that mostly repeats the words around it (a reworded phrase), is a wording
 change. Articles sharing a reading share the finding: "join" (Diply, 001) vs "joining" (002, ET).

@@ -46,8 +46,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from checker.engine.findings import SEVERITY_RANK
-from checker.inbox import Inbox, StoryJob, file_name, read_inbox
-from checker.review_store import ReviewStore, attach_reviews, counts_toward_failure
+from checker.nightly.inbox import Inbox, StoryJob, file_name, read_inbox
+from checker.review.store import ReviewStore, attach_reviews, counts_toward_failure
 from claims.errors import InputError, InputWarning
 
 try:
@@ -171,7 +171,7 @@ def _new_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["checker.pipeline.check", "checker.nightly"])
+    context.set_forkserver_preload(["checker.pipeline.check", "checker.nightly.run"])
     # recycled workers keep a long night's memory flat
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=500,
                                initializer=_pool_worker_init)
@@ -575,7 +575,7 @@ class NightWriter:
                 new_rows.append(row)
             jsonl.write(json.dumps({**row, "finding": finding}, ensure_ascii=False, sort_keys=True) + "\n")
             rows.writerow(_csv_row(row))
-        from checker.html_report import render_html
+        from checker.report.html import render_html
 
         page = render_html(data)
         # everything that can fail on this story's data has run: now the night's state changes
@@ -652,7 +652,7 @@ class NightWriter:
             summary = build_summary(self, inbox, meta)
             (self.tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True)
                                                    + "\n", encoding="utf-8")
-            from checker.nightly_report import render_index
+            from checker.report.nightly_index import render_index
 
             (self.tmp / "index.html").write_text(render_index(summary), encoding="utf-8")
             self._move_into_place()
@@ -781,7 +781,7 @@ def _outlets(finding: dict, outlet_of: dict[str, str | None]) -> list[str]:
 
 
 def _csv_row(row: dict) -> list:
-    from checker.reports import csv_safe
+    from checker.report.csv import csv_safe
 
     values = ("; ".join(row[c]) if isinstance(row[c], list) else row[c] for c in FINDING_COLUMNS)
     return [csv_safe(v) if isinstance(v, str) else v for v in values]
@@ -868,7 +868,7 @@ class Progress:
         if self.bar is not None:
             self.bar.console.print(f"claimcheck: warning: {warning}", markup=False, highlight=False)
         else:
-            from checker.cli_io import warning_line
+            from checker.console import warning_line
 
             warning_line(str(warning))
 

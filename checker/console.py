@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - older typer on top of click
 from claims.errors import InputError
 
 PROG = "claimcheck"
+DEFAULT_WIDTH = 110  # columns of a text report or table written to a file or pipe
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer killed by SIGPIPE
 
@@ -271,8 +272,6 @@ def use_color(output: Path | None, color: bool | None) -> bool:
 
 
 def report_width(output: Path | None) -> int:
-    from checker.reports import DEFAULT_WIDTH
-
     if output is None and getattr(sys.stdout, "isatty", lambda: False)():
         return max(60, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
     return DEFAULT_WIDTH

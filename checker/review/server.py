@@ -12,7 +12,7 @@ fact-checker's own machine or a newsroom's intranet:
   page whose evidence has changed since it was loaded; article text is only ever escaped into
   HTML, never run; pages carry a Content-Security-Policy that allows no script but our own;
 - each request uses its own database connection and writes in a transaction
-  (``review_store``), so reviewers acting at once lose nothing;
+  (``review.store``), so reviewers acting at once lose nothing;
 - under load: a listen backlog of ``LISTEN_BACKLOG``, a fixed pool of worker threads and a
   bounded queue of accepted connections; past that a connection gets 503 with Retry-After,
   never a reset. Each request must arrive whole within ``request_timeout`` (a slowloris client
@@ -45,7 +45,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from checker.review_store import STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
+from checker.review.store import STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
 from claims.errors import InputError, stage_failure
 
 MAX_BODY = 64 * 1024
@@ -391,7 +391,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
     # --- pages ---------------------------------------------------------------------------------
 
     def _story_page(self, story: ServedStory) -> str:
-        from checker.html_report import ReviewControls, render_html
+        from checker.report.html import ReviewControls, render_html
 
         data = copy.deepcopy(story.data)
         attach_reviews(data, self.server.store.reviews(story.id, [f["id"] for f in data["findings"]]))

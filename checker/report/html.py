@@ -1,7 +1,7 @@
 """The report as one self-contained HTML page, for editors and fact-checkers.
 
 ``render_html(data)`` works from the JSON contract alone, like every other writer in
-``checker.reports``, so a saved report can be re-rendered. With ``review=ReviewControls(...)``
+``checker.report``, so a saved report can be re-rendered. With ``review=ReviewControls(...)``
 (``claimcheck serve``) every finding also gets a form to record a review decision.
 
 Design:
@@ -24,9 +24,6 @@ Design:
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
 import math
 import re
 from collections import Counter
@@ -36,22 +33,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.engine.findings import SEVERITIES, subject_label
-from checker.review_store import STATUSES
-from checker.reports import (
-    SEVERITY_HELP,
-    SEVERITY_TITLES,
-    _articles_by_id,
-    _by_severity,
-    _changed_families,
-    _evidence_context,
-    _file_name,
-    _story_relative,
-    _format_diff,
-    _published,
-    _source_name,
-    diff_segments,
-)
+from checker.engine.findings import REVIEW_STATUSES, SEVERITIES, subject_label
+from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
+                                   csp_hash, diff_segments, esc, evidence_context, file_name, format_diff, published,
+                                   source_name, story_relative)
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -266,10 +251,6 @@ JS = """
 
 # --- small helpers -----------------------------------------------------------------------------
 
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def _noun(n: Any, word: str) -> str:
     return word if n == 1 or word == "info" else word + "s"
 
@@ -297,12 +278,6 @@ def safe_url(url: Any) -> str | None:
     except ValueError:
         return None
     return url if host else None
-
-
-def csp_hash(text: str) -> str:
-    """The CSP source expression that allows an inline element whose text is ``text``."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
 def content_security_policy(style: str = CSS, script: str = JS) -> str:
@@ -411,7 +386,7 @@ def _evidence_diffs(evidence: list[dict]) -> list[list[tuple[int, int]]]:
 def _marked_evidence(ev: dict, diffs: list[tuple[int, int]]) -> str:
     """The evidence sentence, escaped, with the verbatim span in ``<mark class=span>`` and the
     ``diffs`` (ranges of the evidence text) in ``<mark class=diff>``."""
-    shown, start, end = _evidence_context(ev)
+    shown, start, end = evidence_context(ev)
     if end <= start:
         return esc(shown)
     inner, pos = [], start
@@ -448,7 +423,7 @@ def _head(title: str) -> str:
 
 def _review_counts(findings: list[dict]) -> str:
     counts = Counter(_status(f) for f in findings)
-    order = list(STATUSES) + sorted(s for s in counts if s not in STATUSES)
+    order = list(REVIEW_STATUSES) + sorted(s for s in counts if s not in REVIEW_STATUSES)
     return ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
 
 
@@ -467,7 +442,7 @@ def _header(data: dict) -> str:
     if any("review" in f for f in findings):
         review = f'<p class="review-summary"><strong>Review:</strong> {esc(_review_counts(findings))}</p>'
     toc = ['<a href="#sources">Sources</a>', '<a href="#findings">Findings</a>']
-    if _changed_families(data):
+    if changed_families(data):
         toc.append('<a href="#quotes">Quotes side by side</a>')
     if data.get("problems"):
         toc.append('<a href="#problems">Input problems</a>')
@@ -512,7 +487,7 @@ def _sources_table(data: dict, articles: dict[str, dict]) -> str:
             f'<td class="mono id">{esc(article.get("id"))}</td>'
             f"<td>{outlet_html}</td>"
             f'<td class="title">{esc(article.get("title") or "")}</td>'
-            f'<td>{esc(_published({"article": article.get("id")}, articles))}</td>'
+            f'<td>{esc(published({"article": article.get("id")}, articles))}</td>'
             f'<td class="num">{esc(claims)}</td>'
             + (f"<td>{_url_cell(article.get('url'))}</td>" if with_links else "") + "</tr>")
     return "\n".join([
@@ -539,7 +514,7 @@ def _filters(findings: list[dict]) -> str:
     kinds = Counter(str(f.get("kind")) for f in findings)
     statuses = Counter(_status(f) for f in findings)
     sev_order = list(SEVERITIES) + sorted(s for s in severities if s not in SEVERITIES)
-    status_order = list(STATUSES) + sorted(s for s in statuses if s not in STATUSES)
+    status_order = list(REVIEW_STATUSES) + sorted(s for s in statuses if s not in REVIEW_STATUSES)
     return "\n".join([
         '<div id="filters" class="filters" role="search" aria-label="Filter findings" hidden>',
         _checkboxes("severity", "Severity",
@@ -593,7 +568,7 @@ def _finding_meta(finding: dict, family_link: str) -> str:
 
 def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str, dict]) -> str:
     article = articles.get(ev.get("article"), {})
-    outlet = _source_name(ev, articles)
+    outlet = source_name(ev, articles)
     outlet_html = esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
     if safe_url(article.get("url")):
         outlet_html = _link(article.get("url"), outlet or "(no outlet)")
@@ -603,7 +578,7 @@ def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str,
         '<p class="column-head">'
         f'<span class="outlet">{outlet_html}</span>'
         + (f'<span class="headline">{esc(headline)}</span>' if headline else "")
-        + f'<span class="muted">{esc(_published(ev, articles))} \u00b7 '
+        + f'<span class="muted">{esc(published(ev, articles))} \u00b7 '
         f'<a class="mono" href="#article-{esc(ev.get("article"))}">{esc(ev.get("article"))}</a></span></p>',
         f'<blockquote class="evidence-text">{_marked_evidence(ev, diffs)}</blockquote>',
         "</div>",
@@ -649,7 +624,7 @@ def _quote_diff(finding: dict) -> str:
     if isinstance(diff, str):
         lines = [f"<p>{_segments_html(diff_segments(line))}</p>" for line in diff.split(" / ")]
     else:
-        lines = [f"<pre>{esc(_format_diff(diff))}</pre>"]
+        lines = [f"<pre>{esc(format_diff(diff))}</pre>"]
     return ('<div class="quote-diff"><strong>Quote differences</strong> '
             '<span class="muted legend">(<del>left out</del> <ins>added</ins>)</span>\n'
             + "\n".join(lines) + "</div>")
@@ -708,13 +683,13 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
 
 def _findings_section(data: dict, articles: dict[str, dict], review: ReviewControls | None) -> str:
     findings = data.get("findings") or []
-    family_ids = {str(f.get("id")) for f in _changed_families(data)}
+    family_ids = {str(f.get("id")) for f in changed_families(data)}
     out = ['<section id="findings">', f"<h2>Findings ({len(findings)})</h2>"]
     if not findings:
         out.append("<p>No findings: the sources agree on every claim checked.</p>")
     else:
         out.append(_filters(findings))
-    for sev, group in _by_severity(data).items():
+    for sev, group in by_severity(data).items():
         title = SEVERITY_TITLES.get(sev, sev.title())
         out.append(f'<section class="severity-group" id="group-{esc(sev)}" data-severity="{esc(sev)}">')
         out.append(f"<h2>{esc(title)} ({len(group)})</h2>")
@@ -754,7 +729,7 @@ def _family_block(family: dict) -> str:
 
 
 def _families_section(data: dict) -> str:
-    changed = _changed_families(data)
+    changed = changed_families(data)
     if not changed:
         return ""
     total = len(data.get("quote_families") or [])
@@ -777,7 +752,7 @@ def _problems_section(data: dict) -> str:
     story_path = (data.get("story") or {}).get("path")
     items = []
     for p in problems:
-        where = _story_relative(p.get("path"), story_path)
+        where = story_relative(p.get("path"), story_path)
         if p.get("line"):
             where += f":{p.get('line')}"
         items.append(f'<li>skipped <code>{esc(where)}</code>: {esc(p.get("problem"))}</li>')
@@ -792,7 +767,7 @@ def _footer(data: dict) -> str:
         '<footer id="severities">',
         f"<dl>{terms}</dl>",
         f"<p>To turn a rule off, set <code>enabled: false</code> on it in "
-        f"<code>{esc(_file_name(data.get('rules')))}</code> (or copy that file and pass it with "
+        f"<code>{esc(file_name(data.get('rules')))}</code> (or copy that file and pass it with "
         "<code>--rules</code>).</p>",
         f"<p>{esc(tool.get('name') or 'claimcheck')} {esc(tool.get('version') or '')}</p>",
         "</footer>",
@@ -806,7 +781,7 @@ def render_html(data: dict, result: StoryResult | None = None, *, review: Review
 
     ``review`` adds a decision form to every finding, for ``claimcheck serve``.
     """
-    articles = _articles_by_id(data)
+    articles = articles_by_id(data)
     story_id = (data.get("story") or {}).get("id")
     body = [
         "<body>",

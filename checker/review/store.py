@@ -36,10 +36,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from checker.engine.findings import SEVERITY_RANK
+from checker.engine.findings import REVIEW_STATUSES, SEVERITY_RANK
 from claims.errors import InputError, InputWarning
 
-STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")
+STATUSES = REVIEW_STATUSES
 STATUS_TEXT = {
     "open": "Open: not reviewed yet",
     "confirmed": "Confirmed: the sources really disagree",
@@ -327,7 +327,7 @@ class ReviewStore:
         warning = InputWarning(path, f"story id {story!r} was recorded in {self.path} from {before}; "
                                      "both share one set of review decisions (rename one folder to keep them apart)")
         data.setdefault("warnings", []).append(warning.to_dict())
-        from checker.cli_io import warning_line
+        from checker.console import warning_line
 
         warning_line(str(warning))
 

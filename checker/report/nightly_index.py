@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.engine.findings import SEVERITIES
-from checker.html_report import esc, csp_hash
+from checker.report.common import csp_hash, esc
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1d2330;line-height:1.45}

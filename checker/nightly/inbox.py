@@ -6,7 +6,7 @@ An inbox is a folder holding any mix of
   ``published``, ``title``, ``text``) that carry their story in ``story`` or ``story_id``.
 
 or is a single feed file. Records without a story id are grouped into stories automatically
-(``checker.grouping``); each such story says why each article joined it. Giving story ids
+(``checker.nightly.grouping``); each such story says why each article joined it. Giving story ids
 overrides the grouping. A bad record is reported and skipped; it never sinks its feed.
 
 Story folders are listed, not read, here, so a large inbox streams: only the stories in flight
@@ -267,7 +267,7 @@ def _stories_from_records(records: list[tuple[str | None, Article | RawRecord]],
         else:
             inbox.jobs.append(StoryJob(id=story_id, story=_story(story_id, entries, inbox.problems)))
     if ungrouped:
-        from checker.grouping import group_articles
+        from checker.nightly.grouping import group_articles
 
         for group in group_articles(ungrouped):
             inbox.jobs.append(StoryJob(id=group.id, story=_story(group.id, group.articles, inbox.problems),

@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from checker.cli_io import (check_output_target, report_width, reporting_errors, terminal_text, use_color, write_report,
+from checker.console import (check_output_target, report_width, reporting_errors, terminal_text, use_color, write_report,
                             write_stdout)
-from checker.review_store import STATUS_TEXT, STATUSES, ReviewStore, db_path, os_user
+from checker.review.store import STATUS_TEXT, STATUSES, ReviewStore, db_path, os_user
 
 review_app = typer.Typer(
     name="review", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -92,11 +92,11 @@ def list_findings(
 ) -> None:
     """List recorded findings with their review status."""
     with reporting_errors():
-        from checker.reports import MESSAGE_LIMIT
+        from checker.report.text import MESSAGE_LIMIT
 
         rows = _store(db).findings(story, status.value if status else None, include_gone)
         if fmt is ListFormat.json:
-            from checker.reports import dumps_json
+            from checker.report.common import dumps_json
 
             write_stdout(dumps_json(rows, indent=2) + "\n", for_terminal=False)
             return
@@ -125,7 +125,7 @@ def show(
 ) -> None:
     """Show one finding: what it says, its evidence, and its review."""
     with reporting_errors():
-        from checker.reports import MESSAGE_LIMIT, NAME_LIMIT
+        from checker.report.text import MESSAGE_LIMIT, NAME_LIMIT
 
         store, story_id, fid = _resolved(db, finding_id, story)
         finding = store.finding(story_id, fid)
@@ -238,13 +238,13 @@ def claim_review(row: dict) -> dict:
 
 
 def export_json(rows: list[dict]) -> str:
-    from checker.reports import dumps_json
+    from checker.report.common import dumps_json
 
     return dumps_json([claim_review(r) for r in rows], indent=2) + "\n"
 
 
 def export_csv(rows: list[dict]) -> str:
-    from checker.reports import csv_safe
+    from checker.report.csv import csv_safe
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -1,0 +1,230 @@
+"""What the report writers share: the JSON contract's parts as every format reads them (articles by
+id, an evidence's source, time and sentence, findings by severity, review lines, quote diffs), and
+the safe forms of untrusted text (``dumps_json``: JSON that escapes what a terminal would act on;
+``esc`` and ``csp_hash`` for HTML pages).
+
+Every writer is ``render_<fmt>(data, result=None) -> str`` and works from the contract dict alone
+(``checker.pipeline.check.result_to_dict``), so a report can be re-rendered from a saved JSON
+file; ``result`` is accepted for writers that want more than the contract carries.
+
+Report text is untrusted (articles, outlets, titles, file names, a user's rules). The text report
+and the claims table show it through ``console.terminal_text`` (one line, control characters and
+bidi overrides escaped, long names cut). The data formats keep it verbatim but keep their own
+structure: JSON escapes what a terminal would act on (``dumps_json``); Markdown escapes its syntax
+(a ``|`` cannot end a table cell) and folds newlines; a CSV cell starting with = + - @ tab or CR
+gets a leading ``'``, as OWASP advises against formula injection (``csv.csv_safe``); HTML escapes
+every value (``esc``).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import re
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from checker.engine.findings import SEVERITIES
+
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+SEVERITY_HELP = {
+    "error": "sources state different facts; resolve before publishing",
+    "warning": "likely inconsistency (spelling, quote wording, ...); worth a look",
+    "info": "for awareness (e.g. a claim only one source makes)",
+}
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with non-finite floats as None and numpy/pandas scalars as plain Python.
+
+    ``json.dumps`` would otherwise write ``NaN``/``Infinity``, which is not JSON.
+    """
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if type(value).__name__ in ("NAType", "NaTType"):  # pandas missing values
+        return None
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        try:
+            return jsonable(item())
+        except (TypeError, ValueError):
+            pass
+    return str(value)
+
+
+def articles_by_id(data: dict) -> dict[str, dict]:
+    return {a["id"]: a for a in data.get("articles", [])}
+
+
+def source_name(ev: dict, articles: dict[str, dict]) -> str:
+    article = articles.get(ev.get("article"), {})
+    return ev.get("outlet") or article.get("outlet") or ""
+
+
+def published(ev: dict, articles: dict[str, dict]) -> str:
+    article = articles.get(ev.get("article"), {})
+    when = ev.get("published") or article.get("published")
+    if not when:
+        return "unknown"
+    when = str(when)
+    if when.endswith(" 00:00:00"):
+        when = when[: -len(" 00:00:00")]
+    if article.get("published_estimated"):
+        when += " (est.)"
+    return when
+
+
+def by_severity(data: dict) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {s: [] for s in SEVERITIES}
+    for finding in data.get("findings", []):
+        groups.setdefault(finding.get("severity", "info"), []).append(finding)
+    return groups
+
+
+def review_line(finding: dict) -> str | None:
+    """A finding's review in one line ("dismissed by ana on 2026-11-21: same person, two
+    spellings"), or None when no review database is in use."""
+    review = finding.get("review")
+    if not review:
+        return None
+    line = str(review.get("status"))
+    if review.get("reviewer") and review.get("decisions"):
+        line += f" by {review['reviewer']}"
+    if review.get("decided_at"):
+        line += f" on {str(review['decided_at'])[:10]}"
+    if review.get("note"):
+        line += f": {review['note']}"
+    if review.get("reopened_because"):
+        line += f" (reopened: {review['reopened_because']})"
+    return " ".join(line.split())
+
+
+def review_counts_line(data: dict) -> str | None:
+    """"3 open, 1 dismissed" from ``summary["review"]``; None without a review database."""
+    counts = (data.get("summary") or {}).get("review")
+    if not counts:
+        return None
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no findings"
+
+
+def evidence_context(ev: dict) -> tuple[str, int, int]:
+    """The text to show for one evidence and where the quoted span lies in it.
+
+    The sentence gives context; when the verbatim span cannot be found in it (normalisation
+    changed quotes or spaces), the verbatim span alone is shown, never a paraphrase.
+    """
+    text = ev.get("text") or ""
+    sentence = (ev.get("sentence") or "").strip()
+    if text and sentence:
+        at = sentence.find(text)
+        if at >= 0:
+            return sentence, at, at + len(text)
+    return text, 0, len(text)
+
+
+def value_span(shown: str, start: int, end: int, value: str) -> tuple[int, int] | None:
+    if not value:
+        return None
+    at = shown.find(value, start, end) if end > start else -1
+    if at < 0 and len(shown.lower()) == len(shown):  # lower() can change lengths ("İ")
+        at = shown.lower().find(value.lower(), start, end) if end > start else -1
+    return (at, at + len(value)) if at >= 0 else None
+
+
+def format_diff(diff: Any) -> str:
+    """A quote diff from ``details['diff']`` as plain lines, whatever shape the kind gave it."""
+    if diff is None:
+        return ""
+    if isinstance(diff, str):
+        return diff.rstrip("\n")
+    if isinstance(diff, list):
+        lines = []
+        for item in diff:
+            if isinstance(item, str):
+                lines.append(item)
+            elif isinstance(item, (list, tuple)) and len(item) == 2:
+                op, words = item
+                mark = {"insert": "+", "delete": "-", "equal": " ", "+": "+", "-": "-", " ": " "}.get(str(op), str(op))
+                lines.append(f"{mark} {words}")
+            elif isinstance(item, dict):
+                op = str(item.get("op", item.get("tag", "")))
+                mark = {"insert": "+", "delete": "-", "equal": " ", "replace": "~"}.get(op, op)
+                words = item.get("text", item.get("words", ""))
+                lines.append(f"{mark} {words}")
+            else:
+                lines.append(str(item))
+        return "\n".join(lines)
+    return dumps_json(jsonable(diff), indent=2)
+
+
+_DIFF_MARK = re.compile(r"~~(.+?)~~|\*\*(.+?)\*\*")
+
+
+def diff_segments(diff: str) -> list[list[str]]:
+    """A finding's diff string (``... and ~~join~~ **joining** efforts ...``) as [op, text]."""
+    out: list[list[str]] = []
+    last = 0
+    for m in _DIFF_MARK.finditer(diff):
+        if m.start() > last:
+            out.append(["equal", diff[last:m.start()]])
+        out.append(["delete", m.group(1)] if m.group(1) is not None else ["insert", m.group(2)])
+        last = m.end()
+    if last < len(diff):
+        out.append(["equal", diff[last:]])
+    return out
+
+
+def changed_families(data: dict) -> list[dict]:
+    return [f for f in data.get("quote_families") or [] if any(v.get("status") != "same" for v in f.get("variants", []))]
+
+
+# json.dumps escapes C0 controls itself; these it writes raw, and a terminal showing the JSON
+# would act on them (C1 controls, DEL) or show the text reordered (bidi overrides). \u escapes
+# keep the decoded text exactly as it was.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F),
+                                              *range(0x2066, 0x206A), 0x2028, 0x2029]}
+
+
+def dumps_json(value: Any, **options: Any) -> str:
+    """``json.dumps`` without ASCII-escaping, but with every character a terminal would act on
+    escaped: safe to print, and the same data to any JSON reader."""
+    return json.dumps(value, ensure_ascii=False, **options).translate(_JSON_ESCAPES)
+
+
+def file_name(path: str | None) -> str:
+    # a committed Markdown report must not depend on where the checker was run from
+    return PurePath(path).name if path else "rules.yaml"
+
+
+def story_relative(path: str | None, story_path: str | None) -> str:
+    if not path or not story_path:
+        return str(path or "")
+    try:
+        return PurePath(path).relative_to(PurePath(story_path)).as_posix()
+    except ValueError:
+        return PurePath(path).name
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows an inline element whose text is ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

@@ -1,0 +1,160 @@
+"""The report as Markdown: a summary table, a section per severity with sources as tables, the
+quotes side by side. Only ids and file names appear, never absolute paths, so the same story gives
+the same Markdown wherever it is checked (reports are committed next to the stories)."""
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from checker.engine.findings import SEVERITIES, subject_label
+from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
+                                   diff_segments, evidence_context, file_name, format_diff, published,
+                                   review_counts_line, review_line, source_name, story_relative, value_span)
+
+if TYPE_CHECKING:
+    from checker.pipeline.check import StoryResult
+
+def segments_markdown(segments) -> str:
+    """Segments as Markdown: ~~deleted~~ **inserted**, the text escaped."""
+    parts = []
+    for op, part in segments:
+        shown = md_escape(part)
+        if not shown:
+            continue
+        parts.append(f"~~{shown}~~" if op == "delete" else f"**{shown}**" if op == "insert" else shown)
+    return " ".join(parts)
+
+
+# ~ too: the quote differences mark left-out words with ~~, so a ~~ in article text must not
+# read as one
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_", "`": "\\`",
+                             "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "#": "\\#", "~": "\\~"})
+
+
+def md_escape(text: Any) -> str:
+    """Escape Markdown syntax and fold newlines, so text stays inside one table cell or line."""
+    out = str(text if text is not None else "").translate(_MD_ESCAPES)
+    return " ".join(out.replace("\r\n", "\n").replace("\r", "\n").split("\n")).strip()
+
+
+def md_code(text: Any) -> str:
+    """``text`` as an inline code span on one line, whatever backticks it holds (a rule id or a
+    file name comes from the user): the fence is one backtick longer than the longest run inside."""
+    value = " ".join(str(text if text is not None else "").split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _md_fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``, so the text cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    return "`" * (longest + 1)
+
+
+def _md_evidence(ev: dict) -> str:
+    shown, start, end = evidence_context(ev)
+    if end <= start:
+        return md_escape(shown)
+    span = value_span(shown, start, end, ev.get("value") or "") or (start, end)
+    a, b = span
+    core = md_escape(shown[a:b])
+    return md_escape(shown[:a]) + (" " if shown[a - 1:a].isspace() else "") + \
+        (f"**{core}**" if core else "") + (" " if shown[b:b + 1].isspace() else "") + md_escape(shown[b:])
+
+
+def render_markdown(data: dict, result: StoryResult | None = None) -> str:
+    """The text report as Markdown: summary table, a section per severity, sources as tables.
+
+    Only ids and file names appear, never absolute paths, so the same story gives the same
+    Markdown wherever it is checked (reports are committed next to the stories).
+    """
+    story = data.get("story", {})
+    summary = data.get("summary", {})
+    counts = summary.get("findings", {})
+    articles = articles_by_id(data)
+    out: list[str] = [f"# claimcheck report: {md_escape(story.get('id'))}", ""]
+    out += ["| | |", "|---|---|",
+            f"| Story | {md_escape(story.get('id'))} |",
+            f"| Articles | {summary.get('articles', len(articles))} |",
+            f"| Claims | {summary.get('claims', 0)} |"]
+    out += [f"| {SEVERITY_TITLES[s]} | {counts.get(s, 0)} |" for s in SEVERITIES]
+    if review_counts_line(data):
+        out.append(f"| Review | {review_counts_line(data)} |")
+    tool = data.get("tool") or {}
+    if tool:
+        out.append(f"| Tool | {md_escape(tool.get('name'))} {md_escape(tool.get('version'))} |")
+    out += ["", "**Articles**", "", "| article | outlet | published | claims |", "|---|---|---|---:|"]
+    for article in data.get("articles", []):
+        claims = f"{article.get('claims', 0)}" + (" (truncated)" if article.get("truncated") else "")
+        out.append(f"| {md_escape(article.get('id'))} | {md_escape(article.get('outlet') or '')} | "
+                   f"{md_escape(published({'article': article.get('id')}, articles))} | {claims} |")
+    out.append("")
+
+    groups = by_severity(data)
+    for sev in SEVERITIES:
+        out += [f"## {SEVERITY_TITLES[sev]}", ""]
+        findings = groups.get(sev) or []
+        if not findings:
+            out += [f"No {SEVERITY_TITLES[sev].lower()}.", ""]
+            continue
+        for f in findings:
+            out += [f"### [{sev}] {md_escape(f.get('message'))}", ""]
+            out.append(f"- Rule: {md_code(f.get('rule'))} ({md_escape(f.get('kind'))})")
+            out.append(f"- About: {md_escape(subject_label(f))}")
+            conf = f.get("confidence")
+            if isinstance(conf, (int, float)) and math.isfinite(conf):
+                out.append(f"- Confidence: {conf:.2f}")
+            out.append(f"- ID: {md_code(f.get('id'))}")
+            review = review_line(f)
+            if review:
+                out.append(f"- Review: {md_escape(review)}")
+            out += ["", "| source | published | evidence |", "|---|---|---|"]
+            for ev in f.get("evidence", []):
+                name = source_name(ev, articles)
+                source = f"{md_escape(name)} ({md_escape(ev.get('article'))})" if name else md_escape(ev.get("article"))
+                out.append(f"| {source} | {md_escape(published(ev, articles))} | {_md_evidence(ev)} |")
+            out.append("")
+            diff = (f.get("details") or {}).get("diff")
+            if isinstance(diff, str) and diff:
+                out += ["Quote differences:", ""]
+                out += [f"- {segments_markdown(diff_segments(line))}" for line in diff.split(" / ")]
+                out.append("")
+            elif diff:
+                text = format_diff(diff)
+                fence = _md_fence(text)
+                out += ["Quote differences:", "", f"{fence}diff", text, fence, ""]
+
+    families = data.get("quote_families") or []
+    if families:
+        changed = changed_families(data)
+        out += ["## Quotes side by side", "",
+                f"{len(families)} quotes carried by more than one source; {len(changed)} quoted differently. "
+                "Each starts with the reference (the longest version); other sources follow with "
+                "~~words they leave out or replace~~ and **words they add**; [\u2026] is narration between pieces.", ""]
+        for family in changed:
+            ref = family.get("reference") or {}
+            out += [f"### Quote of {md_escape(family.get('speaker'))} ({1 + len(family.get('variants', []))} sources)", "",
+                     f"**{md_escape(ref.get('outlet'))}** ({md_escape(ref.get('article'))}, reference):", "",
+                     f"> {md_escape(ref.get('text'))}", ""]
+            for variant in family.get("variants", []):
+                note = f"; speaker: {md_escape(variant.get('speaker'))}" if variant.get("speaker") != family.get("speaker") else ""
+                out += [f"**{md_escape(variant.get('outlet'))}** ({md_escape(variant.get('article'))}, "
+                        f"{md_escape(variant.get('status'))}{note}):", "",
+                        f"> {segments_markdown(variant.get('segments', []))}", ""]
+
+    problems = data.get("problems") or []
+    if problems:
+        out += ["## Input problems", ""]
+        for p in problems:
+            path = story_relative(p.get("path"), story.get("path"))
+            where = f"{path}:{p['line']}" if p.get("line") else path
+            out.append(f"- skipped {md_code(where)}: {md_escape(p.get('problem'))}")
+        out.append("")
+
+    out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
+            f"To turn a rule off, set `enabled: false` on it in {md_code(file_name(data.get('rules')))} "
+            "(or copy that file and pass it with `--rules`).", ""]
+    return "\n".join(out)
