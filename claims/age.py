@@ -24,7 +24,8 @@ import bisect
 import re
 from functools import lru_cache
 
-from claims.base import ExtractContext, has_any, keyword_text
+from claims.base import has_any, keyword_text
+from claims.context import ExtractContext
 from claims.entities import KIN_NOUNS
 from claims.model import Claim
 from claims.numbers import NUMBER, parse_number

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from claims.base import NEGATION, ExtractContext, has_any
+from claims.base import NEGATION, has_any
+from claims.context import ExtractContext
 from claims.gazetteer import country_of
 from claims.model import Claim
 

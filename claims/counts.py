@@ -23,7 +23,8 @@ from __future__ import annotations
 import math
 import re
 
-from claims.base import STOPWORDS, ExtractContext, content_words, has_any, keyword_text, stem
+from claims.base import STOPWORDS, content_words, has_any, keyword_text, stem
+from claims.context import ExtractContext
 from claims.dates import DAY_NAMES, MONTH_NAMES
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number

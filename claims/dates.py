@@ -65,7 +65,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from claims.base import ExtractContext
+from claims.context import ExtractContext
 from claims.durations import QUANTITY, quantity_range
 from claims.events import event_words
 from claims.model import Claim

@@ -59,7 +59,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from claims.base import ExtractContext, has_any, keyword_text
+from claims.base import has_any, keyword_text
+from claims.context import ExtractContext
 from claims.model import Claim, Document, Sentence
 from claims.numbers import NUMBER, format_number, parse_number
 

@@ -15,7 +15,7 @@ import time
 from datetime import datetime
 
 from claims import age, citizenship, counts, dates, durations, names, places, quotes
-from claims.base import BudgetSpent, ExtractContext
+from claims.context import BudgetSpent, ExtractContext
 from claims.errors import InputError, InputWarning, stage_failure
 from claims.entities import StoryEntities
 from claims.model import Claim, Document

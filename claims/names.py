@@ -9,7 +9,7 @@ Nicknames (Maks/Maksim, Val/Valentin) resolve to one entity but are not spelling
 """
 from __future__ import annotations
 
-from claims.base import ExtractContext
+from claims.context import ExtractContext
 from claims.model import Claim
 from claims.places import place_key
 

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from claims.base import ExtractContext, has_any
+from claims.base import has_any
+from claims.context import ExtractContext
 from claims.gazetteer import NOT_NAMES, country_of
 from claims.model import Claim
 

@@ -70,7 +70,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from claims.base import STOPWORDS, ExtractContext
+from claims.base import STOPWORDS
+from claims.context import ExtractContext
 from claims.entities import TITLE_WORDS
 from claims.events import TIME_WORDS
 from claims.model import Claim, Document, Paragraph, Sentence

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from claims.base import ExtractContext
+from claims.context import ExtractContext
 from claims.clean import clean
 from claims.entities import StoryEntities
 from claims.model import Article
