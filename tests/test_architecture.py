@@ -182,3 +182,44 @@ def test_no_import_cycle():
 def test_the_cycle_finder_finds_cycles():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+# --- rule kinds read the story through the context's views ----------------------------------------
+
+VIEW_METHODS = {  # READS -> the StoryContext methods that give that view
+    "claims": {"claims_of"},
+    "quote_pieces": {"quote_pieces"},
+    "quote_families": {"quote_families"},
+    "sentences": {"article_ids", "sentences", "verbatim", "sentence_evidence"},
+    "places": {"places_in"},
+    "article_text": {"name_key_text"},
+}
+RAW_FIELDS = {"docs", "claims", "entities"}  # what the views are built from: no kind reads them itself
+
+
+def context_uses(path: Path) -> set[str]:
+    """The attributes of ``ctx`` a module uses (``ctx.claims_of(...)`` -> "claims_of")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    return {node.attr for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "ctx"}
+
+
+def test_rule_kinds_read_the_story_through_the_views_they_declare():
+    from checker.engine.context import READS, StoryContext
+    from checker.rules import KINDS
+
+    assert set(VIEW_METHODS) == set(READS)
+    assert all(callable(getattr(StoryContext, m)) for methods in VIEW_METHODS.values() for m in methods)
+    known, edges = graph()
+    view_methods = set().union(*VIEW_METHODS.values())
+    for kind, module in KINDS.items():
+        # the kind's module and the shared rule modules it imports (quotes/common.py, negation.py)
+        names = [module.__name__] + [t for t, _, _ in edges[module.__name__]
+                                     if t.startswith("checker.rules.") and t not in {m.__name__ for m in KINDS.values()}]
+        used = set().union(*(context_uses(known[name]) for name in names))
+        assert not used & RAW_FIELDS, (kind, sorted(used & RAW_FIELDS))
+        declared = set(module.READS)
+        assert declared <= set(READS), (kind, declared - set(READS))
+        read = {view for view, methods in VIEW_METHODS.items() if used & methods}
+        assert read == declared, f"{kind} declares READS {sorted(declared)} but reads {sorted(read)}"
+        assert used & view_methods, kind

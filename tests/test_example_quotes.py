@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from checker.pipeline.check import check_story, extract_story, story_context
-from checker.engine.quote_families import families
+from checker.engine.quote_families import alignment
 from checker.pipeline.rules_file import load_rules
 from tests.helpers import EXAMPLE, ROOT
 
@@ -45,7 +45,7 @@ def test_every_quote_carried_by_two_sources_is_one_family():
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     ex = extract_story(EXAMPLE)
     ctx = story_context(ex, load_rules())
-    fams = families(ctx, {})
+    fams = ctx.quote_families(alignment({}))
     family_of = {}
     for n, family in enumerate(fams):
         for piece in family.pieces:

@@ -20,9 +20,9 @@ import pytest
 
 import checker.pipeline.check
 import claims.counts
-from checker.engine import quote_families
+from checker.engine.quote_families import alignment
 from checker.rules import spelling_variant, value_conflict
-from checker.engine.context import StoryTimeout, rules_deadline, within_time
+from checker.engine.deadline import StoryTimeout, rules_deadline, within_time
 from checker.pipeline.check import check_story, extract_story, story_context
 from checker.pipeline.rules_file import load_rules
 from claims import extract
@@ -87,7 +87,7 @@ def test_an_extractor_failing_on_one_article_is_one_problem_and_the_rest_is_repo
 def test_a_rule_failing_is_one_problem_and_the_other_rules_still_report(tmp_path, capsys, monkeypatch):
     story = story_with_toll_conflict(tmp_path)
 
-    def broken(rule, claims, ctx):
+    def broken(rule, ctx):
         raise KeyError("no such thing")
     monkeypatch.setattr(spelling_variant, "check", broken)
     code, out, err = run_cli(capsys, "check", story, "--format", "json")
@@ -155,7 +155,7 @@ def test_an_exception_past_the_deadline_is_not_taken_for_a_fault(tmp_path, monke
     alarm): past the deadline nothing is isolated, so it reaches the caller."""
     story = story_with_toll_conflict(tmp_path)
 
-    def late(rule, claims, ctx):
+    def late(rule, ctx):
         time.sleep(max(0.0, ctx.deadline - time.monotonic()) + 0.01)
         raise RuntimeError("the caller's alarm")
     monkeypatch.setattr(spelling_variant, "check", late)
@@ -200,8 +200,8 @@ def test_check_timeout_writes_the_report_with_what_was_done(tmp_path, capsys, mo
     story = story_with_toll_conflict(tmp_path)
     original = value_conflict.check
 
-    def slow(rule, claims, ctx):  # the first rule (count-conflict) finishes past the limit
-        found = original(rule, claims, ctx)
+    def slow(rule, ctx):  # the first rule (count-conflict) finishes past the limit
+        found = original(rule, ctx)
         time.sleep(max(0.0, ctx.deadline - time.monotonic()) + 0.01)
         return found
     monkeypatch.setattr(value_conflict, "check", slow)
@@ -246,10 +246,10 @@ def test_the_deadline_is_checked_inside_rule_loops():
     date_rule = next(r for r in rules.enabled if r.id == "date-conflict")
     with rules_deadline(time.monotonic() - 1):
         with pytest.raises(StoryTimeout) as stopped:
-            quote_families.families(ctx, quote_rule.params)
+            ctx.quote_families(alignment(quote_rule.params))
         assert stopped.value.stage == "quote families"
         with pytest.raises(StoryTimeout):
-            value_conflict.check(date_rule, [c for c in ex.claims if c.claim_type == "date"], ctx)
+            value_conflict.check(date_rule, ctx)
         with pytest.raises(StoryTimeout):
             list(within_time(range(3), "anything"))
     assert list(within_time(range(3), "anything")) == [0, 1, 2]  # no deadline outside the rules

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from checker.engine.context import by_fields, group_by
+from checker.engine.align import by_fields, group_by
 from checker.rules.quotes.missing import _REPORTED, _is_reported
 from claims import age, citizenship, counts, durations, places, quotes
 from claims.base import has_any

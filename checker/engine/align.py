@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
-from typing import Callable
+from typing import Callable, Hashable, Iterable
 
-from checker.engine.context import group_by, within_time
+from checker.engine.deadline import within_time
 from checker.engine.synonyms import concept
 from claims.base import content_words
 from claims.model import Claim
@@ -30,6 +30,26 @@ SENTENCE_MIN_SHARED = 5
 # thousands in hostile text ("Officials said N sailors were killed" x 20,000), where pairing
 # them all cost minutes and gigabytes
 MAX_NUMBER_VARIANTS = 50
+
+
+def by_fields(*names: str) -> Callable[[Claim], tuple]:
+    """A grouping key: the claim's values of these fields, as a tuple."""
+    return lambda claim: tuple(getattr(claim, name) for name in names)
+
+
+def group_by(claims: Iterable[Claim], key: Callable[[Claim], tuple],
+             dropna: bool = True) -> list[tuple[tuple, list[Claim]]]:
+    """[(key, claims)]: groups in key order, claims in story order. A key holding None sorts
+    last, or is dropped with ``dropna``."""
+    groups: dict[tuple, list[Claim]] = {}
+    for claim in claims:
+        groups.setdefault(key(claim), []).append(claim)
+    keys = [k for k in groups if not (dropna and None in k)]
+    return [(k, groups[k]) for k in sorted(keys, key=_missing_last)]
+
+
+def _missing_last(key: tuple) -> tuple[tuple[bool, Hashable], ...]:
+    return tuple((value is None, "" if value is None else value) for value in key)
 
 
 def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):

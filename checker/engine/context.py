@@ -1,91 +1,38 @@
-"""What a rule kind gets besides its claims: the story's articles, documents and entities.
+"""What a rule kind reads of the story, through typed accessors that build each view once.
 
-A rule-kind module in ``checker/`` exposes ``KIND`` (its name in rules.yaml), ``DEFAULTS``
-(its parameters with default values; the type of each default is the type rules.yaml must
-give), optionally ``REGEX_PARAMS`` and ``validate(rule, rules_dir)``, and
-``check(rule, claims, ctx) -> list[Finding]`` where ``claims`` lists the story's claims of the
-rule's claim types (``claims.model.Claim`` records, in story order).
+A rule-kind module (``checker/rules/``) exposes ``KIND`` (its name in rules.yaml), ``OPTIONS``
+(its options, ``checker.engine.options``), ``MESSAGE_FIELDS`` (the placeholders it fills in a
+rule's message), ``READS`` (which of the views below it reads), optionally ``validate(rule,
+rules_dir)``, and ``check(rule, ctx) -> list[Finding]``.
+
+The views (``READS`` names them):
+    ``claims``          ``claims_of(types)``: the story's claims of these types, in story order
+    ``quote_pieces``    ``quote_pieces(min_words)``: the story's quotes as aligned word lists
+    ``quote_families``  ``quote_families(settings)``: one utterance as each source quotes it
+    ``sentences``       ``article_ids()``, ``sentences(article)``, ``verbatim(...)`` and
+                        ``sentence_evidence(...)``: each article's sentences and its own text
+    ``places``          ``places_in(article, sentence_index)``: the places a sentence names
+    ``article_text``    ``name_key_text(article)``: an article's text with names folded
+Each is built on first use and kept for the story, so rules reading the same view share it
+whatever their order. Every kind also gets the story's articles (``articles``: outlet and
+publication time) and the helpers that turn claims and spans into ``Evidence`` and name
+sources (``evidence``, ``span_evidence``, ``sources``, ``outlet``).
 """
 from __future__ import annotations
 
-import time
 from collections import Counter
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Iterable, Iterator
+from typing import Any
 
-from claims.entities import StoryEntities
-from claims.model import Article, Claim, Document
+from claims.entities import StoryEntities, name_key
+from claims.model import Article, Claim, Document, Sentence
 from checker.engine.findings import Evidence
-
-
-def by_fields(*names: str) -> Callable[[Claim], tuple]:
-    """A grouping key: the claim's values of these fields, as a tuple."""
-    return lambda claim: tuple(getattr(claim, name) for name in names)
-
-
-def group_by(claims: Iterable[Claim], key: Callable[[Claim], tuple],
-             dropna: bool = True) -> list[tuple[tuple, list[Claim]]]:
-    """[(key, claims)]: groups in key order, claims in story order. A key holding None sorts
-    last, or is dropped with ``dropna``."""
-    groups: dict[tuple, list[Claim]] = {}
-    for claim in claims:
-        groups.setdefault(key(claim), []).append(claim)
-    keys = [k for k in groups if not (dropna and None in k)]
-    return [(k, groups[k]) for k in sorted(keys, key=_missing_last)]
-
-
-def _missing_last(key: tuple) -> tuple[tuple[bool, Hashable], ...]:
-    return tuple((value is None, "" if value is None else value) for value in key)
-
+from checker.engine.quote_families import CUT_MIN_WORDS, Piece, QuoteFamily, build_families, quote_pieces
 
 MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
-
-
-class StoryTimeout(Exception):
-    """The story's time limit ran out (``check_story(..., deadline=...)``) during ``stage``."""
-
-    def __init__(self, stage: str):
-        self.stage = stage
-        super().__init__(f"time limit reached during {stage}")
-
-
-def check_deadline(deadline: float | None, stage: str) -> None:
-    """Raise StoryTimeout when the ``time.monotonic()`` deadline (None: none) has passed."""
-    if deadline is not None and time.monotonic() > deadline:
-        raise StoryTimeout(stage)
-
-
-# The deadline of the rules running now, for helpers that get no StoryContext (alignment):
-# set around the rules by ``rules_deadline``, read by ``within_time``.
-_RULES_DEADLINE: ContextVar[float | None] = ContextVar("claimcheck_rules_deadline", default=None)
-
-
-@contextmanager
-def rules_deadline(deadline: float | None) -> Iterator[None]:
-    """Within the block, ``within_time`` holds loops to ``deadline`` (None: no limit)."""
-    token = _RULES_DEADLINE.set(deadline)
-    try:
-        yield
-    finally:
-        _RULES_DEADLINE.reset(token)
-
-
-def within_time(items: Iterable, stage: str, every: int = 256) -> Iterable:
-    """``items``, raising StoryTimeout once the rules' deadline has passed (looked at every
-    ``every`` items): wraps the loops over pairs of claims, which a hostile story can make
-    quadratic, so the check stops on time wherever it is. With no deadline, ``items`` itself."""
-    deadline = _RULES_DEADLINE.get()
-    return items if deadline is None else _until(items, deadline, stage, every)
-
-
-def _until(items: Iterable, deadline: float, stage: str, every: int) -> Iterator:
-    for count, item in enumerate(items):
-        if count % every == 0 and time.monotonic() > deadline:
-            raise StoryTimeout(stage)
-        yield item
+READS = ("claims", "quote_pieces", "quote_families", "sentences", "places", "article_text")
 
 
 @dataclass
@@ -95,10 +42,81 @@ class StoryContext:
     entities: StoryEntities
     claims: list[Claim]  # the story's claims, in extraction order
     rules_dir: Path
-    cache: dict = field(default_factory=dict)  # work shared by rule kinds (e.g. quote families)
     # the story's time limit (time.monotonic(); None: none), which apply_rules also holds the
     # rules' long loops to (within_time)
     deadline: float | None = None
+    # the views, each built on first use
+    _claims_of: dict[tuple[str, ...], list[Claim]] = field(default_factory=dict, init=False, repr=False)
+    _quote_pieces: dict[int, list[Piece]] = field(default_factory=dict, init=False, repr=False)
+    _quote_families: dict[tuple, list[QuoteFamily]] = field(default_factory=dict, init=False, repr=False)
+    _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    # --- claims ---------------------------------------------------------------------------------
+
+    def claims_of(self, types: Iterable[str]) -> list[Claim]:
+        """The story's claims of these claim types, in story order (filtered once per list of
+        types: rules often read the same types)."""
+        key = tuple(types)
+        if key not in self._claims_of:
+            self._claims_of[key] = [c for c in self.claims if c.claim_type in key]
+        return self._claims_of[key]
+
+    # --- quotes ---------------------------------------------------------------------------------
+
+    def quote_pieces(self, min_words: int) -> list[Piece]:
+        """The story's quote claims of at least ``min_words`` words as pieces (normalised words
+        with where each sits in the quote); a piece's ``pos`` means the same quote everywhere."""
+        if min_words not in self._quote_pieces:
+            self._quote_pieces[min_words] = quote_pieces(self.claims, self.docs, min_words)
+        return self._quote_pieces[min_words]
+
+    def quote_families(self, settings: Mapping[str, Any]) -> list[QuoteFamily]:
+        """The story's quote families under these alignment settings (built once per setting),
+        from the story's quote claims whatever claim types the asking rule lists."""
+        setting = tuple(sorted(settings.items()))
+        if setting not in self._quote_families:
+            pieces = self.quote_pieces(min(settings["min_words"], CUT_MIN_WORDS))
+            self._quote_families[setting] = build_families(pieces, dict(settings))
+        return self._quote_families[setting]
+
+    # --- sentences and text ---------------------------------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        """The articles whose text was read (an article that failed to clean has none), in
+        story order."""
+        return list(self.docs)
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        """The article's sentences (normalised text; offsets into its normalised text)."""
+        doc = self.docs.get(article_id)
+        return doc.sentences if doc is not None else []
+
+    def verbatim(self, article_id: str, start: int, end: int) -> tuple[str, int, int]:
+        """The article's own text for normalised offsets ``start``..``end``, with its offsets."""
+        return self.docs[article_id].evidence(start, end)
+
+    def sentence_evidence(self, article_id: str, sentence: Sentence,
+                          normalize: Callable[[str], str]) -> Evidence:
+        """A whole sentence as evidence, as the article writes it; ``normalize`` gives the
+        evidence's normalised value from that text."""
+        text, start, end = self.verbatim(article_id, sentence.start, sentence.end)
+        return self.span_evidence(article_id, start, end, value=text, normalized=normalize(text), sentence=text)
+
+    def places_in(self, article_id: str, sentence_index: int) -> list[str]:
+        """The places the article's sentence names (canonical names, in order)."""
+        doc = self.docs.get(article_id)
+        if doc is None or not 0 <= sentence_index < len(doc.sentences):
+            return []
+        return [m.canonical for m in self.entities.mentions(doc, doc.sentences[sentence_index]) if m.kind == "place"]
+
+    def name_key_text(self, article_id: str) -> str:
+        """The article's whole text as ``name_key`` folds names, to look a surname up in it
+        (built once per article, not once per question)."""
+        if article_id not in self._name_keys:
+            self._name_keys[article_id] = name_key(self.docs[article_id].norm)
+        return self._name_keys[article_id]
+
+    # --- evidence and sources -------------------------------------------------------------------
 
     def span_evidence(self, article_id: str, start: int, end: int, *, value: str,
                       normalized: str, sentence: str = "") -> Evidence:

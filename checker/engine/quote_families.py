@@ -2,8 +2,8 @@
 
 Not a rule kind: the quote rule kinds (``quote_wording``, ``quote_elision``,
 ``quote_truncation``, ``quote_paraphrase``, ``quote_missing``, ``quote_misattribution``) and the
-reports' side-by-side view all read the families built here, once per story and alignment
-setting (``families`` caches them on the ``StoryContext``).
+reports' side-by-side view all read the families built here (``build_families``), once per
+story and alignment setting (``StoryContext.quote_families`` keeps them).
 
 How a family is built
     1. Quote claims with at least ``min_words`` words are indexed by their word n-grams
@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -70,11 +71,11 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from checker.engine.context import StoryContext, within_time
+from checker.engine.deadline import within_time
 from checker.engine.findings import fingerprint
 from claims.base import content_words
 from claims.entities import name_key
-from claims.model import Claim
+from claims.model import Article, Claim, Document
 from claims.quotes import tokenize
 
 ALIGN_DEFAULTS = {
@@ -162,12 +163,14 @@ class Paraphrase:
     ref_span: tuple[int, int]  # reference words it covers
 
 
-def quote_pieces(claims: list[Claim], ctx: StoryContext, min_words: int = 1) -> list[Piece]:
+def quote_pieces(claims: list[Claim], docs: Mapping[str, Document], min_words: int = 1) -> list[Piece]:
+    """The quote claims of at least ``min_words`` words as pieces (``pos``: the position among the
+    story's quote claims, so the same for every ``min_words``)."""
     out = []
     quotes = [c for c in claims if c.claim_type == "quote"]
     for pos, row in enumerate(quotes):
         extra = row.extra
-        doc = ctx.docs.get(row.article)
+        doc = docs.get(row.article)
         if doc is not None and "norm_start" in extra:
             text = doc.norm[extra["norm_start"]:extra["norm_end"]]
             order = int(extra["norm_start"])
@@ -638,29 +641,18 @@ class QuoteFamily:
         return PIECE_BREAK.join(p.text.strip() for p in self.by_article[self.ref_article])
 
 
-def story_pieces(ctx: StoryContext, min_words: int) -> list[Piece]:
-    """The story's quote claims as pieces, built once per story: every quote kind and the
-    families use these, so a piece's ``pos`` means the same row everywhere."""
-    cache = ctx.cache.setdefault("quote_pieces", {})
-    if min_words not in cache:
-        cache[min_words] = quote_pieces(ctx.claims, ctx, min_words)
-    return cache[min_words]
+def build_families(pieces: list[Piece], settings: dict) -> list[QuoteFamily]:
+    """The quote families of these pieces under these alignment settings (``ALIGN_DEFAULTS``'s
+    keys); ``StoryContext.quote_families`` builds them once per story and setting."""
+    return [QuoteFamily(members, settings)
+            for members in within_time(_group(pieces, settings["min_shared_words"], settings["min_similarity"],
+                                              settings["min_words"], settings["elision_min_words"]),
+                                       "quote families", every=1)]
 
 
-def families(ctx: StoryContext, params: dict) -> list[QuoteFamily]:
-    """The story's quote families under these alignment parameters (built once per setting).
-    Quote kinds read the story's quote claims from ``ctx``, whatever other claim types their
-    rule lists."""
-    setting = tuple((k, params.get(k, v)) for k, v in ALIGN_DEFAULTS.items())
-    cache = ctx.cache.setdefault("quote_families", {})
-    if setting not in cache:
-        merged = dict(setting)
-        pieces = story_pieces(ctx, min(merged["min_words"], CUT_MIN_WORDS))
-        cache[setting] = [QuoteFamily(members, merged)
-                          for members in within_time(_group(pieces, merged["min_shared_words"], merged["min_similarity"],
-                                                            merged["min_words"], merged["elision_min_words"]),
-                                                     "quote families", every=1)]
-    return cache[setting]
+def alignment(params: dict) -> dict:
+    """The alignment settings among a rule's parameters (the defaults where it gives none)."""
+    return {key: params.get(key, default) for key, default in ALIGN_DEFAULTS.items()}
 
 
 # --- side-by-side view -------------------------------------------------------------------------
@@ -729,10 +721,10 @@ def _piece_segments(family: QuoteFamily, piece: Piece) -> list[list[str]]:
     return segments
 
 
-def render_family(family: QuoteFamily, ctx: StoryContext) -> dict:
+def render_family(family: QuoteFamily, articles: Mapping[str, Article]) -> dict:
     """The family as plain data for the reports: reference first, then each other source."""
     def source(article: str) -> dict:
-        art = ctx.articles[article]
+        art = articles[article]
         pieces = family.by_article[article]
         speakers = sorted({p.speaker for p in pieces if p.speaker})
         return {"article": article, "outlet": art.outlet or article, "speaker": ", ".join(speakers)}

@@ -104,7 +104,8 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     In a process's main thread (the local pool) a SIGALRM interrupts the check wherever it is;
     elsewhere (Dask runs tasks in threads) the limit is checked between stages and rules.
     """
-    from checker.pipeline.check import StoryTimeout, check_story, result_to_dict
+    from checker.engine.deadline import StoryTimeout
+    from checker.pipeline.check import check_story, result_to_dict
 
     started = time.perf_counter()
     deadline = time.monotonic() + timeout_s

@@ -25,9 +25,10 @@ from claims.extract import extract_claims, past
 from claims.model import Claim, Document
 from claims.read import Story, read_story
 from checker import __version__
-from checker.engine.context import StoryContext, StoryTimeout, check_deadline, rules_deadline
+from checker.engine.context import StoryContext
+from checker.engine.deadline import StoryTimeout, check_deadline, rules_deadline
 from checker.engine.findings import SEVERITIES, Finding, sort_findings
-from checker.engine.quote_families import families, render_family
+from checker.engine.quote_families import alignment, render_family
 from checker.engine.rule import RuleSet
 from checker.pipeline.rules_file import load_rules
 from checker.rules import KINDS
@@ -71,15 +72,11 @@ def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None
     else StoryTimeout is raised. ``deadline`` defaults to ``ctx.deadline``."""
     deadline = ctx.deadline if deadline is None else deadline
     findings: list[Finding] = []
-    subsets: dict[tuple, list[Claim]] = {}  # rules often share claim types: filter once per set
     for rule in rules.enabled:
         try:
             check_deadline(deadline, f"rule {rule.id}")
-            types = tuple(rule.claim_types)
-            if types not in subsets:
-                subsets[types] = [c for c in ctx.claims if c.claim_type in types]
             with rules_deadline(deadline):
-                findings.extend(KINDS[rule.kind].check(rule, subsets[types], ctx))
+                findings.extend(KINDS[rule.kind].check(rule, ctx))
         except StoryTimeout as exc:
             stop = exc if exc.stage.startswith("rule ") else StoryTimeout(f"rule {rule.id} ({exc.stage})")
             if problems is None or not keep_partial:
@@ -186,7 +183,7 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
     if not quote_rules or not ctx.claims:
         return []
     params = quote_rules[0].params
-    return [render_family(f, ctx) for f in families(ctx, params)]
+    return [render_family(f, ctx.articles) for f in ctx.quote_families(alignment(params))]
 
 
 def check_story(source: str | Path | Story, rules: RuleSet | None = None,

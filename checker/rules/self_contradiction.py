@@ -24,11 +24,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from checker.engine.context import by_fields, group_by
+from checker.engine.align import by_fields, group_by
+from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
+from checker.engine.rule import Rule
 from checker.rules.negation import is_negated, strip_negation
 
 KIND = "self_contradiction"
+READS = ("claims", "sentences")
 DEFAULTS = {"min_similarity": 85.0, "min_words": 5}
 _NUMBER = re.compile(r"\d+")
 
@@ -55,8 +58,8 @@ def _claim_findings(rule, claims: list, ctx) -> list[Finding]:
 
 def _sentence_findings(rule, ctx) -> list[Finding]:
     findings = []
-    for doc in ctx.docs.values():
-        sents = [s for s in doc.sentences if len(s.text.split()) >= rule.params["min_words"]]
+    for article in ctx.article_ids():
+        sents = [s for s in ctx.sentences(article) if len(s.text.split()) >= rule.params["min_words"]]
         if len(sents) < 2:
             continue
         stripped = [strip_negation(s.text) for s in sents]
@@ -75,20 +78,16 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
                 alike.extend((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in zip(*cross.nonzero()))
         for i, j in sorted(alike):
             if stripped[i] and sents[i].text.strip().lower() != sents[j].text.strip().lower():
-                evidence = []
-                for s in (sents[i], sents[j]):
-                    text, start, end = doc.evidence(s.start, s.end)
-                    evidence.append(ctx.span_evidence(doc.article.id, start, end, value=text,
-                                                      normalized=strip_negation(text), sentence=text))
-                message = format_message(rule.message, subject=doc.article.id, value=stripped[i],
-                                                        sources=ctx.sources([doc.article.id]))
+                evidence = [ctx.sentence_evidence(article, s, strip_negation) for s in (sents[i], sents[j])]
+                message = format_message(rule.message, subject=article, value=stripped[i],
+                                         sources=ctx.sources([article]))
                 findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity,
                                         claim_type="sentence", subject="", message=message,
-                                        evidence=evidence, key=("sentence", doc.article.id, stripped[i]),
+                                        evidence=evidence, key=("sentence", article, stripped[i]),
                                         confidence=0.6))
     return findings
 
 
-def check(rule, claims: list, ctx) -> list[Finding]:
-    return _claim_findings(rule, claims, ctx) + _sentence_findings(rule, ctx)
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
+    return _claim_findings(rule, ctx.claims_of(rule.claim_types), ctx) + _sentence_findings(rule, ctx)
 

@@ -18,16 +18,20 @@ FAIL (info): "13 people were injured" in one article of four, no other source gi
 """
 from __future__ import annotations
 
-from checker.engine.context import group_by
+from checker.engine.align import group_by
+from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import compiled_patterns
+from checker.engine.rule import Rule
 
 KIND = "single_source"
+READS = ("claims",)
 DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles": 3}
 REGEX_PARAMS = ("attributes",)
 
 
-def check(rule, claims: list, ctx) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
+    claims = ctx.claims_of(rule.claim_types)
     if not claims or len(ctx.articles) < rule.params["min_articles"]:
         return []
     patterns = compiled_patterns(rule.params["attributes"])  # RE2: a user's pattern cannot hang the check

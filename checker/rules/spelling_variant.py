@@ -36,10 +36,13 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from checker.engine.context import within_time
+from checker.engine.context import StoryContext
+from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
+from checker.engine.rule import Rule
 
 KIND = "spelling_variant"
+READS = ("claims", "sentences")
 DEFAULTS = {
     "variants_file": "",
     "form_columns": ["russian_derived_form", "ukrainian_form"],
@@ -133,8 +136,8 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     matcher = _listed_matcher(tuple(pairs), rule.params["preferred"])
     groups = matcher.groups
     found: dict[frozenset, list] = defaultdict(list)
-    for doc in ctx.docs.values():
-        for sent in doc.sentences:
+    for article in ctx.article_ids():
+        for sent in ctx.sentences(article):
             if matcher.can_skip and sent.lowered is not None and \
                     matcher.first_runs.isdisjoint(_RUN.findall(sent.lowered)):
                 continue
@@ -143,10 +146,10 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
                 if not word[0].isupper():
                     continue
                 forms, _ = groups[word.lower()]
-                found[forms].append((doc, sent, sent.start + m.start(), sent.start + m.end()))
+                found[forms].append((article, sent, word, sent.start + m.start(), sent.start + m.end()))
     out = []
     for forms, hits in found.items():
-        used = {doc.norm[s:e].lower() for doc, _, s, e in hits}
+        used = {word.lower() for _, _, word, _, _ in hits}
         if len(used) >= 2:
             out.append((forms, groups[next(iter(forms)).lower()][1], hits))
     return out
@@ -205,18 +208,18 @@ def _partner_match(a: str, b: str, spellings) -> bool:
     return bool(partners(a) & partners(b))
 
 
-def check(rule, claims: list, ctx) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     findings = []
     listed_forms: set[str] = set()
     for forms, preferred, hits in _listed(rule, ctx):
         listed_forms.update(f.lower() for f in forms)
         evidence = []
-        for doc, sent, s, e in hits:
-            text, o_s, o_e = doc.evidence(s, e)
-            evidence.append((doc.article.id, text, o_s, o_e, doc.evidence(sent.start, sent.end)[0]))
+        for article, sent, _, s, e in hits:
+            text, o_s, o_e = ctx.verbatim(article, s, e)
+            evidence.append((article, text, o_s, o_e, ctx.verbatim(article, sent.start, sent.end)[0]))
         findings.append(_finding(rule, ctx, evidence, preferred, listed=True))
     if rule.params["detect_unlisted"]:
-        for rows in _unlisted(rule, claims, listed_forms):
+        for rows in _unlisted(rule, ctx.claims_of(rule.claim_types), listed_forms):
             if _two_words_of_one_name(rows) or _given_name_and_surname(rows):
                 continue
             evidence = [(r.article, r.value, r.start, r.end, r.sentence) for r in rows]

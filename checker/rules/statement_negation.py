@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import re
 
+from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
+from checker.engine.rule import Rule
 from checker.rules.negation import CONTRACTED, is_negated, strip_negation
 from claims.base import content_words
-from claims.model import Claim
 
 KIND = "statement_negation"
+READS = ("sentences",)
 DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.5, "min_words": 6, "number_window": 6}
 _NUMBER = re.compile(r"\d+")
 # "$500,000" is one word, one figure; "3rd" and "1990s" stay words
@@ -75,55 +77,50 @@ def _denied(words: list[str], hinges, window: int) -> dict[tuple[str, str], list
     return out
 
 
-def check(rule, claims: list[Claim], ctx) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
     negated, stating = [], []
-    for doc in ctx.docs.values():
-        for sent in doc.sentences:
+    for article in ctx.article_ids():
+        for sent in ctx.sentences(article):
             if len(sent.text.split()) < params["min_words"]:
                 continue
             words = _words(sent.text)
             if is_negated(sent.text):
-                negated.append((doc, sent, words, _hinges(words)))
+                negated.append((article, sent, words, _hinges(words)))
             else:
-                stating.append((doc, sent, words))
+                stating.append((article, sent, words))
     # only the bigrams a negation hinges on are ever looked up: index just those
     hinges = {hinge[:2] for *_, sentence_hinges in negated for hinge in sentence_hinges}
     by_bigram: dict[tuple[str, str], list] = {}
-    for doc, sent, words in stating:
+    for article, sent, words in stating:
         for bigram in hinges.intersection(zip(words, words[1:])):
-            by_bigram.setdefault(bigram, []).append((doc, sent, words))
+            by_bigram.setdefault(bigram, []).append((article, sent, words))
     findings = []
-    for doc, sent, words, sentence_hinges in negated:
-        article = doc.article.id
+    for article, sent, words, sentence_hinges in negated:
         mine = set(content_words(strip_negation(sent.text)))
         all_numbers = _numbers(sent.text)
         seen = set()
         denied = _denied(words, sentence_hinges, params["number_window"])
         for hinge in (h[:2] for h in sentence_hinges):
             numbers = _numbers(" ".join(denied.get(hinge, words)))
-            for other_doc, other, other_words in by_bigram.get(hinge, []):
-                if other_doc.article.id == article or (other_doc.article.id, other.index) in seen:
+            for other_article, other, other_words in by_bigram.get(hinge, []):
+                if other_article == article or (other_article, other.index) in seen:
                     continue
-                seen.add((other_doc.article.id, other.index))
+                seen.add((other_article, other.index))
                 theirs = set(content_words(other.text))
                 shared = len(mine & theirs)
                 other_numbers = _numbers(other.text)
                 if shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs)) \
                         or not (numbers <= other_numbers or other_numbers <= all_numbers):
                     continue
-                findings.append(_finding(rule, ctx, (doc, sent), (other_doc, other)))
+                findings.append(_finding(rule, ctx, (article, sent), (other_article, other)))
     return findings
 
 
 def _finding(rule, ctx, negating, stating) -> Finding:
-    evidence = []
-    for d, s in (negating, stating):
-        text, start, end = d.evidence(s.start, s.end)
-        evidence.append(ctx.span_evidence(d.article.id, start, end, value=text,
-                                          normalized=strip_negation(text), sentence=text))
-    message = format_message(rule.message, negating=ctx.sources([negating[0].article.id]),
-                             stating=ctx.sources([stating[0].article.id]), statement=evidence[1].text.strip(),
+    evidence = [ctx.sentence_evidence(article, sent, strip_negation) for article, sent in (negating, stating)]
+    message = format_message(rule.message, negating=ctx.sources([negating[0]]),
+                             stating=ctx.sources([stating[0]]), statement=evidence[1].text.strip(),
                              value=evidence[0].text.strip(), subject="")
     return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="sentence", subject="",
                    message=message, evidence=evidence, key=("negation", strip_negation(evidence[1].text)),

@@ -110,12 +110,15 @@ from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
 from checker.engine.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
                            number_variant_pairs, same_but_number, word_set)
-from checker.engine.context import within_time
+from checker.engine.context import StoryContext
+from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import compiled_patterns
-from checker.engine.quote_families import ALIGN_DEFAULTS, families
+from checker.engine.quote_families import ALIGN_DEFAULTS
+from checker.engine.rule import Rule
 
 KIND = "value_conflict"
+READS = ("claims", "quote_families", "places")
 DEFAULTS = {
     "block_by": ["claim_type", "attribute"],
     "attributes": [],
@@ -451,15 +454,8 @@ def _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off) -> 
 def _placed_apart(a, b, ctx) -> bool:
     """Each sentence names places and none is the other's: "a bomb exploded Monday in Varna"
     and "a bomb exploded Wednesday in Ruse" are two bombings."""
-    pa, pb = _places_of(a, ctx), _places_of(b, ctx)
+    pa, pb = ctx.places_in(a.article, a.sentence_index), ctx.places_in(b.article, b.sentence_index)
     return bool(pa and pb) and not any(_same_place(x, y) for x in pa for y in pb)
-
-
-def _places_of(row, ctx) -> list[str]:
-    doc = ctx.docs.get(row.article)
-    if doc is None or not 0 <= row.sentence_index < len(doc.sentences):
-        return []
-    return [m.canonical for m in ctx.entities.mentions(doc, doc.sentences[row.sentence_index]) if m.kind == "place"]
 
 
 def _other_shared(a, b, prefix: int, also_not: set[str] = frozenset()) -> bool:
@@ -488,7 +484,7 @@ def _quoted_pairs(days: list, articles: dict[int, set[str]], copies: dict[int, l
     if len(lone) < 2:
         return set()
     out: set[tuple[int, int]] = set()
-    for family in families(ctx, ALIGN_DEFAULTS):
+    for family in ctx.quote_families(ALIGN_DEFAULTS):
         dated = sorted({lone[key] for key in {(p.article, p.row.sentence_index) for p in family.pieces}
                         if key in lone})
         out.update((a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if articles[a] != articles[b])
@@ -566,8 +562,9 @@ def _block_key(fields: list[str]):
     return lambda claim: tuple(value(claim, name) for name in fields)
 
 
-def check(rule, claims: list, ctx) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
+    claims = ctx.claims_of(rule.claim_types)
     if params["attributes"]:  # (no patterns: every claim matches)
         wanted = compiled_patterns(params["attributes"])
         claims = [c for c in claims if _matches(c.attribute, wanted)]

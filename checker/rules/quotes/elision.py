@@ -36,11 +36,11 @@ from checker.engine.findings import Finding
 from checker.engine.quote_families import ALIGN_DEFAULTS
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import change_findings
-from claims.model import Claim
 
 KIND = "quote_elision"
+READS = ("quote_families",)
 DEFAULTS = dict(ALIGN_DEFAULTS)
 
 
-def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     return change_findings(rule, ctx, {**DEFAULTS, **rule.params}, "elision", KIND)

@@ -34,12 +34,12 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, families, is_role, same_speaker
+from checker.engine.quote_families import ALIGN_DEFAULTS, alignment, is_role, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
-from claims.model import Claim
 
 KIND = "quote_misattribution"
+READS = ("quote_families",)
 DIRECT_ATTRIBUTION = {"after", "before"}  # '," he said' and 'X said: "' name the speaker of this very quote
 DEFAULTS = {**ALIGN_DEFAULTS, "flag_role_vs_name": False, "strong_only": True}
 
@@ -51,10 +51,10 @@ def _full_name(speaker: str) -> bool:
     return len(tokens) >= 2 and all(len(t.rstrip(".")) >= 3 for t in tokens)
 
 
-def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings = []
-    for family in families(ctx, params):
+    for family in ctx.quote_families(alignment(params)):
         pieces = [p for p in family.pieces if p.speaker
                   and (not params["strong_only"] or p.speaker_source in DIRECT_ATTRIBUTION)
                   and (is_role(p.speaker) or _full_name(p.speaker))]

@@ -38,7 +38,7 @@ from collections import defaultdict
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, content_stems, families, is_role, story_pieces
+from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, alignment, content_stems, is_role
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 from claims.entities import name_key
@@ -46,6 +46,7 @@ from claims.model import Claim
 from claims.quotes import SPEECH_VERBS
 
 KIND = "quote_missing"
+READS = ("claims", "quote_families", "quote_pieces", "sentences", "article_text")
 DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent": 2, "report_absent": True,
             "min_shared_content_words": 3, "min_content_overlap": 0.6}
 _REPORTED = re.compile(r"\b(?:" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
@@ -68,19 +69,19 @@ def _is_reported(text: str) -> bool:
     return "according to" in lowered and bool(_REPORTED.search(text))
 
 
-def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
-    fams = families(ctx, params)
+    fams = ctx.quote_families(alignment(params))
     statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
     in_family = set()
     for family in fams:
         statements.append((family.ref_text(), family.pieces, family.speaker()))
         in_family.update(p.pos for p in family.pieces)
     if params["min_quoting_sources"] <= 1:
-        for piece in story_pieces(ctx, params["min_words"]):
+        for piece in ctx.quote_pieces(params["min_words"]):
             if piece.pos not in in_family:
                 statements.append((piece.text, [piece], piece.speaker))
-    sentences = _reported_sentences(ctx, claims)
+    sentences = _reported_sentences(ctx, ctx.claims_of(rule.claim_types))
     findings = []
     for text, pieces, speaker in statements:
         quoting = sorted({p.article for p in pieces})
@@ -99,18 +100,10 @@ def _reported_sentences(ctx: StoryContext, claims: list[Claim]) -> dict[str, lis
         if row.claim_type == "quote":
             quoted[row.article].add(row.sentence_index)
     out: dict[str, list[tuple]] = {}
-    for article, doc in ctx.docs.items():
-        out[article] = [(s, content_stems(s.text)) for s in doc.sentences
+    for article in ctx.article_ids():
+        out[article] = [(s, content_stems(s.text)) for s in ctx.sentences(article)
                         if s.index not in quoted[article] and '"' not in s.text and _is_reported(s.text)]
     return out
-
-
-def _article_key(ctx: StoryContext, doc) -> str:
-    """``name_key`` of a whole article, once per story rather than once per statement."""
-    keys = ctx.cache.setdefault("quote_missing_article_keys", {})
-    if doc.article.id not in keys:
-        keys[doc.article.id] = name_key(doc.norm)
-    return keys[doc.article.id]
 
 
 def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> Finding | None:
@@ -133,8 +126,8 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> 
     absent = []
     if params["report_absent"] and len(quoting) >= params["min_quoting_for_absent"] and speaker and not is_role(speaker):
         surname = name_key(speaker).split()[-1]
-        for article, doc in ctx.docs.items():
-            if article not in quoting and article not in paraphrased and surname in _article_key(ctx, doc):
+        for article in ctx.article_ids():
+            if article not in quoting and article not in paraphrased and surname in ctx.name_key_text(article):
                 absent.append(article)
     if not paraphrased and not absent:
         return None
@@ -149,9 +142,7 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> 
               "values": change, "count": len(quoting)}
     evidence = piece_evidence(ctx, pieces)
     for article, sent in sorted(paraphrased.items()):
-        doc = ctx.docs[article]
-        verbatim, s, e = doc.evidence(sent.start, sent.end)
-        evidence.append(ctx.span_evidence(article, s, e, value=verbatim, normalized="paraphrase", sentence=verbatim))
+        evidence.append(ctx.sentence_evidence(article, sent, lambda _text: "paraphrase"))
     words = " ".join(sorted(pieces, key=lambda p: -len(p.words))[0].words[:8])
     return Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type="quote", subject=speaker,
                    message=message(rule, values, f"{values['subject']}: quoted by {values['sources']}; {change}"),

@@ -43,19 +43,19 @@ from rapidfuzz import fuzz, process
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, QuoteFamily, content_stems, families, story_pieces, same_speaker
+from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, QuoteFamily, alignment, content_stems, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
-from claims.model import Claim
 
 KIND = "quote_paraphrase"
+READS = ("quote_families", "quote_pieces")
 DEFAULTS = {**ALIGN_DEFAULTS, "min_candidate_ratio": 45.0, "min_shared_content_words": 4,
             "min_content_overlap": 0.6}
 
 
-def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
-    fams = families(ctx, params)
+    fams = ctx.quote_families(alignment(params))
     findings = [_family_finding(rule, ctx, family, article, paraphrases)
                 for family in fams for article, paraphrases in sorted(family.paraphrases.items())]
     findings.extend(_cross_family(rule, ctx, fams, params))
@@ -98,7 +98,7 @@ def _family_finding(rule: Rule, ctx: StoryContext, family: QuoteFamily, article:
 
 
 def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params: dict) -> list[Finding]:
-    pieces = story_pieces(ctx, params["min_words"])
+    pieces = ctx.quote_pieces(params["min_words"])
     if len(pieces) < 2:
         return []
     family_of = {p.pos: f for f in fams for p in f.pieces}

@@ -26,19 +26,19 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, families
+from checker.engine.quote_families import ALIGN_DEFAULTS, alignment
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
-from claims.model import Claim
 
 KIND = "quote_truncation"
+READS = ("quote_families",)
 DEFAULTS = {**ALIGN_DEFAULTS, "min_missing": 3}
 
 
-def check(rule: Rule, claims: list[Claim], ctx: StoryContext) -> list[Finding]:
+def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = {**DEFAULTS, **rule.params}
     findings: list[Finding] = []
-    for family in families(ctx, params):
+    for family in ctx.quote_families(alignment(params)):
         partial: dict[str, int] = {}
         for article, cov in family.coverage.items():
             if article == family.ref_article or not cov.eq:
