@@ -27,8 +27,8 @@ from checker.engine.context import StoryContext
 from checker.engine.findings import format_message, message_placeholders
 from checker.rules import KINDS
 from checker.pipeline.check import apply_rules
-from checker.engine.options import compile_pattern, param_problem
-from checker.pipeline.rules_file import MAX_DEPTH, MAX_RULES_BYTES, PARAMS, PLACEHOLDERS, load_rules
+from checker.engine.options import compile_pattern
+from checker.pipeline.rules_file import MAX_DEPTH, MAX_RULES_BYTES, load_rules
 from tests.helpers import EXAMPLE, FIXTURES, HARBOUR_FIRE, ROOT, article, load_cases, run_cli
 
 
@@ -280,7 +280,7 @@ def test_empty_params_and_aliases_in_moderation_load(tmp_path):
     rules = load_rules(write(tmp_path, text)).rules
     assert [r.params.get("one_off_events") for r in rules[:2]] == [["crash", "sinking"]] * 2
     assert rules[0].params["one_off_events"] is not rules[1].params["one_off_events"]
-    assert rules[2].params == statement_negation.DEFAULTS
+    assert rules[2].params == statement_negation.OPTIONS.defaults()
 
 
 def test_a_kind_check_that_trips_on_its_input_is_a_clean_error(tmp_path, capsys):
@@ -302,28 +302,29 @@ def test_format_message_never_raises_on_a_rule_built_in_code():
 
 # --- the tables ---------------------------------------------------------------------------------------
 
-def test_tables_cover_every_kind_and_every_default_passes():
-    assert set(PLACEHOLDERS) == set(KINDS) == set(PARAMS)
+def test_every_kind_declares_its_tables_and_every_default_passes():
     for kind, module in KINDS.items():
-        assert set(PARAMS[kind]) == set(module.DEFAULTS), kind
-        for key, default in module.DEFAULTS.items():
-            assert param_problem(PARAMS[kind][key], default) is None, (kind, key, default)
-        for key in getattr(module, "REGEX_PARAMS", ()):
-            for pattern in module.DEFAULTS[key]:
+        assert module.KIND == kind
+        assert module.MESSAGE_FIELDS and len(set(module.MESSAGE_FIELDS)) == len(module.MESSAGE_FIELDS), kind
+        for option in module.OPTIONS:
+            assert option.problem(option.default) is None, (kind, option.name, option.default)
+            assert option.meaning.strip() and "\n" not in option.meaning, (kind, option.name)
+        for key in module.OPTIONS.regexes:
+            for pattern in module.OPTIONS[key].default:
                 compile_pattern(pattern)
 
 
 def test_every_shipped_message_formats_with_its_placeholders():
     for rule in load_rules().rules:
         used = message_placeholders(rule.message)
-        assert used and set(used) <= set(PLACEHOLDERS[rule.kind]), rule.id
-        text = format_message(rule.message, **{p: f"<{p}>" for p in PLACEHOLDERS[rule.kind]})
+        assert used and set(used) <= set(KINDS[rule.kind].MESSAGE_FIELDS), rule.id
+        text = format_message(rule.message, **{p: f"<{p}>" for p in KINDS[rule.kind].MESSAGE_FIELDS})
         assert "{" not in text and "}" not in text, (rule.id, text)
         assert all(f"<{p}>" in text for p in used), (rule.id, text)
 
 
 def all_placeholders(kind: str) -> str:
-    return f"[{kind}] " + " ".join("{" + p + "}" for p in PLACEHOLDERS[kind])
+    return f"[{kind}] " + " ".join("{" + p + "}" for p in KINDS[kind].MESSAGE_FIELDS)
 
 
 def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeypatch):
@@ -358,7 +359,7 @@ def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeyp
     for kind, seen in calls.items():
         assert seen, f"no fixture case of {kind} formats a message"
         for keys in seen:
-            assert keys == set(PLACEHOLDERS[kind]), (kind, sorted(keys ^ set(PLACEHOLDERS[kind])))
+            assert keys == set(KINDS[kind].MESSAGE_FIELDS), (kind, sorted(keys ^ set(KINDS[kind].MESSAGE_FIELDS)))
 
 
 # --- regexes run on RE2 -------------------------------------------------------------------------------
@@ -366,7 +367,7 @@ def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeyp
 def test_shipped_patterns_match_as_python_re_did():
     """Every pattern of rules.yaml and of the kinds' defaults compiles under RE2 and matches the
     attributes of the example and fixture stories' claims exactly as Python's re does."""
-    patterns = {p for rule in load_rules().rules for key in getattr(KINDS[rule.kind], "REGEX_PARAMS", ())
+    patterns = {p for rule in load_rules().rules for key in KINDS[rule.kind].OPTIONS.regexes
                 for p in rule.params[key]}
     attributes = set()
     for story in (EXAMPLE, HARBOUR_FIRE, FIXTURES / "stories" / "bridge-collapse"):

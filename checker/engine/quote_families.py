@@ -51,10 +51,7 @@ How a family is built
        percent the same (wording sites counted, marked and unmarked cuts not) is a paraphrase
        inside quote marks: its wording sites are left out and ``quote_paraphrase`` reports it.
 
-Alignment parameters (every quote rule kind accepts them; defaults in ``ALIGN_DEFAULTS``):
-``min_shared_words`` (4), ``min_similarity`` (60.0), ``min_words`` (5), ``elision_min_words``
-(3), ``ignore_name_spelling`` (true), ``ignore_fillers`` (true), ``ignore_typos`` (true),
-``paraphrase_below`` (70.0).
+The alignment settings (every quote rule kind accepts them) are the table ``ALIGN_OPTIONS``.
 
 ``render_family`` gives the side-by-side view: the reference first, then each other source as
 segments (``equal``, ``delete``, ``insert``) in its own order, pieces separated by ``[…]``.
@@ -73,21 +70,29 @@ from rapidfuzz import fuzz
 
 from checker.engine.deadline import within_time
 from checker.engine.findings import fingerprint
+from checker.engine.options import COUNT, FLAG, PERCENT, POSITIVE, Option, Options
 from claims.base import content_words
 from claims.entities import name_key
 from claims.model import Article, Claim, Document
 from claims.quotes import tokenize
 
-ALIGN_DEFAULTS = {
-    "min_shared_words": 4,
-    "min_similarity": 60.0,
-    "min_words": 5,
-    "elision_min_words": 3,
-    "ignore_name_spelling": True,
-    "ignore_fillers": True,
-    "ignore_typos": True,
-    "paraphrase_below": 70.0,
-}
+ALIGN_OPTIONS = Options(
+    Option("min_shared_words", 4, POSITIVE, "the length of the word runs (n-grams) that link two quotes"),
+    Option("min_similarity", 60.0, PERCENT, "how alike (percent) the part two linked quotes share must be"),
+    Option("min_words", 5, COUNT, "shorter quotes join no family (a quote cut from a longer one still may, from 4 words)"),
+    Option("elision_min_words", 3, POSITIVE,
+           "words cut from the middle of a quote that make an unmarked cut (fewer: a wording change)"),
+    Option("ignore_name_spelling", True, FLAG,
+           "a name respelled inside a quote (Odessa / Odesa) is left to the spelling-variant rule"),
+    Option("ignore_fillers", True, FLAG, "changes made only of spoken filler (you know, sort of, just) are ignored"),
+    Option("ignore_typos", True, FLAG,
+           "two words of six letters or more that differ in one letter (affected / effected) are a misspelling, "
+           "not a change"),
+    Option("paraphrase_below", 70.0, PERCENT,
+           "a piece whose words are less than this percent the same where it overlaps the longest version "
+           "is a paraphrase"),
+)
+ALIGN_DEFAULTS = ALIGN_OPTIONS.defaults()
 FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}

@@ -1,11 +1,12 @@
 """Load and validate ``rules.yaml``.
 
-Each rule: ``id`` (unique), ``kind`` (one of the rule-kind modules in ``checker/``),
+Each rule: ``id`` (unique), ``kind`` (one of the rule-kind modules in ``checker/rules/``),
 ``severity`` (error, warning, info), ``message`` (a template of plain ``{name}`` placeholders,
-the ones its kind provides: ``PLACEHOLDERS``), ``claim_types`` (a list of the extractors' claim
-types), optional ``enabled`` (default true) and the kind's own parameters under ``params``, each
-checked against ``PARAMS`` (type, the type of a list's items, range or choices). Regexes are
-compiled with RE2, which runs in time linear in the text, so a rule cannot hang a check.
+the ones its kind fills: its ``MESSAGE_FIELDS``), ``claim_types`` (a list of the extractors'
+claim types), optional ``enabled`` (default true) and the kind's own options under ``params``,
+each checked against the kind's ``OPTIONS`` table (type, the type of a list's items, range or
+choices). Regexes are compiled with RE2, which runs in time linear in the text, so a rule
+cannot hang a check.
 
 Everything is checked when the file is loaded, never half-way through a report: every problem
 is an ``InputError`` naming the file and line. The file itself must be a regular file of at
@@ -25,9 +26,7 @@ import yaml
 from claims.errors import InputError
 from claims.extract import EXTRACTORS
 from checker.engine.findings import SEVERITIES, message_placeholders
-from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, PERCENT, POSITIVE, SEVERITY, SHARE_OR_OFF,
-                                    TEXT, TYPE_NAMES, WORDS, Param, compile_pattern, describe, is_type,
-                                    param_problem, short_value)
+from checker.engine.options import TYPE_NAMES, compile_pattern, describe, is_type, short_value
 from checker.engine.rule import Rule, RuleSet
 from checker.rules import KINDS
 
@@ -37,96 +36,6 @@ OPTIONAL = {"enabled": bool, "params": dict, "description": str}
 MAX_RULES_BYTES = 1 << 20  # rules.yaml is a few KB; a bigger file is a mistake or an attack
 MAX_DEPTH = 32  # rules.yaml nests 6 deep (rules > rule > params > pairs > pair)
 MAX_NODES = 1_000_000  # values after expanding aliases; an alias-free file under the size limit has fewer
-
-
-BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
-
-_ALIGN = {  # quote_families.ALIGN_DEFAULTS, accepted by every quote kind
-    "min_shared_words": POSITIVE,  # the length of the word n-grams that link two quotes
-    "min_similarity": PERCENT,
-    "min_words": COUNT,
-    "elision_min_words": POSITIVE,
-    "ignore_name_spelling": FLAG,
-    "ignore_fillers": FLAG,
-    "ignore_typos": FLAG,
-    "paraphrase_below": PERCENT,
-}
-
-# What each kind's parameters accept. Every key of a kind's DEFAULTS has an entry (a test checks
-# it, and that every default passes).
-PARAMS: dict[str, dict[str, Param]] = {
-    "value_conflict": {
-        "block_by": Param(list, item=Param(str, choices=BLOCK_FIELDS)),
-        "attributes": WORDS,
-        "min_shared_words": COUNT,
-        "min_context_jaccard": FRACTION,
-        "min_context_overlap": SHARE_OR_OFF,
-        "word_prefix": COUNT,
-        "min_sentence_overlap": SHARE_OR_OFF,
-        "relative_tolerance": NON_NEGATIVE,
-        "absolute_tolerance": NON_NEGATIVE,
-        "rounding_tolerance": FRACTION,
-        "rounding_severity": SEVERITY,
-        "cumulative": WORDS,
-        "update_severity": SEVERITY,
-        "exclusive": FLAG,
-        "compare_birth_years": FLAG,
-        "min_claim_confidence": FRACTION,
-        "confident_if_shared": COUNT,
-        "generic_attributes": WORDS,
-        "subject_as_context": FLAG,
-        "max_ratio": Param(float, low=1, off=0),
-        "min_event_shared": COUNT,
-        "min_event_context": COUNT,
-        "min_event_context_calendar": COUNT,
-        "max_event_gap": COUNT,
-        "news_day_window": Param(int, low=0, off=-1),
-        "sole_min_shared": COUNT,
-        "quoted_statements": FLAG,
-        "one_off_events": WORDS,
-    },
-    "spelling_variant": {
-        "variants_file": TEXT,
-        "form_columns": Param(list, item=TEXT, length=2),
-        "enabled_column": TEXT,
-        "pairs": Param(list, item=Param(list, item=TEXT, length=2)),
-        "preferred": Param(str, choices=("first", "second", "none")),
-        "detect_unlisted": FLAG,
-        "min_length": COUNT,
-        "ignore": WORDS,
-    },
-    "quote_wording": _ALIGN,
-    "quote_elision": _ALIGN,
-    "quote_truncation": {**_ALIGN, "min_missing": POSITIVE},
-    "quote_paraphrase": {**_ALIGN, "min_candidate_ratio": PERCENT, "min_shared_content_words": COUNT,
-                         "min_content_overlap": FRACTION},
-    "quote_missing": {**_ALIGN, "min_quoting_sources": COUNT, "min_quoting_for_absent": COUNT,
-                      "report_absent": FLAG, "min_shared_content_words": COUNT, "min_content_overlap": FRACTION},
-    "quote_misattribution": {**_ALIGN, "flag_role_vs_name": FLAG, "strong_only": FLAG},
-    "self_contradiction": {"min_similarity": PERCENT, "min_words": COUNT},
-    "statement_negation": {"min_shared_words": COUNT, "min_overlap": FRACTION, "min_words": COUNT,
-                           "number_window": COUNT},
-    "single_source": {"attributes": WORDS, "min_articles": COUNT},
-}
-
-_QUOTE_SITE = ("subject", "sources", "change", "diff", "type", "readings", "values", "reference", "count")
-
-# The placeholders each kind passes to ``format_message``: a message may use these and no other.
-# (A test runs every kind and checks that each really passes every name listed here.)
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "value_conflict": ("subject", "attribute", "values", "sources", "claim_type", "later"),
-    "spelling_variant": ("subject", "values", "sources", "preferred"),
-    "quote_wording": _QUOTE_SITE,
-    "quote_elision": _QUOTE_SITE,
-    "quote_truncation": ("subject", "sources", "reference", "missing", "change", "count", "values", "diff",
-                         "quote"),
-    "quote_paraphrase": ("subject", "sources", "reference", "similarity", "change", "values", "count"),
-    "quote_missing": ("subject", "sources", "paraphrased", "absent", "change", "values", "count"),
-    "quote_misattribution": ("subject", "values", "sources", "quote", "change", "count"),
-    "self_contradiction": ("subject", "value", "sources"),
-    "statement_negation": ("negating", "stating", "statement", "value", "subject"),
-    "single_source": ("subject", "values", "for_subject", "attribute", "sources"),
-}
 
 
 def default_rules_path() -> Path:
@@ -357,8 +266,9 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
         placeholders = message_placeholders(message)
     except ValueError as exc:
         raise InputError(shown, f"rule {name}: bad 'message' template: {exc}", line) from None
-    provided = PLACEHOLDERS.get(kind)
-    unknown = [p for p in placeholders if provided is not None and p not in provided]
+    module = kinds[kind]
+    provided = module.MESSAGE_FIELDS
+    unknown = [p for p in placeholders if p not in provided]
     if unknown:
         raise InputError(shown, f"rule {name}: 'message' uses {{{unknown[0]}}}, which kind {kind!r} does not "
                                 f"provide (it provides {', '.join('{' + p + '}' for p in sorted(provided))})", line)
@@ -366,7 +276,6 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
         if not isinstance(claim_type, str) or claim_type not in claim_types:
             raise InputError(shown, f"rule {name}: 'claim_types' item {i} is {describe(claim_type)}, not a claim "
                                     f"type (known: {', '.join(claim_types)})", line)
-    module = kinds[kind]
     params = _params(entry, module, shown, name, line)
     rule = Rule(id=rule_id, kind=kind, severity=severity, message=message,
                 claim_types=list(entry["claim_types"]), params=params,
@@ -385,28 +294,26 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
 
 
 def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dict[str, Any]:
-    """The kind's defaults overridden by the rule's checked ``params``."""
+    """The kind's defaults overridden by the rule's ``params``, each checked against the kind's
+    ``OPTIONS``."""
     given = entry.get("params") or {}
     key_lines = getattr(given, "key_lines", {})
     params_line = getattr(given, "line", None) or line
-    specs = PARAMS.get(module.KIND, {})
-    params = dict(module.DEFAULTS)
+    options = module.OPTIONS
+    params = options.defaults()
     for key, value in given.items():
         key_line = key_lines.get(key, params_line)
         if not isinstance(key, str):
             raise InputError(shown, f"rule {name}: a parameter name must be a string, got {describe(key)}", key_line)
-        if key not in module.DEFAULTS:
+        if key not in options:
             raise InputError(shown, f"rule {name}: unknown parameter '{key}' for kind {module.KIND!r} "
-                                    f"(known: {', '.join(sorted(module.DEFAULTS))})", key_line)
-        default = module.DEFAULTS[key]
-        spec = specs.get(key) or (Param(float if isinstance(default, float) else type(default))
-                                  if default is not None else None)
-        found = param_problem(spec, value) if spec is not None else None
+                                    f"(known: {', '.join(sorted(options.names))})", key_line)
+        found = options[key].problem(value)
         if found:
             problem, item_line = found
             raise InputError(shown, f"rule {name}: parameter '{key}' {problem}", item_line or key_line)
         params[key] = _plain(value)
-    for key in getattr(module, "REGEX_PARAMS", ()):
+    for key in options.regexes:
         for pattern in params.get(key) or []:
             try:
                 compile_pattern(pattern)

@@ -4,17 +4,20 @@ Two checks, both inside a single article:
 - claims: the same subject, claim type and value, once asserted and once negated
   ("he is a Ukrainian citizen" ... "he is not a Ukrainian citizen");
 - sentences: two sentences that are the same once negation words are removed (rapidfuzz
-  ``token_sort_ratio`` >= ``min_similarity``) while exactly one of them is negated and both
-  give the same numbers
-  ("The reactor was shut down." ... "The reactor was not shut down.").
+  ``token_sort_ratio`` of at least ``min_similarity``) while exactly one of them is negated and
+  both give the same numbers ("The reactor was shut down." ... "The reactor was not shut down.").
 Sentences inside quotation marks are compared too: a speaker contradicting himself is news.
 
-Options (defaults):
-  min_similarity: 85.0   how alike the two sentences must be without their negations
-  min_words: 5           shorter sentences are not compared (too little context)
+Example (rules.yaml; cases in tests/fixtures/rules/self_contradiction.yaml)::
 
-PASS: "Maks is not a Ukrainian citizen, he's an American citizen." (two different countries)
-FAIL: "Divers found no survivors." ... "Divers found survivors." (same article)
+    - id: self-contradiction
+      kind: self_contradiction
+      severity: warning
+      message: "{sources} contradicts itself: {value}"
+      claim_types: [citizenship, place]
+
+    PASS  "Maks is not a Ukrainian citizen, he's an American citizen." (two different countries)
+    FAIL  "Divers found no survivors." ... "Divers found survivors." (same article)
 """
 from __future__ import annotations
 
@@ -27,12 +30,18 @@ from rapidfuzz import fuzz, process
 from checker.engine.align import by_fields, group_by
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
+from checker.engine.options import COUNT, PERCENT, Option, Options, with_options
 from checker.engine.rule import Rule
 from checker.rules.negation import is_negated, strip_negation
 
 KIND = "self_contradiction"
 READS = ("claims", "sentences")
-DEFAULTS = {"min_similarity": 85.0, "min_words": 5}
+MESSAGE_FIELDS = ("subject", "value", "sources")
+OPTIONS = Options(
+    Option("min_similarity", 85.0, PERCENT, "how alike two sentences must be without their negations (percent)"),
+    Option("min_words", 5, COUNT, "shorter sentences are not compared (too little context)"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 _NUMBER = re.compile(r"\d+")
 
 

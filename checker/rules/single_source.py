@@ -9,25 +9,34 @@ its sentence is rarely whose toll it is), so it is single when no other source g
 figure for it. Message placeholders: ``{sources}``, ``{attribute}``, ``{values}``, ``{subject}``
 and ``{for_subject}`` (" for <person>" for an age, empty for a toll).
 
-Options (defaults):
-  attributes: ["\\|killed$", "\\|injured$", "^age$"]   regexes on the claim attribute
-  min_articles: 3
+Example (rules.yaml; cases in tests/fixtures/rules/single_source.yaml)::
 
-PASS: "13 people were injured" in three of four articles.
-FAIL (info): "13 people were injured" in one article of four, no other source gives a figure.
+    - id: single-source
+      kind: single_source
+      severity: info
+      message: "Only {sources} reports {attribute}{for_subject}: {values}"
+      claim_types: [count, age]
+
+    PASS  "13 people were injured" in three of four articles
+    FAIL  (info) "13 people were injured" in one article of four, no other source gives a figure
 """
 from __future__ import annotations
 
 from checker.engine.align import group_by
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
-from checker.engine.options import compiled_patterns
+from checker.engine.options import COUNT, REGEXES, Option, Options, compiled_patterns, with_options
 from checker.engine.rule import Rule
 
 KIND = "single_source"
 READS = ("claims",)
-DEFAULTS = {"attributes": [r"\|killed$", r"\|injured$", r"^age$"], "min_articles": 3}
-REGEX_PARAMS = ("attributes",)
+MESSAGE_FIELDS = ("subject", "values", "for_subject", "attribute", "sources")
+OPTIONS = Options(
+    Option("attributes", [r"\|killed$", r"\|injured$", r"^age$"], REGEXES,
+           "the claim attributes considered (death and injury tolls and ages)"),
+    Option("min_articles", 3, COUNT, "only stories of at least this many articles are checked"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 
 
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:

@@ -13,17 +13,21 @@ Two ways to know that two spellings are one name:
 All uses of the variants in the story become one finding that names every source and says
 which articles use both spellings.
 
-Options (defaults):
-  variants_file: ""       TSV path, relative to rules.yaml, or a file in claims/data/
-  form_columns: [russian_derived_form, ukrainian_form]
-  enabled_column: enabled  rows whose value here is "false" are skipped ("" = use all rows)
-  pairs: []               extra [variant, preferred] pairs
-  preferred: second       which form of a pair the house prefers: first, second or none
-  detect_unlisted: true   also find variants with no list
-  min_length: 4           shortest name token compared without a list
-  ignore: []              spellings never reported
+Example (rules.yaml; cases in tests/fixtures/rules/spelling_variant.yaml)::
 
-PASS: "Kyiv ... Kyiv" (one spelling). FAIL: "Odessa" in one source, "Odesa" in another.
+    - id: spelling-variant
+      kind: spelling_variant
+      severity: warning
+      message: "Name spelled more than one way: {values}"
+      claim_types: [name]
+      params:
+        variants_file: ukrainian_toponym_pairs.tsv
+        pairs: [[Kiev, Kyiv], [Gonzales, Gonzalez]]   # add your own
+        preferred: second
+
+    PASS  "Kyiv" ... "Kyiv" (one spelling)
+    FAIL  "Odessa" (two outlets) / "Odesa" (two outlets, one of which uses both): one finding,
+          house style Odesa
 """
 from __future__ import annotations
 
@@ -39,20 +43,28 @@ from rapidfuzz.distance import Levenshtein
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
+from checker.engine.options import COUNT, FLAG, TEXT, WORDS, Option, Options, choice, list_of, with_options
 from checker.engine.rule import Rule
 
 KIND = "spelling_variant"
 READS = ("claims", "sentences")
-DEFAULTS = {
-    "variants_file": "",
-    "form_columns": ["russian_derived_form", "ukrainian_form"],
-    "enabled_column": "enabled",
-    "pairs": [],
-    "preferred": "second",
-    "detect_unlisted": True,
-    "min_length": 4,
-    "ignore": [],
-}
+MESSAGE_FIELDS = ("subject", "values", "sources", "preferred")
+OPTIONS = Options(
+    Option("variants_file", "", TEXT,
+           "a TSV of spelling pairs, beside rules.yaml or in claims/data/ (empty: no file)"),
+    Option("form_columns", ["russian_derived_form", "ukrainian_form"], list_of(TEXT, length=2),
+           "the TSV's two columns holding a pair's forms, in pair order"),
+    Option("enabled_column", "enabled", TEXT,
+           "rows whose value in this TSV column is \"false\" are skipped (empty: every row is used)"),
+    Option("pairs", [], list_of(list_of(TEXT, length=2)), "more [variant, preferred] pairs, written in rules.yaml"),
+    Option("preferred", "second", choice("first", "second", "none"),
+           "which form of a pair the house prefers"),
+    Option("detect_unlisted", True, FLAG,
+           "also find variants no list names (equal transliteration keys, one letter apart in a full name)"),
+    Option("min_length", 4, COUNT, "the shortest name compared without a list"),
+    Option("ignore", [], WORDS, "spellings never reported"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 DATA_DIR = Path(__file__).resolve().parents[2] / "claims" / "data"
 _CACHE: dict[tuple, list[tuple[str, str]]] = {}
 

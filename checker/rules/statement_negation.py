@@ -13,14 +13,16 @@ say why") from counting.
 Guidance: SummEdits (Laban et al., 2023) and FactCC (Kryscinski et al., 2020) both use
 negation as one of the basic single-edit inconsistencies a checker must catch.
 
-Options (defaults):
-  min_shared_words: 4    content words the two sentences must share
-  min_overlap: 0.5       ... and this fraction of the shorter sentence's content words
-  min_words: 6           shorter sentences are not compared (too little context)
-  number_window: 6       words after the negation whose figures the other sentence must give
+Example (rules.yaml; cases in tests/fixtures/rules/statement_negation.yaml)::
 
-PASS: "Officials did not say how many died." / "Officials said 12 died." (not the same statement)
-FAIL: "The reactor was shut down on Monday." / "The reactor was not shut down on Monday."
+    - id: statement-negation
+      kind: statement_negation
+      severity: warning
+      message: "{negating} negates what {stating} states: \"{statement}\""
+      claim_types: []
+
+    PASS  "Officials did not say how many died." / "Officials said 12 died." (not the same statement)
+    FAIL  "The reactor was shut down on Monday." / "The reactor was not shut down on Monday."
 """
 from __future__ import annotations
 
@@ -28,13 +30,21 @@ import re
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
+from checker.engine.options import COUNT, FRACTION, Option, Options, with_options
 from checker.engine.rule import Rule
 from checker.rules.negation import CONTRACTED, is_negated, strip_negation
 from claims.base import content_words
 
 KIND = "statement_negation"
 READS = ("sentences",)
-DEFAULTS = {"min_shared_words": 4, "min_overlap": 0.5, "min_words": 6, "number_window": 6}
+MESSAGE_FIELDS = ("negating", "stating", "statement", "value", "subject")
+OPTIONS = Options(
+    Option("min_shared_words", 4, COUNT, "content words the negated and the stating sentence must share"),
+    Option("min_overlap", 0.5, FRACTION, "... and the share of the shorter sentence's content words they make"),
+    Option("min_words", 6, COUNT, "shorter sentences are not compared (too little context)"),
+    Option("number_window", 6, COUNT, "words after the negation whose figures the other sentence must give"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 _NUMBER = re.compile(r"\d+")
 # "$500,000" is one word, one figure; "3rd" and "1990s" stay words
 _WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?![\w,])|[a-z0-9]+(?:\.\d+)?(?:'[a-z]+)?")

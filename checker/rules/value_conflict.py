@@ -1,101 +1,82 @@
 """Rule kind ``value_conflict``: sources give values for the same thing that cannot both be true.
 
-Claims are blocked on ``block_by`` (claim type and attribute, plus the subject for ages and
-citizenship; ``head`` is the attribute's noun without its verb, so "count|charged" and "count"
-meet while "people|killed" and "people|injured" never align), aligned by context words
-(``min_shared_words``, then ``min_context_jaccard`` or ``min_context_overlap``), and
-two aligned claims from different articles conflict when their value ranges do not overlap
-after widening by ``relative_tolerance`` / ``absolute_tolerance``. All conflicting claims of one
-aligned group become one finding, citing every source.
+Claims are blocked on ``block_by`` columns (``head`` is the attribute's noun without its verb,
+so "count|charged" meets "count" but "people|killed" never meets "people|injured";
+``generic_attributes`` align with any head), aligned by shared context words
+(``min_shared_words``, then ``min_context_jaccard`` or the overlap coefficient
+``min_context_overlap``, words compared on their first ``word_prefix`` letters, or the whole
+sentences nearly the same: ``min_sentence_overlap``), and two aligned claims from different
+articles conflict when their value ranges do not overlap after widening by
+``relative_tolerance`` / ``absolute_tolerance``. All conflicting claims of one aligned group
+become one finding, citing every source.
 
-Ranges come from the extractors: "at least 10" = [10, inf), "about 100" = [90, 110] (two such
-hedged figures agree only within a tenth of each other: "some 60" / "some 72" and "about four
-hours" / "about five hours" do not),
-"early March" = March 1-10, "over a week" = (7 days, inf). Ages compare the birth years they
-imply when both carry a year (42 in 2022, 14 in 1994 and 26 in 2006 all mean born 1979-80).
-Categorical claims (citizenship, places) conflict when one source asserts what another
-negates, or, with ``exclusive: true``, when they name different places that are not variant
+Ranges keep the qualifiers and granularity: "at least 10" is [10, inf), "about 100" is
+[90, 110], "early March" is March 1-10, "over a week" is more than 7 days. The same hedge around
+different figures ("up to 120 days" / "up to 180 days") is a conflict; two figures hedged both
+ways ("about", "some") agree only within a tenth of each other: "about 100" / "about 107" agree,
+"some 60" / "some 72" and "about four hours" / "about five hours" do not, and an article whose
+plain "four hours" fits another's "about five hours" does not thereby give that figure. Values
+more than ``max_ratio`` times apart are about different things. Ages compare the birth years
+they imply when both carry a year (42 in 2022, 14 in 1994 and 26 in 2006 all mean born
+1979-80); the same age once at the event's year and once only at the filing year ("Lawrence,
+18," filed in 1999; "an 18-year-old stabbed in 1993") is the age at the event, not two birth
+years. Categorical claims (citizenship, places) conflict when one source asserts what another
+negates, or, with ``exclusive``, when they name different places that are not variant
 spellings and neither is a country containing the other.
 
-Labels, not silence: when the differing sources were published at different times the
-message says which is later; a larger count of a cumulative attribute (``cumulative``
-regexes: killed, injured...) in the later report is likely an update and takes
-``update_severity``; a difference within ``rounding_tolerance`` where one value is round
-(333,333 vs 333,000) takes ``rounding_severity``.
+Durations: a length ("stuck for five days") is never set against an offset from another event
+("five hours later"), a distance in time ("10 minutes away") or the first part of a longer
+period ("the first three days of the talks"); two "N later" offsets, whose starting point the
+sentence does not say, are compared only when the rest of their sentences is mostly the same.
 
-Options (defaults):
-  block_by: [claim_type, attribute]   columns that must be equal to align
-  attributes: []                      regexes; only claims whose attribute matches (empty = all)
-  min_shared_words: 2                 context words two claims must share
-  min_context_jaccard: 0.1            shared / all context words of the two
-  min_context_overlap: 1.01           or shared / the smaller context (above 1: not used)
-  word_prefix: 0                      compare context words on this many first letters (0: whole)
-  min_sentence_overlap: 1.01          or the two sentences share this fraction of the shorter
-                                      one's content words (above 1: not used)
-  relative_tolerance: 0.0             values within this fraction agree
-  absolute_tolerance: 0.0
-  rounding_tolerance: 0.02
-  rounding_severity: info
-  cumulative: ["killed", "injured"...]
-  update_severity: info
-  exclusive: false                    categorical values exclude each other
-  compare_birth_years: true           ages: compare implied birth years
-  min_claim_confidence: 0.0           claims the extractor is less sure of (extra.confidence,
-                                      e.g. an age bound to a person only by a pronoun) support
-                                      a finding but cannot raise one
-  confident_if_shared: 0              unless the two contexts share this many words (0: never)
-  generic_attributes: []              attributes that align with any other ("duration" for a
-                                      bare "six days"; "a six-day journey" has "journey")
-  subject_as_context: false           the same subject counts as one shared context word (two
-                                      alike sentences, one such claim each, need no word)
-  max_ratio: 0                        values more than this many times apart are about
-                                      different things, not a conflict (0: no limit)
-  min_event_shared: 0                 dates: also align two one-day dates whose event words
-                                      (claims/events.py: "crashed on Oct. 31", "the Aug. 7
-                                      bombing") share this many (0: off) ...
-  min_event_context: 2                ... and whose contexts share this many words ...
-  min_event_context_calendar: 99      ... or this many, for two dates written with month and
-                                      day ("filed for divorce July 29") about the same person,
-                                      one of them neither the deed nor the person's name
-  max_event_gap: 14                   ... and that are at most this many days apart; within it,
-                                      two weekdays of different names ("Tuesday" / "Thursday",
-                                      or a weekday and a date falling on another) are sure
-                                      enough to raise a finding whenever each item was filed
-  one_off_events: []                  ... or, for a happening a story has once ("crash",
-                                      "earthquake"; whole stems), that word alone, unless the
-                                      two sentences name different places
-  quoted_statements: false            ... or, for two statement dates ("said Sunday", "Speaking
-                                      ... Sunday night"), each the only one in its sentence,
-                                      sentences quoting one utterance (a quote family); these
-                                      three need min_event_shared > 0
-  news_day_window: -1                 dates: each report dating the event to its own filing day
-                                      (or up to this many days before), the later report to
-                                      the later day, is a running story's update, not a
-                                      conflict (-1: off)
-  sole_min_shared: 0                  counts: also align two plain counts (no unit, money or
-                                      "five-story") that are each the only count of their noun
-                                      in their article, or the only part counted of their group
-                                      ("Three of the suspects"), on this many shared words (0: off)
-A statement's date ("said Sunday") is never compared with an event's ("the call Saturday"),
-nor a length ("stuck for five days") with an offset from another event ("five hours later"), a
-distance in time ("10 minutes away") or the first part of a longer period ("the first three days
-of the talks"); two "N later" offsets are compared only when the rest of their sentences is
-mostly the same. The same age once at the event's year and once only at the filing year
-("Lawrence, 18," filed in 1999; "an 18-year-old stabbed in 1993") agrees. Counts: a report
-whose sentence adds two figures up to another report's ("52 on the bus and three on the road" /
-"55 killed"), or gives the other's figure beside its own ("a $2 million fund -- $800,000 for
-the first year"), does not disagree with it. A report that gives both values counts as giving
-the other's only where that claim is at least as close in context to the other as its own
-differing one (dates, ages, durations; counts keep the looser test, as one sentence often gives
-two shares: "18 percent of the voters, but only 3.1 percent of the judges"). Counts
-narrowed differently ("three Atlanta-area bombings" / "four Southern bombings", "Argun, 10 km"
-/ "Shali, 40 km") count different things; two distances locating one place from one other
-place the same way ("the Harbor Refinery, 90 km north of Lakeport") align however little
-else their sentences share.
+Counts: a report whose sentence adds two figures up to another's ("52 on the bus and three on
+the road" / "55 killed") or gives the other's figure beside its own ("a $2 million fund --
+$800,000 for the first year") does not disagree with it. Counts narrowed differently ("three
+Atlanta-area bombings" / "four Southern bombings", "Argun, 10 km" / "Shali, 40 km", "110 km
+southeast" / "130 km east" of one city) count different things; two distances locating one
+place from one other place the same way ("the Harbor Refinery, 90 km north of Lakeport") align
+however little else their sentences share. Two sentences identical apart from a figure always
+align (one wire story carried twice with a figure changed). ``sole_min_shared`` aligns two
+plain counts that are each the only one of their kind in their article on fewer shared words.
+A report that gives both values counts as giving the other's only where that claim is at least
+as close in context to the other as its own differing one (dates, ages, durations; counts keep
+the looser test, as one sentence often gives two shares: "18 percent of the voters, but only
+3.1 percent of the judges").
 
-PASS (no finding): "116 sailors trapped" / "116 sailors were trapped";
-                   "March 2" / "early March"; "U.S. citizen" / "American citizen".
-FAIL (finding):    "stuck for the next five days" / "stuck in the country for over a week".
+Dates: ``min_event_shared`` also aligns one-day dates of the same event (``claims/events.py``
+reads it: "crashed on Oct. 31", "the Aug. 7 bombing"); two dates written with month and day
+about the same person need only ``min_event_context_calendar`` shared context words, one of
+them neither the deed nor the person's name ("filed for divorce July 27" / "filed for divorce
+July 29", not "flew to London July 20" / "flew to Paris July 27"); two dates of a happening
+listed in ``one_off_events``, which a story has once, such as a crash or an earthquake, align
+on that word alone unless their sentences name different places; with ``quoted_statements``,
+two statement dates, each alone in a sentence quoting one utterance, date one statement. Dates
+of different known events never conflict, a statement's date ("said Sunday") is never set
+against an event's ("the call Saturday"), weekdays are trusted when both articles were filed
+the same day or when their names differ ("Tuesday" / "Thursday", within ``max_event_gap``
+days), and with ``news_day_window`` a running story's reports each dating the event to their
+own filing day are updates, not conflicts.
+
+Labels, not silence: when the differing sources were published at different times the message
+says which is later; a larger count of a ``cumulative`` attribute (killed, injured, ...) in the
+later report, above every earlier figure, is likely an update and takes ``update_severity``; a
+difference within ``rounding_tolerance`` where one value is round (333,333 vs 333,000) takes
+``rounding_severity``.
+
+Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
+
+    - id: duration-conflict
+      kind: value_conflict
+      severity: warning
+      message: "Sources disagree on how long: {values}"
+      claim_types: [duration]
+      params: {block_by: [claim_type], generic_attributes: [duration], subject_as_context: true,
+               max_ratio: 5, min_shared_words: 2, min_context_jaccard: 0.3, min_context_overlap: 0.5}
+
+    PASS  "116 sailors trapped" / "116 sailors were trapped"; "March 2" / "early March";
+          "U.S. citizen" / "American citizen"; "42" in 2022 / "a 14-year-old" in 1994
+    FAIL  "So then I got stuck for the next five days" / "after being stuck in the country for
+          over a week": 5 days vs more than 7 days, a warning
 """
 from __future__ import annotations
 
@@ -109,47 +90,72 @@ from claims.events import base_word
 from claims.gazetteer import country_of
 from claims.numbers import NUMBER_RE
 from checker.engine.align import (aligned_pairs, blocks, components, copy_groups, event_pairs, event_word_set,
-                           number_variant_pairs, same_but_number, word_set)
+                                  number_variant_pairs, same_but_number, word_set)
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
-from checker.engine.options import compiled_patterns
+from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, REGEXES, SEVERITY, SHARE_OR_OFF, WORDS,
+                                    Option, Options, Value, choice, compiled_patterns, list_of, with_options)
 from checker.engine.quote_families import ALIGN_DEFAULTS
 from checker.engine.rule import Rule
 
 KIND = "value_conflict"
 READS = ("claims", "quote_families", "places")
-DEFAULTS = {
-    "block_by": ["claim_type", "attribute"],
-    "attributes": [],
-    "min_shared_words": 2,
-    "min_context_jaccard": 0.1,
-    "min_context_overlap": 1.01,
-    "word_prefix": 0,
-    "min_sentence_overlap": 1.01,
-    "relative_tolerance": 0.0,
-    "absolute_tolerance": 0.0,
-    "rounding_tolerance": 0.02,
-    "rounding_severity": "info",
-    "cumulative": ["killed", "injured", "dead", "missing", "arrested", "rescued", "evacuated", "victim"],
-    "update_severity": "info",
-    "exclusive": False,
-    "compare_birth_years": True,
-    "min_claim_confidence": 0.0,
-    "confident_if_shared": 0,
-    "generic_attributes": [],
-    "subject_as_context": False,
-    "max_ratio": 0.0,
-    "min_event_shared": 0,
-    "min_event_context": 2,
-    "min_event_context_calendar": 99,
-    "max_event_gap": 14,
-    "news_day_window": -1,
-    "sole_min_shared": 0,
-    "quoted_statements": False,
-    "one_off_events": [],
-}
-REGEX_PARAMS = ("attributes", "cumulative")
+BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
+MESSAGE_FIELDS = ("subject", "attribute", "values", "sources", "claim_type", "later")
+OPTIONS = Options(
+    Option("block_by", ["claim_type", "attribute"], list_of(choice(*BLOCK_FIELDS)),
+           "claim fields two claims must share to be compared (head: the attribute's noun without its verb)"),
+    Option("attributes", [], REGEXES, "only claims whose attribute matches one of these are compared (none: all)"),
+    Option("min_shared_words", 2, COUNT, "context words two claims must share to align"),
+    Option("min_context_jaccard", 0.1, FRACTION, "... and the share of all their context words the shared ones make"),
+    Option("min_context_overlap", 1.01, SHARE_OR_OFF,
+           "... or the share of the smaller context they make (above 1: not used)"),
+    Option("word_prefix", 0, COUNT, "context words are compared on this many first letters (0: whole words)"),
+    Option("min_sentence_overlap", 1.01, SHARE_OR_OFF,
+           "also align two claims whose sentences share this share of the shorter one's content words "
+           "(above 1: not used)"),
+    Option("relative_tolerance", 0.0, NON_NEGATIVE, "values within this fraction of each other agree"),
+    Option("absolute_tolerance", 0.0, NON_NEGATIVE, "values within this much of each other agree"),
+    Option("rounding_tolerance", 0.02, FRACTION,
+           "two counts this close (a fraction of the larger), one of them round, differ only by rounding"),
+    Option("rounding_severity", "info", SEVERITY, "the severity of a difference that is only rounding"),
+    Option("cumulative", ["killed", "injured", "dead", "missing", "arrested", "rescued", "evacuated", "victim"],
+           REGEXES, "count attributes that grow as a story runs: a later report's higher figure is likely an update"),
+    Option("update_severity", "info", SEVERITY, "the severity of such an update (a later, higher cumulative count)"),
+    Option("exclusive", False, FLAG,
+           "categorical values exclude each other: two different places conflict unless one contains the other"),
+    Option("compare_birth_years", True, FLAG, "ages: compare the birth years they imply"),
+    Option("min_claim_confidence", 0.0, FRACTION,
+           "a claim the extractor is less sure of (an age bound to a person only by a pronoun) supports a "
+           "finding but cannot raise one"),
+    Option("confident_if_shared", 0, COUNT,
+           "... unless the two contexts share this many words (0: never)"),
+    Option("generic_attributes", [], WORDS,
+           "attributes that align with any other (duration for a bare \"six days\")"),
+    Option("subject_as_context", False, FLAG, "the same subject counts as one shared context word"),
+    Option("max_ratio", 0.0, Value(float, low=1, off=0),
+           "values more than this many times apart are about different things, not a conflict (0: no limit)"),
+    Option("min_event_shared", 0, COUNT,
+           "dates: also align two one-day dates whose event words share this many (0: off)"),
+    Option("min_event_context", 2, COUNT, "... and whose contexts share this many words"),
+    Option("min_event_context_calendar", 99, COUNT,
+           "... or this many, for two dates written with month and day about the same person"),
+    Option("max_event_gap", 14, COUNT,
+           "... at most this many days apart; within it two weekdays of different names raise a finding"),
+    Option("news_day_window", -1, Value(int, low=0, off=-1),
+           "dates: reports each dating the event to its own filing day, or this many days before, are a "
+           "running story's updates (-1: off)"),
+    Option("sole_min_shared", 0, COUNT,
+           "counts: also align two plain counts, each the only one of its noun in its article, on this many "
+           "shared words (0: off)"),
+    Option("quoted_statements", False, FLAG,
+           "dates: also align two statement dates whose sentences quote one utterance (needs min_event_shared)"),
+    Option("one_off_events", [], WORDS,
+           "dates: happenings a story has once (crash, earthquake; whole stems): two dates of one align on "
+           "that word alone (needs min_event_shared)"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 
 
 def _range(row, params) -> tuple[float, float] | None:

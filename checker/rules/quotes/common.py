@@ -11,6 +11,8 @@ from checker.engine.quote_families import QuoteFamily, Site, alignment
 from checker.engine.rule import Rule
 
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
+# the message fields of a finding about one kind of site (quote_wording, quote_elision)
+QUOTE_SITE_FIELDS = ("subject", "sources", "change", "diff", "type", "readings", "values", "reference", "count")
 
 
 def change_findings(rule: Rule, ctx: StoryContext, params: dict, change: str, kind: str) -> list[Finding]:

@@ -12,8 +12,6 @@ between ("A," he said. "B."), a gap that mostly repeats the words around it (a r
 Guidance: the AP Stylebook ("ellipsis") asks for an ellipsis wherever words are removed from a
 quotation; a quote cut silently reads as one continuous statement the speaker never made.
 
-Parameters: the alignment parameters of ``quote_families.ALIGN_DEFAULTS``
-(``elision_min_words`` sets the shortest cut reported).
 Message placeholders: as ``quote_wording``; ``{change}`` reads ``unmarked cut: Diply leaves out
 "I believe that that's what it's called" without an ellipsis (kept by 001, ET)``.
 
@@ -33,14 +31,15 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS
+from checker.engine.options import Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS
 from checker.engine.rule import Rule
-from checker.rules.quotes.common import change_findings
+from checker.rules.quotes.common import QUOTE_SITE_FIELDS, change_findings
 
 KIND = "quote_elision"
 READS = ("quote_families",)
-DEFAULTS = dict(ALIGN_DEFAULTS)
-
-
+MESSAGE_FIELDS = QUOTE_SITE_FIELDS
+OPTIONS = Options(ALIGN_OPTIONS)
+__doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    return change_findings(rule, ctx, {**DEFAULTS, **rule.params}, "elision", KIND)
+    return change_findings(rule, ctx, rule.params, "elision", KIND)

@@ -13,8 +13,6 @@ usually means the same person.
 Guidance: the speaker is part of the quote; AP Stylebook ("quotations in the news") asks that
 a quote be attributed to whoever said it, and a quote moved to another mouth is a factual error.
 
-Parameters: ``flag_role_vs_name`` (false), ``strong_only`` (true: compare stated attributions
-only), and the alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
 Message placeholders: ``{subject}`` (speakers joined by "/"), ``{values}`` (each speaker with
 the sources naming them), ``{sources}``, ``{quote}`` (the start of the quote).
 
@@ -34,16 +32,23 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, alignment, is_role, same_speaker
+from checker.engine.options import FLAG, Option, Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS, alignment, is_role, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
 KIND = "quote_misattribution"
 READS = ("quote_families",)
 DIRECT_ATTRIBUTION = {"after", "before"}  # '," he said' and 'X said: "' name the speaker of this very quote
-DEFAULTS = {**ALIGN_DEFAULTS, "flag_role_vs_name": False, "strong_only": True}
-
-
+MESSAGE_FIELDS = ("subject", "values", "sources", "quote", "change", "count")
+OPTIONS = Options(
+    ALIGN_OPTIONS,
+    Option("flag_role_vs_name", False, FLAG,
+           "also compare a name with a descriptor (\"a spokesman\" / \"Col. Smith\"), usually the same person"),
+    Option("strong_only", True, FLAG,
+           "compare only attributions made right at the quote (\", he said\"), and only full names"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 def _full_name(speaker: str) -> bool:
     """A name the story spells out ("Beverly Harvard"), not a fragment the extractor took for
     one ("G. Mc", "Air Flight" from "EgyptAir Flight 990")."""
@@ -52,7 +57,7 @@ def _full_name(speaker: str) -> bool:
 
 
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
+    params = rule.params
     findings = []
     for family in ctx.quote_families(alignment(params)):
         pieces = [p for p in family.pieces if p.speaker

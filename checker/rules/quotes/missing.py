@@ -12,9 +12,6 @@ A statement is a quote family (``checker/engine/quote_families.py``) or, with ``
 Default severity info: choosing what to quote is an editor's call; the finding tells a
 fact-checker which sources carry the exact words.
 
-Parameters: ``min_quoting_sources`` (1), ``min_quoting_for_absent`` (2), ``report_absent``
-(true), ``min_shared_content_words`` (3), ``min_content_overlap`` (0.6), ``min_words`` (5) and
-the other alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
 Message placeholders: ``{subject}``, ``{sources}`` (the quoting sources), ``{paraphrased}``,
 ``{absent}``, ``{change}`` (a sentence saying both), ``{values}``.
 
@@ -38,7 +35,8 @@ from collections import defaultdict
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, alignment, content_stems, is_role
+from checker.engine.options import COUNT, FLAG, FRACTION, Option, Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS, Piece, alignment, content_stems, is_role
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 from claims.entities import name_key
@@ -47,8 +45,20 @@ from claims.quotes import SPEECH_VERBS
 
 KIND = "quote_missing"
 READS = ("claims", "quote_families", "quote_pieces", "sentences", "article_text")
-DEFAULTS = {**ALIGN_DEFAULTS, "min_quoting_sources": 1, "min_quoting_for_absent": 2, "report_absent": True,
-            "min_shared_content_words": 3, "min_content_overlap": 0.6}
+MESSAGE_FIELDS = ("subject", "sources", "paraphrased", "absent", "change", "values", "count")
+OPTIONS = Options(
+    ALIGN_OPTIONS,
+    Option("min_quoting_sources", 1, COUNT,
+           "sources that must quote a statement for it to count (1: one source's quote is a statement too)"),
+    Option("min_quoting_for_absent", 2, COUNT,
+           "sources that must quote a statement before an article that leaves it out is reported"),
+    Option("report_absent", True, FLAG,
+           "report an article that names the speaker but neither quotes nor paraphrases the statement"),
+    Option("min_shared_content_words", 3, COUNT,
+           "content words a sentence in reported speech must share with a quote to be its paraphrase"),
+    Option("min_content_overlap", 0.6, FRACTION, "... making this share of the smaller side's content words"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 _REPORTED = re.compile(r"\b(?:" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
                        + r"|according to)\b", re.I)
 _REPORTED_WORDS = frozenset(v.lower() for v in SPEECH_VERBS if re.fullmatch(r"\w+", v))
@@ -70,7 +80,7 @@ def _is_reported(text: str) -> bool:
 
 
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
+    params = rule.params
     fams = ctx.quote_families(alignment(params))
     statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
     in_family = set()

@@ -18,9 +18,6 @@ Guidance: a paraphrase belongs outside quote marks (AP Stylebook, "quotations in
 quotation marks mean the exact words; "if there is a question about a quote, either don't use
 it or paraphrase it without the quote marks").
 
-Parameters: ``min_candidate_ratio`` (45.0), ``min_shared_content_words`` (4),
-``min_content_overlap`` (0.6), and the alignment parameters of ``quote_families.ALIGN_DEFAULTS``
-(``paraphrase_below``, 70.0, sets how reworded a family member must be).
 Message placeholders: ``{subject}`` (speaker), ``{sources}`` (the paraphrasing sources),
 ``{reference}`` (the sources with the other wording), ``{similarity}`` (percent of words the
 same), ``{change}``, ``{values}`` (both versions with their sources).
@@ -43,18 +40,24 @@ from rapidfuzz import fuzz, process
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, Piece, QuoteFamily, alignment, content_stems, same_speaker
+from checker.engine.options import COUNT, FRACTION, PERCENT, Option, Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS, Piece, QuoteFamily, alignment, content_stems, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
 KIND = "quote_paraphrase"
 READS = ("quote_families", "quote_pieces")
-DEFAULTS = {**ALIGN_DEFAULTS, "min_candidate_ratio": 45.0, "min_shared_content_words": 4,
-            "min_content_overlap": 0.6}
-
-
+MESSAGE_FIELDS = ("subject", "sources", "reference", "similarity", "change", "values", "count")
+OPTIONS = Options(
+    ALIGN_OPTIONS,
+    Option("min_candidate_ratio", 45.0, PERCENT,
+           "two quotes of different families are compared when their words score this much (token_sort_ratio)"),
+    Option("min_shared_content_words", 4, COUNT, "... and share this many content words (stemmed, stopwords dropped)"),
+    Option("min_content_overlap", 0.6, FRACTION, "... making this share of the shorter quote's content words"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
+    params = rule.params
     fams = ctx.quote_families(alignment(params))
     findings = [_family_finding(rule, ctx, family, article, paraphrases)
                 for family in fams for article, paraphrases in sorted(family.paraphrases.items())]

@@ -6,7 +6,6 @@ or more words after the longest version starts, or end that many words before it
 part of it. Usually fine (quoting part of a statement is normal), so the default severity is
 info: it tells a fact-checker where the full version is.
 
-Parameters: ``min_missing`` (3) and the alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
 Message placeholders: ``{subject}``, ``{sources}`` (who quote part), ``{reference}`` (who has
 the longest version), ``{missing}`` (how many words are left out), ``{quote}`` (the start of the full version), ``{change}``.
 
@@ -26,17 +25,22 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS, alignment
+from checker.engine.options import POSITIVE, Option, Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS, alignment
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
 KIND = "quote_truncation"
 READS = ("quote_families",)
-DEFAULTS = {**ALIGN_DEFAULTS, "min_missing": 3}
-
-
+MESSAGE_FIELDS = ("subject", "sources", "reference", "missing", "change", "count", "values", "diff", "quote")
+OPTIONS = Options(
+    ALIGN_OPTIONS,
+    Option("min_missing", 3, POSITIVE,
+           "words a source leaves out at the start and end together to quote only part of the longest version"),
+)
+__doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    params = {**DEFAULTS, **rule.params}
+    params = rule.params
     findings: list[Finding] = []
     for family in ctx.quote_families(alignment(params)):
         partial: dict[str, int] = {}

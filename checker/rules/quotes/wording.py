@@ -16,7 +16,6 @@ word ("affected" / "effected": ``ignore_typos``, a spell checker's job), a versi
 Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "quotations in
 the news": "Never alter quotations even to correct minor grammatical errors or word usage").
 
-Parameters: the alignment parameters of ``quote_families.ALIGN_DEFAULTS``.
 Message placeholders: ``{subject}`` (speaker), ``{sources}``, ``{change}`` (``wording: "join"
 (Diply, 001) vs "joining" (002, ET)``), ``{diff}`` (``... and ~~join~~ **joining** efforts ...``),
 ``{readings}``/``{values}``, ``{reference}``, ``{count}``.
@@ -37,14 +36,15 @@ from __future__ import annotations
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
-from checker.engine.quote_families import ALIGN_DEFAULTS
+from checker.engine.options import Options, with_options
+from checker.engine.quote_families import ALIGN_OPTIONS
 from checker.engine.rule import Rule
-from checker.rules.quotes.common import change_findings
+from checker.rules.quotes.common import QUOTE_SITE_FIELDS, change_findings
 
 KIND = "quote_wording"
 READS = ("quote_families",)
-DEFAULTS = dict(ALIGN_DEFAULTS)
-
-
+MESSAGE_FIELDS = QUOTE_SITE_FIELDS
+OPTIONS = Options(ALIGN_OPTIONS)
+__doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    return change_findings(rule, ctx, {**DEFAULTS, **rule.params}, "wording", KIND)
+    return change_findings(rule, ctx, rule.params, "wording", KIND)
