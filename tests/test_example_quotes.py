@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
+from checker.engine.quote_families import SETTINGS
 from checker.pipeline.check import check_story, extract_story, story_context
-from checker.engine.quote_families import alignment
 from checker.pipeline.rules_file import load_rules
 from tests.helpers import EXAMPLE, ROOT
 
@@ -45,7 +45,7 @@ def test_every_quote_carried_by_two_sources_is_one_family():
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     ex = extract_story(EXAMPLE)
     ctx = story_context(ex, load_rules())
-    fams = ctx.quote_families(alignment({}))
+    fams = ctx.quote_families()
     family_of = {}
     for n, family in enumerate(fams):
         for piece in family.pieces:
@@ -109,3 +109,19 @@ def test_family_view_reference_first_and_diff_marked(result):
     join = next(v for v in views.values() if "join efforts" in v["reference"]["text"])
     segments = [seg for variant in join["variants"] for seg in variant["segments"]]
     assert ["delete", "join"] in segments and ["insert", "joining"] in segments
+
+
+def test_quote_family_settings_are_one_block_for_the_story(tmp_path):
+    """rules.yaml's 'quote_families:' sets how quotes align, for every quote rule and for the
+    side-by-side view alike; the shipped block holds the defaults."""
+    assert load_rules().quote_families == SETTINGS.defaults()
+    text = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+    assert text.count("  min_words: 5\n") == 1
+    strict = tmp_path / "rules.yaml"
+    strict.write_text(text.replace("  min_words: 5\n", "  min_words: 400\n"), encoding="utf-8")
+    ruleset = load_rules(strict)
+    assert ruleset.quote_families["min_words"] == 400
+    before = check_story(EXAMPLE)
+    assert before.quote_families and any(f.kind.startswith("quote_") for f in before.findings)
+    after = check_story(EXAMPLE, ruleset)
+    assert after.quote_families == [] and not any(f.kind.startswith("quote_") for f in after.findings)

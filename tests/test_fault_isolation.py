@@ -20,7 +20,6 @@ import pytest
 
 import checker.pipeline.check
 import claims.counts
-from checker.engine.quote_families import alignment
 from checker.rules import spelling_variant, value_conflict
 from checker.engine.deadline import StoryTimeout, rules_deadline, within_time
 from checker.pipeline.check import check_story, extract_story, story_context
@@ -242,11 +241,10 @@ def test_the_deadline_is_checked_inside_rule_loops():
     ex = extract_story(EXAMPLE)
     rules = load_rules()
     ctx = story_context(ex, rules)
-    quote_rule = next(r for r in rules.enabled if r.kind == "quote_wording")
     date_rule = next(r for r in rules.enabled if r.id == "date-conflict")
     with rules_deadline(time.monotonic() - 1):
         with pytest.raises(StoryTimeout) as stopped:
-            ctx.quote_families(alignment(quote_rule.params))
+            ctx.quote_families()
         assert stopped.value.stage == "quote families"
         with pytest.raises(StoryTimeout):
             value_conflict.check(date_rule, ctx)

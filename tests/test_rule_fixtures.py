@@ -27,7 +27,7 @@ def run_case(case, tmp_path: Path):
     entities = StoryEntities(docs)
     claims = extract_claims(docs, entities)
     ctx = StoryContext(articles={a.id: a for a in arts}, docs={d.article.id: d for d in docs},
-                       entities=entities, claims=claims, rules_dir=tmp_path)
+                       entities=entities, claims=claims, rules_dir=tmp_path, quote_settings=rules.quote_families)
     return apply_rules(rules, ctx)
 
 

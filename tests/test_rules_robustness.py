@@ -106,10 +106,20 @@ CASES = [
      "must be -1 (off) or at least 0, got -2"),
     ("not a number", with_params("relative_tolerance: .nan"), "relative_tolerance:", "must be a finite number"),
     ("infinite", with_params("absolute_tolerance: .inf"), "absolute_tolerance:", "must be a finite number"),
-    ("percent above 100", with_params("min_similarity: 500", kind="quote_wording"), "min_similarity:",
-     "must be between 0 and 100, got 500"),
-    ("quote n-gram of 0 words", with_params("min_shared_words: 0", kind="quote_wording"), "min_shared_words:",
-     "must be at least 1, got 0"),
+    ("percent above 100", "quote_families:\n  min_similarity: 500\nrules: []\n", "min_similarity:",
+     "'quote_families': setting 'min_similarity' must be between 0 and 100, got 500"),
+    ("quote n-gram of 0 words", "quote_families: {min_shared_words: 0}\nrules: []\n", "quote_families:",
+     "setting 'min_shared_words' must be at least 1, got 0"),
+    # quote family settings: once for the story, in 'quote_families:' next to 'rules:'
+    ("alignment setting on a quote rule", with_params("min_similarity: 80", kind="quote_wording"), "min_similarity:",
+     "rule 'r1': 'min_similarity' is a quote family setting now: set it once for the story in the top-level "
+     "'quote_families:' block"),
+    ("quote_families a list", "quote_families: [min_words]\nrules: []\n", "quote_families:",
+     "'quote_families' must be a mapping of settings, got a list"),
+    ("quote_families unknown setting", "quote_families:\n  min_word: 3\nrules: []\n", "min_word:",
+     "'quote_families': unknown setting 'min_word' (known: elision_min_words, ignore_fillers"),
+    ("parameter of a kind without any", with_params("strong_only: true", kind="quote_wording"), "strong_only:",
+     "unknown parameter 'strong_only' for kind 'quote_wording' (it takes no parameters)"),
     ("whole number given a fraction", with_params("min_words: 2.5", kind="statement_negation"), "min_words:",
      "must be a whole number, got 2.5"),
     # types inside lists
@@ -353,9 +363,11 @@ def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeyp
         arts = [article(a["text"], a["id"], a.get("published"), a.get("outlet")) for a in case["articles"]]
         docs = [clean(a) for a in arts]
         entities = StoryEntities(docs)
+        rules = load_rules(rules_file)
         ctx = StoryContext(articles={a.id: a for a in arts}, docs={d.article.id: d for d in docs},
-                           entities=entities, claims=extract_claims(docs, entities), rules_dir=tmp_path)
-        apply_rules(load_rules(rules_file), ctx)
+                           entities=entities, claims=extract_claims(docs, entities), rules_dir=tmp_path,
+                           quote_settings=rules.quote_families)
+        apply_rules(rules, ctx)
     for kind, seen in calls.items():
         assert seen, f"no fixture case of {kind} formats a message"
         for keys in seen:

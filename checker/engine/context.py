@@ -7,8 +7,9 @@ rules_dir)``, and ``check(rule, ctx) -> list[Finding]``.
 
 The views (``READS`` names them):
     ``claims``          ``claims_of(types)``: the story's claims of these types, in story order
-    ``quote_pieces``    ``quote_pieces(min_words)``: the story's quotes as aligned word lists
-    ``quote_families``  ``quote_families(settings)``: one utterance as each source quotes it
+    ``quote_pieces``    ``quote_pieces()``: the story's quotes as word lists, as families read them
+    ``quote_families``  ``quote_families()``: one utterance as each source quotes it, aligned with
+                        the story's quote family settings (``quote_settings``)
     ``sentences``       ``article_ids()``, ``sentences(article)``, ``verbatim(...)`` and
                         ``sentence_evidence(...)``: each article's sentences and its own text
     ``places``          ``places_in(article, sentence_index)``: the places a sentence names
@@ -29,7 +30,7 @@ from typing import Any
 from claims.entities import StoryEntities, name_key
 from claims.model import Article, Claim, Document, Sentence
 from checker.engine.findings import Evidence
-from checker.engine.quote_families import CUT_MIN_WORDS, Piece, QuoteFamily, build_families, quote_pieces
+from checker.engine.quote_families import CUT_MIN_WORDS, SETTINGS, Piece, QuoteFamily, build_families, quote_pieces
 
 MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
 READS = ("claims", "quote_pieces", "quote_families", "sentences", "places", "article_text")
@@ -45,10 +46,12 @@ class StoryContext:
     # the story's time limit (time.monotonic(); None: none), which apply_rules also holds the
     # rules' long loops to (within_time)
     deadline: float | None = None
+    # how quotes are aligned into families (rules.yaml's 'quote_families:'; quote_families.SETTINGS)
+    quote_settings: Mapping[str, Any] = field(default_factory=SETTINGS.defaults)
     # the views, each built on first use
     _claims_of: dict[tuple[str, ...], list[Claim]] = field(default_factory=dict, init=False, repr=False)
     _quote_pieces: dict[int, list[Piece]] = field(default_factory=dict, init=False, repr=False)
-    _quote_families: dict[tuple, list[QuoteFamily]] = field(default_factory=dict, init=False, repr=False)
+    _quote_families: list[QuoteFamily] | None = field(default=None, init=False, repr=False)
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     # --- claims ---------------------------------------------------------------------------------
@@ -63,21 +66,24 @@ class StoryContext:
 
     # --- quotes ---------------------------------------------------------------------------------
 
-    def quote_pieces(self, min_words: int) -> list[Piece]:
-        """The story's quote claims of at least ``min_words`` words as pieces (normalised words
-        with where each sits in the quote); a piece's ``pos`` means the same quote everywhere."""
+    def quote_pieces(self, min_words: int | None = None) -> list[Piece]:
+        """The story's quote claims of at least ``min_words`` words (default: the settings'
+        ``min_words``, the shortest quote a family takes) as pieces: normalised words with where
+        each sits in the quote. A piece's ``pos`` means the same quote everywhere."""
+        if min_words is None:
+            min_words = self.quote_settings["min_words"]
         if min_words not in self._quote_pieces:
             self._quote_pieces[min_words] = quote_pieces(self.claims, self.docs, min_words)
         return self._quote_pieces[min_words]
 
-    def quote_families(self, settings: Mapping[str, Any]) -> list[QuoteFamily]:
-        """The story's quote families under these alignment settings (built once per setting),
-        from the story's quote claims whatever claim types the asking rule lists."""
-        setting = tuple(sorted(settings.items()))
-        if setting not in self._quote_families:
-            pieces = self.quote_pieces(min(settings["min_words"], CUT_MIN_WORDS))
-            self._quote_families[setting] = build_families(pieces, dict(settings))
-        return self._quote_families[setting]
+    def quote_families(self) -> list[QuoteFamily]:
+        """The story's quote families under the story's settings (built once), from the
+        story's quote claims whatever claim types the asking rule lists."""
+        if self._quote_families is None:
+            settings = dict(self.quote_settings)
+            self._quote_families = build_families(self.quote_pieces(min(settings["min_words"], CUT_MIN_WORDS)),
+                                                  settings)
+        return self._quote_families
 
     # --- sentences and text ---------------------------------------------------------------------
 

@@ -51,7 +51,9 @@ How a family is built
        percent the same (wording sites counted, marked and unmarked cuts not) is a paraphrase
        inside quote marks: its wording sites are left out and ``quote_paraphrase`` reports it.
 
-The alignment settings (every quote rule kind accepts them) are the table ``ALIGN_OPTIONS``.
+How quotes are aligned is one setting for the whole story (``SETTINGS``: rules.yaml's optional
+top-level ``quote_families:`` block), so every quote rule kind, value_conflict's
+``quoted_statements`` and the reports' side-by-side view read the same families.
 
 ``render_family`` gives the side-by-side view: the reference first, then each other source as
 segments (``equal``, ``delete``, ``insert``) in its own order, pieces separated by ``[…]``.
@@ -76,7 +78,7 @@ from claims.entities import name_key
 from claims.model import Article, Claim, Document
 from claims.quotes import tokenize
 
-ALIGN_OPTIONS = Options(
+SETTINGS = Options(
     Option("min_shared_words", 4, POSITIVE, "the length of the word runs (n-grams) that link two quotes"),
     Option("min_similarity", 60.0, PERCENT, "how alike (percent) the part two linked quotes share must be"),
     Option("min_words", 5, COUNT, "shorter quotes join no family (a quote cut from a longer one still may, from 4 words)"),
@@ -92,7 +94,6 @@ ALIGN_OPTIONS = Options(
            "a piece whose words are less than this percent the same where it overlaps the longest version "
            "is a paraphrase"),
 )
-ALIGN_DEFAULTS = ALIGN_OPTIONS.defaults()
 FILLER_PHRASES = ("you know", "i mean", "sort of", "kind of")
 FILLER_WORDS = {"that", "so", "just", "like", "um", "uh", "er", "ah", "well", "really", "actually",
                 "literally", "basically", "oh", "okay", "ok"}
@@ -647,17 +648,12 @@ class QuoteFamily:
 
 
 def build_families(pieces: list[Piece], settings: dict) -> list[QuoteFamily]:
-    """The quote families of these pieces under these alignment settings (``ALIGN_DEFAULTS``'s
-    keys); ``StoryContext.quote_families`` builds them once per story and setting."""
+    """The quote families of these pieces under these settings (``SETTINGS``' names);
+    ``StoryContext.quote_families`` builds them once per story."""
     return [QuoteFamily(members, settings)
             for members in within_time(_group(pieces, settings["min_shared_words"], settings["min_similarity"],
                                               settings["min_words"], settings["elision_min_words"]),
                                        "quote families", every=1)]
-
-
-def alignment(params: dict) -> dict:
-    """The alignment settings among a rule's parameters (the defaults where it gives none)."""
-    return {key: params.get(key, default) for key, default in ALIGN_DEFAULTS.items()}
 
 
 # --- side-by-side view -------------------------------------------------------------------------

@@ -1,12 +1,17 @@
-"""A rule as loaded from rules.yaml, and the rules in force."""
+"""A rule as loaded from rules.yaml, and the rules in force with the story-level quote settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.engine.quote_families import SETTINGS
+
 
 @dataclass
 class Rule:
+    """One rule: ``params`` holds every option of its kind (the defaults where rules.yaml gives
+    none)."""
+
     id: str
     kind: str
     severity: str
@@ -22,6 +27,8 @@ class Rule:
 class RuleSet:
     path: str
     rules: list[Rule]
+    # how quotes are aligned into families for the whole story (rules.yaml's 'quote_families:')
+    quote_families: dict[str, Any] = field(default_factory=SETTINGS.defaults)
 
     @property
     def enabled(self) -> list[Rule]:

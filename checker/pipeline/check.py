@@ -28,7 +28,7 @@ from checker import __version__
 from checker.engine.context import StoryContext
 from checker.engine.deadline import StoryTimeout, check_deadline, rules_deadline
 from checker.engine.findings import SEVERITIES, Finding, sort_findings
-from checker.engine.quote_families import alignment, render_family
+from checker.engine.quote_families import render_family
 from checker.engine.rule import RuleSet
 from checker.pipeline.rules_file import load_rules
 from checker.rules import KINDS
@@ -173,17 +173,15 @@ def _story_entities(story: Story, docs: list[Document],
 def story_context(ex: Extraction, rules: RuleSet, deadline: float | None = None) -> StoryContext:
     return StoryContext(articles={a.id: a for a in ex.story.articles}, docs={d.article.id: d for d in ex.docs},
                         entities=ex.entities, claims=ex.claims, rules_dir=Path(rules.path).parent,
-                        deadline=deadline)
+                        deadline=deadline, quote_settings=rules.quote_families)
 
 
 def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
-    """Every quote family side by side, aligned with the parameters of the first enabled quote
-    rule (the families are already built and cached by then)."""
-    quote_rules = [r for r in rules.enabled if r.kind.startswith("quote_")]
-    if not quote_rules or not ctx.claims:
+    """Every quote family side by side, as the quote rules read them (aligned with the story's
+    quote family settings; already built by then), when any quote rule is enabled."""
+    if not any(r.kind.startswith("quote_") for r in rules.enabled) or not ctx.claims:
         return []
-    params = quote_rules[0].params
-    return [render_family(f, ctx.articles) for f in ctx.quote_families(alignment(params))]
+    return [render_family(f, ctx.articles) for f in ctx.quote_families()]
 
 
 def check_story(source: str | Path | Story, rules: RuleSet | None = None,

@@ -8,6 +8,11 @@ each checked against the kind's ``OPTIONS`` table (type, the type of a list's it
 choices). Regexes are compiled with RE2, which runs in time linear in the text, so a rule
 cannot hang a check.
 
+An optional top-level ``quote_families:`` mapping, next to ``rules:``, sets how quotes are
+aligned into families for the whole story (``checker.engine.quote_families.SETTINGS``); every
+quote rule, value_conflict's ``quoted_statements`` and the reports' quotes side by side read those
+families. A rule that gives one of these settings itself is refused, saying where it moved.
+
 Everything is checked when the file is loaded, never half-way through a report: every problem
 is an ``InputError`` naming the file and line. The file itself must be a regular file of at
 most ``MAX_RULES_BYTES`` in UTF-8; YAML nesting deeper than ``MAX_DEPTH`` or expanding (through
@@ -26,7 +31,8 @@ import yaml
 from claims.errors import InputError
 from claims.extract import EXTRACTORS
 from checker.engine.findings import SEVERITIES, message_placeholders
-from checker.engine.options import TYPE_NAMES, compile_pattern, describe, is_type, short_value
+from checker.engine.options import TYPE_NAMES, Options, compile_pattern, describe, is_type, short_value
+from checker.engine.quote_families import SETTINGS
 from checker.engine.rule import Rule, RuleSet
 from checker.rules import KINDS
 
@@ -238,7 +244,16 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
             raise InputError(shown, f"duplicate rule id {rule.id!r} (first at line {seen[rule.id]})", line)
         seen[rule.id] = line
         rules.append(rule)
-    return RuleSet(path=shown, rules=rules)
+    return RuleSet(path=shown, rules=rules, quote_families=_quote_settings(data, shown))
+
+
+def _quote_settings(data: dict, shown: str) -> dict[str, Any]:
+    """The story-level quote family settings: the defaults overridden by 'quote_families:'."""
+    given = data.get("quote_families")
+    line = data.key_lines.get("quote_families")
+    if given is not None and not isinstance(given, dict):
+        raise InputError(shown, f"'quote_families' must be a mapping of settings, got {describe(given)}", line)
+    return _options(given or {}, SETTINGS, shown, line, where="'quote_families'", noun="setting")
 
 
 def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: list[str]) -> Rule:
@@ -295,29 +310,40 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
 
 def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dict[str, Any]:
     """The kind's defaults overridden by the rule's ``params``, each checked against the kind's
-    ``OPTIONS``."""
-    given = entry.get("params") or {}
+    ``OPTIONS``. A quote family setting given to a kind that reads quote families is refused
+    with where it belongs now."""
+    moved = [] if "quote_families" not in module.READS else [s for s in SETTINGS.names if s not in module.OPTIONS]
+    return _options(entry.get("params") or {}, module.OPTIONS, shown, line, where=f"rule {name}", noun="parameter",
+                    owner=f" for kind {module.KIND!r}", moved=moved)
+
+
+def _options(given: dict, options: Options, shown: str, line: int | None, *, where: str, noun: str,
+             owner: str = "", moved: list[str] = ()) -> dict[str, Any]:
+    """``options``' defaults overridden by the ``given`` values, each checked; InputError at the
+    line of the first wrong one ("rule 'r1': parameter 'max_ratio' must be ...")."""
     key_lines = getattr(given, "key_lines", {})
-    params_line = getattr(given, "line", None) or line
-    options = module.OPTIONS
-    params = options.defaults()
+    given_line = getattr(given, "line", None) or line
+    values = options.defaults()
     for key, value in given.items():
-        key_line = key_lines.get(key, params_line)
+        key_line = key_lines.get(key, given_line)
         if not isinstance(key, str):
-            raise InputError(shown, f"rule {name}: a parameter name must be a string, got {describe(key)}", key_line)
+            raise InputError(shown, f"{where}: a {noun} name must be a string, got {describe(key)}", key_line)
+        if key in moved:
+            raise InputError(shown, f"{where}: '{key}' is a quote family setting now: set it once for the story "
+                                    "in the top-level 'quote_families:' block, next to 'rules:'", key_line)
         if key not in options:
-            raise InputError(shown, f"rule {name}: unknown parameter '{key}' for kind {module.KIND!r} "
-                                    f"(known: {', '.join(sorted(options.names))})", key_line)
+            known = f"known: {', '.join(sorted(options.names))}" if len(options) else f"it takes no {noun}s"
+            raise InputError(shown, f"{where}: unknown {noun} '{key}'{owner} ({known})", key_line)
         found = options[key].problem(value)
         if found:
             problem, item_line = found
-            raise InputError(shown, f"rule {name}: parameter '{key}' {problem}", item_line or key_line)
-        params[key] = _plain(value)
+            raise InputError(shown, f"{where}: {noun} '{key}' {problem}", item_line or key_line)
+        values[key] = _plain(value)
     for key in options.regexes:
-        for pattern in params.get(key) or []:
+        for pattern in values.get(key) or []:
             try:
                 compile_pattern(pattern)
             except ValueError as exc:
-                raise InputError(shown, f"rule {name}: bad regex {short_value(pattern)} in '{key}': {exc}",
-                                 key_lines.get(key, params_line)) from None
-    return params
+                raise InputError(shown, f"{where}: bad regex {short_value(pattern)} in '{key}': {exc}",
+                                 key_lines.get(key, given_line)) from None
+    return values

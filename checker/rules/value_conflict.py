@@ -96,7 +96,6 @@ from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, REGEXES, SEVERITY, SHARE_OR_OFF, WORDS,
                                     Option, Options, Value, choice, compiled_patterns, list_of, with_options)
-from checker.engine.quote_families import ALIGN_DEFAULTS
 from checker.engine.rule import Rule
 
 KIND = "value_conflict"
@@ -490,7 +489,7 @@ def _quoted_pairs(days: list, articles: dict[int, set[str]], copies: dict[int, l
     if len(lone) < 2:
         return set()
     out: set[tuple[int, int]] = set()
-    for family in ctx.quote_families(ALIGN_DEFAULTS):
+    for family in ctx.quote_families():
         dated = sorted({lone[key] for key in {(p.article, p.row.sentence_index) for p in family.pieces}
                         if key in lone})
         out.update((a, b) for i, a in enumerate(dated) for b in dated[i + 1:] if articles[a] != articles[b])

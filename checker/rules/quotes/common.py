@@ -7,7 +7,7 @@ from collections import defaultdict
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
-from checker.engine.quote_families import QuoteFamily, Site, alignment
+from checker.engine.quote_families import QuoteFamily, Site
 from checker.engine.rule import Rule
 
 DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
@@ -15,10 +15,10 @@ DIFF_CONTEXT = 5  # words of context either side of a change in a finding's diff
 QUOTE_SITE_FIELDS = ("subject", "sources", "change", "diff", "type", "readings", "values", "reference", "count")
 
 
-def change_findings(rule: Rule, ctx: StoryContext, params: dict, change: str, kind: str) -> list[Finding]:
+def change_findings(rule: Rule, ctx: StoryContext, change: str, kind: str) -> list[Finding]:
     """Findings of one change type ("wording" or "elision") over every family."""
     findings: list[Finding] = []
-    for family in within_time(ctx.quote_families(alignment(params)), "quote families", every=1):
+    for family in within_time(ctx.quote_families(), "quote families", every=1):
         findings.extend(site_findings(rule, family, ctx, change, kind))
     return findings
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import FLAG, Option, Options, with_options
-from checker.engine.quote_families import ALIGN_OPTIONS, alignment, is_role, same_speaker
+from checker.engine.quote_families import is_role, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
@@ -42,7 +42,6 @@ READS = ("quote_families",)
 DIRECT_ATTRIBUTION = {"after", "before"}  # '," he said' and 'X said: "' name the speaker of this very quote
 MESSAGE_FIELDS = ("subject", "values", "sources", "quote", "change", "count")
 OPTIONS = Options(
-    ALIGN_OPTIONS,
     Option("flag_role_vs_name", False, FLAG,
            "also compare a name with a descriptor (\"a spokesman\" / \"Col. Smith\"), usually the same person"),
     Option("strong_only", True, FLAG,
@@ -59,7 +58,7 @@ def _full_name(speaker: str) -> bool:
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
     findings = []
-    for family in ctx.quote_families(alignment(params)):
+    for family in ctx.quote_families():
         pieces = [p for p in family.pieces if p.speaker
                   and (not params["strong_only"] or p.speaker_source in DIRECT_ATTRIBUTION)
                   and (is_role(p.speaker) or _full_name(p.speaker))]

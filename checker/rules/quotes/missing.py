@@ -1,8 +1,9 @@
 """Rule kind ``quote_missing``: a statement other sources quote directly, which one source gives
 only as paraphrase, or not at all.
 
-A statement is a quote family (``checker/engine/quote_families.py``) or, with ``min_quoting_sources``
-1, a single source's quote. For every article that does not quote it:
+A statement is a quote family (``checker/engine/quote_families.py``) or, with
+``min_quoting_sources`` 1, a single source's quote (of at least the quote family setting
+``min_words`` words). For every article that does not quote it:
     * paraphrase: a sentence of that article outside quote marks, in reported speech (a speech
       verb such as "said", or "according to"), that shares at least
       ``min_shared_content_words`` content words (stemmed, stopwords dropped) with the quote,
@@ -36,7 +37,7 @@ from collections import defaultdict
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import COUNT, FLAG, FRACTION, Option, Options, with_options
-from checker.engine.quote_families import ALIGN_OPTIONS, Piece, alignment, content_stems, is_role
+from checker.engine.quote_families import Piece, content_stems, is_role
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 from claims.entities import name_key
@@ -47,7 +48,6 @@ KIND = "quote_missing"
 READS = ("claims", "quote_families", "quote_pieces", "sentences", "article_text")
 MESSAGE_FIELDS = ("subject", "sources", "paraphrased", "absent", "change", "values", "count")
 OPTIONS = Options(
-    ALIGN_OPTIONS,
     Option("min_quoting_sources", 1, COUNT,
            "sources that must quote a statement for it to count (1: one source's quote is a statement too)"),
     Option("min_quoting_for_absent", 2, COUNT,
@@ -81,14 +81,14 @@ def _is_reported(text: str) -> bool:
 
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
-    fams = ctx.quote_families(alignment(params))
+    fams = ctx.quote_families()
     statements: list[tuple[str, list[Piece], str]] = []  # (text, quoting pieces, speaker)
     in_family = set()
     for family in fams:
         statements.append((family.ref_text(), family.pieces, family.speaker()))
         in_family.update(p.pos for p in family.pieces)
     if params["min_quoting_sources"] <= 1:
-        for piece in ctx.quote_pieces(params["min_words"]):
+        for piece in ctx.quote_pieces():
             if piece.pos not in in_family:
                 statements.append((piece.text, [piece], piece.speaker))
     sentences = _reported_sentences(ctx, ctx.claims_of(rule.claim_types))

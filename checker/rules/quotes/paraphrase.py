@@ -1,9 +1,9 @@
 """Rule kind ``quote_paraphrase``: the same utterance substantially reworded but still in quote marks.
 
 Two ways to find one:
-    * inside a quote family (``checker/engine/quote_families.py``): a piece that overlaps the longest
-      version but whose words there are less than ``paraphrase_below`` percent the same (and at
-      least four words differ);
+    * inside a quote family (``checker/engine/quote_families.py``): a piece that overlaps the
+      longest version but whose words there are less than ``paraphrase_below`` (a quote family
+      setting) percent the same, and at least four words differ;
     * across families: two quotes from different articles, by the same speaker (or one
       unattributed), whose words differ too much to form a family but which say the same thing:
       rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import COUNT, FRACTION, PERCENT, Option, Options, with_options
-from checker.engine.quote_families import ALIGN_OPTIONS, Piece, QuoteFamily, alignment, content_stems, same_speaker
+from checker.engine.quote_families import Piece, QuoteFamily, content_stems, same_speaker
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
@@ -49,7 +49,6 @@ KIND = "quote_paraphrase"
 READS = ("quote_families", "quote_pieces")
 MESSAGE_FIELDS = ("subject", "sources", "reference", "similarity", "change", "values", "count")
 OPTIONS = Options(
-    ALIGN_OPTIONS,
     Option("min_candidate_ratio", 45.0, PERCENT,
            "two quotes of different families are compared when their words score this much (token_sort_ratio)"),
     Option("min_shared_content_words", 4, COUNT, "... and share this many content words (stemmed, stopwords dropped)"),
@@ -58,7 +57,7 @@ OPTIONS = Options(
 __doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
-    fams = ctx.quote_families(alignment(params))
+    fams = ctx.quote_families()
     findings = [_family_finding(rule, ctx, family, article, paraphrases)
                 for family in fams for article, paraphrases in sorted(family.paraphrases.items())]
     findings.extend(_cross_family(rule, ctx, fams, params))
@@ -101,7 +100,7 @@ def _family_finding(rule: Rule, ctx: StoryContext, family: QuoteFamily, article:
 
 
 def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params: dict) -> list[Finding]:
-    pieces = ctx.quote_pieces(params["min_words"])
+    pieces = ctx.quote_pieces()
     if len(pieces) < 2:
         return []
     family_of = {p.pos: f for f in fams for p in f.pieces}

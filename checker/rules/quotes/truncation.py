@@ -1,13 +1,14 @@
 """Rule kind ``quote_truncation``: a source quotes only the start or only the end of a quote.
 
-One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``) is
-aligned against the longest version. A source whose pieces, together, start ``min_missing``
+One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``)
+is aligned against the longest version. A source whose pieces, together, start ``min_missing``
 or more words after the longest version starts, or end that many words before it ends, quotes
 part of it. Usually fine (quoting part of a statement is normal), so the default severity is
 info: it tells a fact-checker where the full version is.
 
 Message placeholders: ``{subject}``, ``{sources}`` (who quote part), ``{reference}`` (who has
-the longest version), ``{missing}`` (how many words are left out), ``{quote}`` (the start of the full version), ``{change}``.
+the longest version), ``{missing}`` (how many words are left out), ``{quote}`` (the start of
+the full version), ``{change}``.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_truncation.yaml)::
 
@@ -26,7 +27,6 @@ from __future__ import annotations
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import POSITIVE, Option, Options, with_options
-from checker.engine.quote_families import ALIGN_OPTIONS, alignment
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import message, piece_evidence, short
 
@@ -34,7 +34,6 @@ KIND = "quote_truncation"
 READS = ("quote_families",)
 MESSAGE_FIELDS = ("subject", "sources", "reference", "missing", "change", "count", "values", "diff", "quote")
 OPTIONS = Options(
-    ALIGN_OPTIONS,
     Option("min_missing", 3, POSITIVE,
            "words a source leaves out at the start and end together to quote only part of the longest version"),
 )
@@ -42,7 +41,7 @@ __doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     params = rule.params
     findings: list[Finding] = []
-    for family in ctx.quote_families(alignment(params)):
+    for family in ctx.quote_families():
         partial: dict[str, int] = {}
         for article, cov in family.coverage.items():
             if article == family.ref_article or not cov.eq:

@@ -1,16 +1,17 @@
 """Rule kind ``quote_wording``: a word substituted, added or dropped inside the same quote.
 
-One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``) is
-aligned word by word against the longest version. A change of fewer than ``elision_min_words``
-words, or a longer run that mostly repeats the words around it (a reworded phrase), is a wording
-change. Articles sharing a reading share the finding: "join" (Diply, 001) vs "joining" (002, ET).
+One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``)
+is aligned word by word against the longest version. A change of fewer than
+``elision_min_words`` words (a quote family setting), or a longer run that mostly repeats the
+words around it (a reworded phrase), is a wording change. Articles sharing a reading share the finding: "join" (Diply, 001) vs "joining" (002, ET).
 
 Never differences: punctuation, case, curly vs straight or single vs double marks, British vs
 American punctuation placement, a sentence split differently ("worse. People" / "worse,
-people"), contractions (I'm / I am), British vs American spelling, 1 / one. Left to other rules:
-a name respelled inside a quote (Odessa/Odesa: spelling-variant, with ``ignore_name_spelling``),
-spoken filler ("you know", "sort of": ``ignore_fillers``), a one-letter misspelling of a long
-word ("affected" / "effected": ``ignore_typos``, a spell checker's job), a version reworded throughout
+people"), contractions (I'm / I am), British vs American spelling, 1 / one. With the quote
+family settings left at their defaults, these are left to others: a name respelled inside a
+quote (Odessa/Odesa: spelling-variant; ``ignore_name_spelling``), spoken filler ("you know",
+"sort of": ``ignore_fillers``), a one-letter misspelling of a long word ("affected" /
+"effected": ``ignore_typos``, a spell checker's job), a version reworded throughout
 (``quote_paraphrase``).
 
 Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "quotations in
@@ -37,14 +38,13 @@ from __future__ import annotations
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import Options, with_options
-from checker.engine.quote_families import ALIGN_OPTIONS
 from checker.engine.rule import Rule
 from checker.rules.quotes.common import QUOTE_SITE_FIELDS, change_findings
 
 KIND = "quote_wording"
 READS = ("quote_families",)
 MESSAGE_FIELDS = QUOTE_SITE_FIELDS
-OPTIONS = Options(ALIGN_OPTIONS)
+OPTIONS = Options()
 __doc__ = with_options(__doc__, OPTIONS)
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
-    return change_findings(rule, ctx, rule.params, "wording", KIND)
+    return change_findings(rule, ctx, "wording", KIND)
