@@ -97,13 +97,31 @@ CASES = [
     ("nested list where a word belongs", with_params("one_off_events: [crash, [[[sinking]]]]"), "one_off_events:",
      "parameter 'one_off_events' item 2 must be a string, got a list"),
     # numbers out of range
-    ("max_ratio -5", with_params("max_ratio: -5"), "max_ratio:", "'max_ratio' must be 0 (off) or at least 1, got -5"),
-    ("max_ratio 0.5", with_params("max_ratio: 0.5"), "max_ratio:", "must be 0 (off) or at least 1, got 0.5"),
+    ("max_ratio -5", with_params("max_ratio: -5"), "max_ratio:", "'max_ratio' must be at least 1, or null (off), got -5"),
+    ("max_ratio 0.5", with_params("max_ratio: 0.5"), "max_ratio:", "must be at least 1, or null (off), got 0.5"),
     ("fraction above 1", with_params("min_shared_words: 2\nmin_context_jaccard: 1.5"), "min_context_jaccard:",
      "'min_context_jaccard' must be between 0 and 1, got 1.5"),
     ("negative count", with_params("min_shared_words: -1"), "min_shared_words:", "must be at least 0, got -1"),
     ("news_day_window -2", with_params("news_day_window: -2"), "news_day_window:",
-     "must be -1 (off) or at least 0, got -2"),
+     "must be at least 0, or null (off), got -2"),
+    # "off" is null, no longer a magic number: each old one is refused, saying so
+    ("max_ratio 0 for off", with_params("max_ratio: 0"), "max_ratio:", "must be at least 1, or null (off), got 0"),
+    ("news_day_window -1 for off", with_params("news_day_window: -1"), "news_day_window:",
+     "must be at least 0, or null (off), got -1"),
+    ("min_context_overlap 1.01 for off", with_params("min_context_overlap: 1.01"), "min_context_overlap:",
+     "must be between 0 and 1, or null (off), got 1.01"),
+    ("min_sentence_overlap 1.01 for off", with_params("min_sentence_overlap: 1.01"), "min_sentence_overlap:",
+     "must be between 0 and 1, or null (off), got 1.01"),
+    ("word_prefix 0 for whole words", with_params("word_prefix: 0"), "word_prefix:",
+     "must be at least 1, or null (off), got 0"),
+    ("sole_min_shared 0 for off", with_params("sole_min_shared: 0"), "sole_min_shared:",
+     "must be at least 1, or null (off), got 0"),
+    ("min_event_shared 0 for off", with_params("min_event_shared: 0"), "min_event_shared:",
+     "must be at least 1, or null (off), got 0"),
+    ("confident_if_shared 0 for never", with_params("confident_if_shared: 0"), "confident_if_shared:",
+     "must be at least 1, or null (off), got 0"),
+    ("a nullable count given a word", with_params("sole_min_shared: two"), "sole_min_shared:",
+     "must be a whole number, or null (off), got 'two'"),
     ("not a number", with_params("relative_tolerance: .nan"), "relative_tolerance:", "must be a finite number"),
     ("infinite", with_params("absolute_tolerance: .inf"), "absolute_tolerance:", "must be a finite number"),
     ("percent above 100", "quote_families:\n  min_similarity: 500\nrules: []\n", "min_similarity:",
@@ -271,10 +289,12 @@ def test_a_fifo_is_refused_without_blocking(tmp_path, capsys):
 
 def test_valid_edge_values_load(tmp_path):
     text = rule_text("{{literal braces}} {values}", extra=(
-        "    params:\n      max_ratio: 0\n      news_day_window: -1\n      min_context_jaccard: 1\n"
+        "    params:\n      max_ratio: null\n      news_day_window: 0\n      min_context_jaccard: 1\n"
+        "      min_context_overlap: null\n      word_prefix: ~\n"
         "      relative_tolerance: 0\n      attributes: ['^count$', '\\|killed\\z']\n"))
     rule = load_rules(write(tmp_path, text)).rules[0]
-    assert rule.params["max_ratio"] == 0 and rule.params["news_day_window"] == -1
+    assert rule.params["max_ratio"] is None and rule.params["news_day_window"] == 0
+    assert rule.params["min_context_overlap"] is None and rule.params["word_prefix"] is None
     assert format_message(rule.message, values="3 vs 4") == "{literal braces} 3 vs 4"
     assert type(rule.params["attributes"]) is list  # plain lists, not the loader's line-aware ones
 

@@ -60,14 +60,14 @@ def blocks(claims: list[Claim], key: Callable[[Claim], tuple]):
             yield value, rows
 
 
-def word_set(text, prefix: int = 0) -> set[str]:
+def word_set(text, prefix: int | None = None) -> set[str]:
     """The space-separated words of ``text`` (a context or event field) as compared: each
-    replaced by its synonym group's word (``checker.synonyms``) and cut to its first ``prefix``
-    letters when ``prefix`` is set, so "invaded" meets "invasion"."""
+    replaced by its synonym group's word (``checker.engine.synonyms``) and cut to its first
+    ``prefix`` letters when ``prefix`` is set (None: whole words), so "invaded" meets "invasion"."""
     return _compared(str(text).split(), prefix)
 
 
-def _compared(words, prefix: int) -> set[str]:
+def _compared(words, prefix: int | None) -> set[str]:
     return {concept(w)[:prefix] if prefix else concept(w) for w in words}
 
 
@@ -95,8 +95,8 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
 
 
 def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
-                  same_article: bool = False, max_df: float = 0.5, min_overlap: float = 1.01,
-                  prefix: int = 0, min_sentence_overlap: float = 1.01,
+                  same_article: bool = False, max_df: float = 0.5, min_overlap: float | None = None,
+                  prefix: int | None = None, min_sentence_overlap: float | None = None,
                   subject_counts: bool = False,
                   articles: dict[int, set[str]] | None = None) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims whose contexts overlap enough; ``rows`` are
@@ -105,10 +105,11 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
     rows pair when some copy of one and some copy of the other are in different articles.
 
     Words that occur in more than ``max_df`` of the block's claims (and at least 5) carry no
-    evidence of sameness and are not used to propose candidates. ``min_overlap`` above 1 turns
-    the overlap-coefficient test off. ``min_sentence_overlap`` (at most 1) also aligns two claims
-    whose whole sentences say nearly the same (overlap coefficient of their content words, at
-    least ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
+    evidence of sameness and are not used to propose candidates. ``min_overlap`` (None: not
+    used) aligns two claims on the overlap coefficient instead of the Jaccard overlap;
+    ``min_sentence_overlap`` (None: not used) also aligns two claims whose whole sentences say
+    nearly the same (overlap coefficient of their content words, at least
+    ``SENTENCE_MIN_SHARED`` shared): the same sentence carried by two wire versions.
     With ``subject_counts``, two claims about the same subject need one shared word fewer.
     """
     contexts = {r.index: word_set(r.context, prefix) for r in rows}
@@ -131,9 +132,9 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         shared_words = len(contexts[a] & contexts[b])
         jaccard = shared_words / (len(contexts[a] | contexts[b]) or 1)
         overlap = shared_words / (min(len(contexts[a]), len(contexts[b])) or 1)
-        if jaccard >= min_jaccard or overlap >= min_overlap:
+        if jaccard >= min_jaccard or (min_overlap is not None and overlap >= min_overlap):
             out[(a, b)] = jaccard
-    if min_sentence_overlap <= 1:
+    if min_sentence_overlap is not None:
         words_of: dict[str, set[str]] = {}  # several claims share one sentence
         for r in rows:
             text = str(r.sentence)
@@ -192,14 +193,14 @@ def number_variant_pairs(rows: list[Claim], articles: dict[int, set[str]] | None
     return out
 
 
-def event_word_set(row: Claim, prefix: int = 0) -> set[str]:
+def event_word_set(row: Claim, prefix: int | None = None) -> set[str]:
     """A date's event words as compared (``extra['event']`` and ``extra['event_near']``:
     "crashed on July 16", "the Aug. 7 bombing", "the auction Tuesday")."""
     extra = row.extra or {}
     return word_set(f'{extra.get("event", "")} {extra.get("event_near", "")}', prefix)
 
 
-def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int = 0,
+def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int | None = None,
                 articles: dict[int, set[str]] | None = None, max_df: float = 0.5) -> list[tuple[int, int, float]]:
     """Pairs (index_a, index_b, jaccard) of claims from different articles whose event words
     (``extra['event']``: the words next to a date, what it is the date of; and

@@ -12,7 +12,7 @@ import math
 import re
 import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -23,18 +23,23 @@ from checker.engine.findings import SEVERITIES
 
 @dataclass(frozen=True)
 class Value:
-    """What a value may be: its type; for a number its range (``low``/``high`` inclusive; ``off``
-    a value outside it that switches the option off); for a string its choices; for a list the
-    ``Value`` of each item and its exact ``length``; ``regex`` for a string that is a pattern."""
+    """What a value may be: its type; for a number its range (``low``/``high`` inclusive); for a
+    string its choices; for a list the ``Value`` of each item and its exact ``length``; ``regex``
+    for a string that is a pattern; ``nullable`` when null (None) is accepted too: it switches
+    the option off (no magic numbers standing for "off")."""
 
     type: type
     item: Value | None = None
     low: float | None = None
     high: float | None = None
-    off: float | None = None
     choices: tuple[str, ...] = ()
     length: int | None = None
     regex: bool = False
+    nullable: bool = False
+
+    def or_null(self) -> Value:
+        """The same, with null accepted: the option is off."""
+        return replace(self, nullable=True)
 
 
 FLAG = Value(bool)
@@ -43,7 +48,6 @@ POSITIVE = Value(int, low=1)
 FRACTION = Value(float, low=0, high=1)
 PERCENT = Value(float, low=0, high=100)
 NON_NEGATIVE = Value(float, low=0)
-SHARE_OR_OFF = Value(float, low=0)  # a share of words; anything above 1 switches the test off
 TEXT = Value(str)
 WORDS = Value(list, item=TEXT)
 REGEXES = Value(list, item=Value(str, regex=True))
@@ -177,7 +181,7 @@ def accepts_text(spec: Value) -> str:
         text += " " + range_text(spec)
     if spec.choices:
         text = "one of " + ", ".join(spec.choices)
-    return text
+    return text + ", or null (off)" if spec.nullable else text
 
 
 def _plural(item: str) -> str:
@@ -232,17 +236,18 @@ def _number(value: float) -> str:
 
 def range_text(spec: Value) -> str:
     if spec.low is not None and spec.high is not None:
-        text = f"between {_number(spec.low)} and {_number(spec.high)}"
-    else:
-        text = f"at least {_number(spec.low)}" if spec.low is not None else f"at most {_number(spec.high)}"
-    return f"{_number(spec.off)} (off) or {text}" if spec.off is not None else text
+        return f"between {_number(spec.low)} and {_number(spec.high)}"
+    return f"at least {_number(spec.low)}" if spec.low is not None else f"at most {_number(spec.high)}"
 
 
 def value_problem(spec: Value, value) -> tuple[str, int | None] | None:
     """What is wrong with a value, and the line of the list item at fault if known; None when
     the value is fine."""
+    if value is None and spec.nullable:
+        return None
+    null = ", or null (off)" if spec.nullable else ""
     if not is_type(value, spec.type):
-        return f"must be {TYPE_NAMES.get(spec.type, spec.type.__name__)}, got {describe(value)}", None
+        return f"must be {TYPE_NAMES.get(spec.type, spec.type.__name__)}{null}, got {describe(value)}", None
     if spec.type is list:
         if spec.length is not None and len(value) != spec.length:
             return f"must have {spec.length} items, got {len(value)}", None
@@ -257,12 +262,10 @@ def value_problem(spec: Value, value) -> tuple[str, int | None] | None:
     if spec.type in (int, float):
         if not math.isfinite(value):
             return f"must be a finite number, got {value}", None
-        if spec.off is not None and value == spec.off:
-            return None
         if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-            return f"must be {range_text(spec)}, got {_number(value)}", None
+            return f"must be {range_text(spec)}{null}, got {_number(value)}", None
     if spec.choices and value not in spec.choices:
-        return f"must be one of {', '.join(spec.choices)}, got {describe(value)}", None
+        return f"must be one of {', '.join(spec.choices)}{null}, got {describe(value)}", None
     return None
 
 

@@ -50,12 +50,12 @@ KIND = "spelling_variant"
 READS = ("claims", "sentences")
 MESSAGE_FIELDS = ("subject", "values", "sources", "preferred")
 OPTIONS = Options(
-    Option("variants_file", "", TEXT,
-           "a TSV of spelling pairs, beside rules.yaml or in claims/data/ (empty: no file)"),
+    Option("variants_file", None, TEXT.or_null(),
+           "a TSV of spelling pairs, beside rules.yaml or in claims/data/ (null: no file)"),
     Option("form_columns", ["russian_derived_form", "ukrainian_form"], list_of(TEXT, length=2),
            "the TSV's two columns holding a pair's forms, in pair order"),
-    Option("enabled_column", "enabled", TEXT,
-           "rows whose value in this TSV column is \"false\" are skipped (empty: every row is used)"),
+    Option("enabled_column", "enabled", TEXT.or_null(),
+           "rows whose value in this TSV column is \"false\" are skipped (null: every row is used)"),
     Option("pairs", [], list_of(list_of(TEXT, length=2)), "more [variant, preferred] pairs, written in rules.yaml"),
     Option("preferred", "second", choice("first", "second", "none"),
            "which form of a pair the house prefers"),

@@ -94,8 +94,8 @@ from checker.engine.align import (aligned_pairs, blocks, components, copy_groups
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
-from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, REGEXES, SEVERITY, SHARE_OR_OFF, WORDS,
-                                    Option, Options, Value, choice, compiled_patterns, list_of, with_options)
+from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, POSITIVE, REGEXES, SEVERITY, WORDS, Option,
+                                    Options, Value, choice, compiled_patterns, list_of, with_options)
 from checker.engine.rule import Rule
 
 KIND = "value_conflict"
@@ -108,12 +108,13 @@ OPTIONS = Options(
     Option("attributes", [], REGEXES, "only claims whose attribute matches one of these are compared (none: all)"),
     Option("min_shared_words", 2, COUNT, "context words two claims must share to align"),
     Option("min_context_jaccard", 0.1, FRACTION, "... and the share of all their context words the shared ones make"),
-    Option("min_context_overlap", 1.01, SHARE_OR_OFF,
-           "... or the share of the smaller context they make (above 1: not used)"),
-    Option("word_prefix", 0, COUNT, "context words are compared on this many first letters (0: whole words)"),
-    Option("min_sentence_overlap", 1.01, SHARE_OR_OFF,
+    Option("min_context_overlap", None, FRACTION.or_null(),
+           "... or the share of the smaller context they make (null: not used)"),
+    Option("word_prefix", None, POSITIVE.or_null(),
+           "context words are compared on this many first letters (null: whole words)"),
+    Option("min_sentence_overlap", None, FRACTION.or_null(),
            "also align two claims whose sentences share this share of the shorter one's content words "
-           "(above 1: not used)"),
+           "(null: not used)"),
     Option("relative_tolerance", 0.0, NON_NEGATIVE, "values within this fraction of each other agree"),
     Option("absolute_tolerance", 0.0, NON_NEGATIVE, "values within this much of each other agree"),
     Option("rounding_tolerance", 0.02, FRACTION,
@@ -128,26 +129,26 @@ OPTIONS = Options(
     Option("min_claim_confidence", 0.0, FRACTION,
            "a claim the extractor is less sure of (an age bound to a person only by a pronoun) supports a "
            "finding but cannot raise one"),
-    Option("confident_if_shared", 0, COUNT,
-           "... unless the two contexts share this many words (0: never)"),
+    Option("confident_if_shared", None, POSITIVE.or_null(),
+           "... unless the two contexts share this many words (null: never)"),
     Option("generic_attributes", [], WORDS,
            "attributes that align with any other (duration for a bare \"six days\")"),
     Option("subject_as_context", False, FLAG, "the same subject counts as one shared context word"),
-    Option("max_ratio", 0.0, Value(float, low=1, off=0),
-           "values more than this many times apart are about different things, not a conflict (0: no limit)"),
-    Option("min_event_shared", 0, COUNT,
-           "dates: also align two one-day dates whose event words share this many (0: off)"),
+    Option("max_ratio", None, Value(float, low=1).or_null(),
+           "values more than this many times apart are about different things, not a conflict (null: no limit)"),
+    Option("min_event_shared", None, POSITIVE.or_null(),
+           "dates: also align two one-day dates whose event words share this many (null: off)"),
     Option("min_event_context", 2, COUNT, "... and whose contexts share this many words"),
-    Option("min_event_context_calendar", 99, COUNT,
-           "... or this many, for two dates written with month and day about the same person"),
+    Option("min_event_context_calendar", None, COUNT.or_null(),
+           "... or this many, for two dates written with month and day about the same person (null: off)"),
     Option("max_event_gap", 14, COUNT,
            "... at most this many days apart; within it two weekdays of different names raise a finding"),
-    Option("news_day_window", -1, Value(int, low=0, off=-1),
+    Option("news_day_window", None, COUNT.or_null(),
            "dates: reports each dating the event to its own filing day, or this many days before, are a "
-           "running story's updates (-1: off)"),
-    Option("sole_min_shared", 0, COUNT,
+           "running story's updates (null: off)"),
+    Option("sole_min_shared", None, POSITIVE.or_null(),
            "counts: also align two plain counts, each the only one of its noun in its article, on this many "
-           "shared words (0: off)"),
+           "shared words (null: off)"),
     Option("quoted_statements", False, FLAG,
            "dates: also align two statement dates whose sentences quote one utterance (needs min_event_shared)"),
     Option("one_off_events", [], WORDS,
@@ -283,7 +284,7 @@ def _numeric_conflict(a, b, params) -> str | None:
         return None
     if _overlap(ra, rb) and not _same_hedge_different_figure(a, b) and not _approximations_apart(a, b):
         return None
-    if params["max_ratio"] and _ratio(ra, rb) > params["max_ratio"]:
+    if params["max_ratio"] is not None and _ratio(ra, rb) > params["max_ratio"]:
         return None  # "45 seconds" and "2 days" measure different things, whatever the words say
     if a.low == a.high and b.low == b.high and a.claim_type == "count":
         va, vb = float(a.low), float(b.low)
@@ -297,7 +298,7 @@ def _is_numeric(row) -> bool:
     return row.low is not None or (row.extra or {}).get("month") is not None
 
 
-def _confident(a, b, minimum: float, if_shared: int, weekday_gap: float = 0) -> bool:
+def _confident(a, b, minimum: float, if_shared: int | None, weekday_gap: float = 0) -> bool:
     """Both claims sure enough to raise a finding. Weekdays ("on Tuesday") are unsure alone, as
     they depend on when each item was filed, but two read against the same filing day are not;
     an age bound to a person only by the sentence's topic is unsure, but two that also share
@@ -438,9 +439,10 @@ def _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off) -> 
     prefix = params["word_prefix"]
     days = [r for r in rows if _one_day(r)]
     out = event_pairs(days, params["min_event_shared"], params["min_event_context"], prefix=prefix, articles=articles)
-    if params["min_event_context_calendar"] < params["min_event_context"]:
-        for a, b, j in event_pairs([r for r in days if _calendar_day(r)], params["min_event_shared"],
-                                   params["min_event_context_calendar"], prefix=prefix, articles=articles):
+    calendar = params["min_event_context_calendar"]
+    if calendar is not None and calendar < params["min_event_context"]:
+        for a, b, j in event_pairs([r for r in days if _calendar_day(r)], params["min_event_shared"], calendar,
+                                   prefix=prefix, articles=articles):
             ra, rb = row_of[a], row_of[b]
             names = word_set(" ".join(content_words(ra.subject)), prefix)
             if ra.subject and ra.subject == rb.subject and _other_shared(ra, rb, prefix, names):
@@ -463,7 +465,7 @@ def _placed_apart(a, b, ctx) -> bool:
     return bool(pa and pb) and not any(_same_place(x, y) for x in pa for y in pb)
 
 
-def _other_shared(a, b, prefix: int, also_not: set[str] = frozenset()) -> bool:
+def _other_shared(a, b, prefix: int | None, also_not: set[str] = frozenset()) -> bool:
     """The two contexts share a word besides the event words and those of ``also_not`` (a
     person's name): "filed for divorce July 27" meets "filed for divorce July 29"; "flew to
     London July 20" is not "flew to Paris July 27"."""
@@ -496,7 +498,7 @@ def _quoted_pairs(days: list, articles: dict[int, set[str]], copies: dict[int, l
     return out
 
 
-def _different_events(a, b, prefix: int) -> bool:
+def _different_events(a, b, prefix: int | None) -> bool:
     """Two dates whose event words are both known and share none date different events:
     "the 1994 slayings" and "acquitted Simpson in 1995"."""
     ea, eb = (a.extra or {}).get("event"), (b.extra or {}).get("event")
@@ -590,10 +592,10 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
                               min_sentence_overlap=params["min_sentence_overlap"],
                               subject_counts=params["subject_as_context"], articles=articles)
         pairs = _merged(pairs, number_variant_pairs(rows, articles))
-        if params["sole_min_shared"]:
+        if params["sole_min_shared"] is not None:
             pairs = _merged(pairs, _sole_pairs(rows, articles, params))
         pairs = _merged(pairs, _located_pairs(rows, articles))
-        if params["min_event_shared"]:
+        if params["min_event_shared"] is not None:
             pairs = _merged(pairs, [p for p in _dated_event_pairs(rows, row_of, articles, copies, ctx, params, one_off)
                                     if abs(row_of[p[0]].low - row_of[p[1]].low) <= params["max_event_gap"]])
         pairs = [p for p in within_time(pairs, "comparing claims")
@@ -606,11 +608,11 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         for a_idx, b_idx, _ in within_time(pairs, "comparing claims"):
             a, b = row_of[a_idx], row_of[b_idx]
             if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
-                              params["max_event_gap"] if params["min_event_shared"] else 0):
+                              params["max_event_gap"] if params["min_event_shared"] is not None else 0):
                 continue
             kind = _numeric_conflict(a, b, params) if _is_numeric(a) else (
                 "conflict" if _categorical_conflict(a, b, params) else None)
-            if kind and params["news_day_window"] >= 0 and _own_news_days(a, b, ctx, params["news_day_window"]):
+            if kind and params["news_day_window"] is not None and _own_news_days(a, b, ctx, params["news_day_window"]):
                 continue
             if kind:
                 conflicts.append((a_idx, b_idx))
