@@ -187,9 +187,20 @@ def claims(
 @app.command("rules")
 def list_rules(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", show_default=False, metavar="KIND",
+                                       help="Print one rule kind's reference instead: what it flags, its "
+                                            "options and examples (as in docs/rules.md)."),
 ) -> None:
     """List the loaded rules: id, kind, severity, enabled, claim types."""
     with reporting_errors():
+        if kind is not None:
+            from checker.rules import KINDS
+
+            if kind not in KINDS:
+                raise typer.BadParameter(f"unknown rule kind {kind!r} (known: {', '.join(sorted(KINDS))})",
+                                         param_hint="'--kind'")
+            write_stdout(KINDS[kind].__doc__)
+            return
         import io
 
         from rich import box

@@ -165,13 +165,9 @@ def yaml_text(value: Any) -> str:
 def accepts_text(spec: Value) -> str:
     """What a ``Value`` accepts, in words: "a number between 0 and 1", "a list of regexes"."""
     if spec.type is list:
-        what = "a list"
-        if spec.length is not None:
-            what += f" of {spec.length}"
-        if spec.item is not None:
-            item = accepts_text(spec.item)
-            what += " of " + _plural(item)
-        return what
+        count = f"{spec.length} " if spec.length is not None else ""
+        items = _plural(accepts_text(spec.item)) if spec.item is not None else "values"
+        return f"a list of {count}{items}" + (", or null (off)" if spec.nullable else "")
     if spec.regex:
         return "a regex (RE2)"
     text = TYPE_NAMES.get(spec.type, spec.type.__name__)

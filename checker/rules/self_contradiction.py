@@ -1,11 +1,13 @@
 """Rule kind ``self_contradiction``: one article states something and also its negation.
 
 Two checks, both inside a single article:
+
 - claims: the same subject, claim type and value, once asserted and once negated
   ("he is a Ukrainian citizen" ... "he is not a Ukrainian citizen");
 - sentences: two sentences that are the same once negation words are removed (rapidfuzz
   ``token_sort_ratio`` of at least ``min_similarity``) while exactly one of them is negated and
   both give the same numbers ("The reactor was shut down." ... "The reactor was not shut down.").
+
 Sentences inside quotation marks are compared too: a speaker contradicting himself is news.
 
 Example (rules.yaml; cases in tests/fixtures/rules/self_contradiction.yaml)::

@@ -6,8 +6,8 @@ injury tolls and ages), and only in stories with at least ``min_articles`` artic
 the report does not list every number in the story. An age is a person's, so it is single when
 no other source gives that person an age; a toll is the story's (the person nearest a toll in
 its sentence is rarely whose toll it is), so it is single when no other source gives any
-figure for it. Message placeholders: ``{sources}``, ``{attribute}``, ``{values}``, ``{subject}``
-and ``{for_subject}`` (" for <person>" for an age, empty for a toll).
+figure for it. In a message ``{for_subject}`` is " for <person>" for an age, empty for a
+toll.
 
 Example (rules.yaml; cases in tests/fixtures/rules/single_source.yaml)::
 

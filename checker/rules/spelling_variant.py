@@ -1,6 +1,7 @@
 """Rule kind ``spelling_variant``: one name spelled two ways, across sources or inside one article.
 
 Two ways to know that two spellings are one name:
+
 - a list: ``variants_file`` (a TSV with the two forms in ``form_columns``; the bundled
   ``ukrainian_toponym_pairs.tsv`` is the #KyivNotKiev list, CC-BY-4.0) and ``pairs`` written in
   rules.yaml (``- [Kiev, Kyiv]``); the house-preferred form is the column or pair element named

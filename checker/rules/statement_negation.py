@@ -18,7 +18,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/statement_negation.yaml)::
     - id: statement-negation
       kind: statement_negation
       severity: warning
-      message: "{negating} negates what {stating} states: \"{statement}\""
+      message: '{negating} negates what {stating} states: "{statement}"'
       claim_types: []
 
     PASS  "Officials did not say how many died." / "Officials said 12 died." (not the same statement)

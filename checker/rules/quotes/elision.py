@@ -12,8 +12,8 @@ around it (a reworded phrase: ``quote_wording``).
 Guidance: the AP Stylebook ("ellipsis") asks for an ellipsis wherever words are removed from a
 quotation; a quote cut silently reads as one continuous statement the speaker never made.
 
-Message placeholders: as ``quote_wording``; ``{change}`` reads ``unmarked cut: Diply leaves out
-"I believe that that's what it's called" without an ellipsis (kept by 001, ET)``.
+In a message (the fields of ``quote_wording``) ``{change}`` reads 'unmarked cut: Diply leaves
+out "I believe that that's what it's called" without an ellipsis (kept by 001, ET)'.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_elision.yaml)::
 

@@ -1,20 +1,19 @@
 """Rule kind ``quote_misattribution``: the same words attributed to different speakers.
 
-In each quote family (``checker/engine/quote_families.py``) the speaker of every piece is compared.
-Two speakers are the same when the names match after dropping titles and case, when the surnames
+In each quote family (``checker/engine/quote_families.py``) the speaker of every piece is
+compared. Two speakers are the same when the names match after dropping titles and case, when the surnames
 match ("Maks Chmerkovskiy" / "Maksim Chmerkovskiy"), or when two descriptors share their head
 noun ("a source" / "the source"). With ``strong_only`` only attributions made right at the quote
 are compared (``," he said``, ``X said: "``); a speaker carried over from an earlier piece or
 guessed from context is not, and a name must be a full name (two words of three letters or
-more). A name on one side and a descriptor on the other
-("a spokesman" / "Col. Smith") is reported only with ``flag_role_vs_name``, since the text
-usually means the same person.
+more). A name on one side and a descriptor on the other ("a spokesman" / "Col. Smith") is
+reported only with ``flag_role_vs_name``, since the text usually means the same person.
 
 Guidance: the speaker is part of the quote; AP Stylebook ("quotations in the news") asks that
 a quote be attributed to whoever said it, and a quote moved to another mouth is a factual error.
 
-Message placeholders: ``{subject}`` (speakers joined by "/"), ``{values}`` (each speaker with
-the sources naming them), ``{sources}``, ``{quote}`` (the start of the quote).
+In a message ``{subject}`` is the speakers joined by "/", ``{values}`` each speaker with the
+sources naming them and ``{quote}`` the start of the quote.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_misattribution.yaml)::
 

@@ -4,17 +4,19 @@ only as paraphrase, or not at all.
 A statement is a quote family (``checker/engine/quote_families.py``) or, with
 ``min_quoting_sources`` 1, a single source's quote (of at least the quote family setting
 ``min_words`` words). For every article that does not quote it:
-    * paraphrase: a sentence of that article outside quote marks, in reported speech (a speech
-      verb such as "said", or "according to"), that shares at least
-      ``min_shared_content_words`` content words (stemmed, stopwords dropped) with the quote,
-      covering ``min_content_overlap`` of the smaller side's content words;
-    * absent (``report_absent``, only for statements quoted by ``min_quoting_for_absent`` or more
-      sources): neither quote nor paraphrase, although the article names the speaker.
+
+- paraphrase: a sentence of that article outside quote marks, in reported speech (a speech
+  verb such as "said", or "according to"), that shares at least ``min_shared_content_words``
+  content words (stemmed, stopwords dropped) with the quote, covering ``min_content_overlap`` of
+  the smaller side's content words;
+- absent (``report_absent``, only for statements quoted by ``min_quoting_for_absent`` or more
+  sources): neither quote nor paraphrase, although the article names the speaker.
+
 Default severity info: choosing what to quote is an editor's call; the finding tells a
 fact-checker which sources carry the exact words.
 
-Message placeholders: ``{subject}``, ``{sources}`` (the quoting sources), ``{paraphrased}``,
-``{absent}``, ``{change}`` (a sentence saying both), ``{values}``.
+In a message ``{sources}`` are the quoting sources, ``{paraphrased}`` and ``{absent}`` the
+others, and ``{change}`` a sentence saying both.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
 

@@ -1,15 +1,17 @@
 """Rule kind ``quote_paraphrase``: the same utterance substantially reworded but still in quote marks.
 
 Two ways to find one:
-    * inside a quote family (``checker/engine/quote_families.py``): a piece that overlaps the
-      longest version but whose words there are less than ``paraphrase_below`` (a quote family
-      setting) percent the same, and at least four words differ;
-    * across families: two quotes from different articles, by the same speaker (or one
-      unattributed), whose words differ too much to form a family but which say the same thing:
-      rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
-      (``process.cdist``, all pairs at once), then at least ``min_shared_content_words`` content
-      words (stemmed, stopwords dropped) must be shared, covering ``min_content_overlap`` of the
-      shorter quote's content words.
+
+- inside a quote family (``checker/engine/quote_families.py``): a piece that overlaps the
+  longest version but whose words there are less than ``paraphrase_below`` (a quote family
+  setting) percent the same, and at least four words differ;
+- across families: two quotes from different articles, by the same speaker (or one
+  unattributed), whose words differ too much to form a family but which say the same thing:
+  rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
+  (``process.cdist``, all pairs at once), then at least ``min_shared_content_words`` content
+  words (stemmed, stopwords dropped) must be shared, covering ``min_content_overlap`` of the
+  shorter quote's content words.
+
 Inside a family the reworded piece is named against the longest version; across families two
 sources alone cannot tell which wording is verbatim, so both are shown (the best-matching
 stretch of the longer one) and the finding says at most one is.
@@ -18,9 +20,9 @@ Guidance: a paraphrase belongs outside quote marks (AP Stylebook, "quotations in
 quotation marks mean the exact words; "if there is a question about a quote, either don't use
 it or paraphrase it without the quote marks").
 
-Message placeholders: ``{subject}`` (speaker), ``{sources}`` (the paraphrasing sources),
-``{reference}`` (the sources with the other wording), ``{similarity}`` (percent of words the
-same), ``{change}``, ``{values}`` (both versions with their sources).
+In a message ``{subject}`` is the speaker, ``{sources}`` the paraphrasing sources,
+``{reference}`` the sources with the other wording, ``{similarity}`` the percent of words the
+same and ``{values}`` both versions with their sources.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
 

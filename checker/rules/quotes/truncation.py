@@ -6,16 +6,15 @@ or more words after the longest version starts, or end that many words before it
 part of it. Usually fine (quoting part of a statement is normal), so the default severity is
 info: it tells a fact-checker where the full version is.
 
-Message placeholders: ``{subject}``, ``{sources}`` (who quote part), ``{reference}`` (who has
-the longest version), ``{missing}`` (how many words are left out), ``{quote}`` (the start of
-the full version), ``{change}``.
+In a message ``{sources}`` are who quote part, ``{reference}`` who has the longest version,
+``{missing}`` how many words are left out and ``{quote}`` the start of the full version.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_truncation.yaml)::
 
     - id: quote-truncation
       kind: quote_truncation
       severity: info
-      message: "{sources} quote only part of what {subject} said: \"{quote}\" ({reference} has it in full)"
+      message: '{sources} quote only part of what {subject} said: "{quote}" ({reference} has it in full)'
       claim_types: [quote]
 
     PASS  a: "I spent some time at home. I enjoyed some of that Los Angeles weather."

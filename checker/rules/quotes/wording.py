@@ -3,7 +3,8 @@
 One utterance quoted by several sources (a quote family, see ``checker/engine/quote_families.py``)
 is aligned word by word against the longest version. A change of fewer than
 ``elision_min_words`` words (a quote family setting), or a longer run that mostly repeats the
-words around it (a reworded phrase), is a wording change. Articles sharing a reading share the finding: "join" (Diply, 001) vs "joining" (002, ET).
+words around it (a reworded phrase), is a wording change. Articles sharing a reading share the
+finding: "join" (Diply, 001) vs "joining" (002, ET).
 
 Never differences: punctuation, case, curly vs straight or single vs double marks, British vs
 American punctuation placement, a sentence split differently ("worse. People" / "worse,
@@ -17,9 +18,8 @@ quote (Odessa/Odesa: spelling-variant; ``ignore_name_spelling``), spoken filler 
 Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "quotations in
 the news": "Never alter quotations even to correct minor grammatical errors or word usage").
 
-Message placeholders: ``{subject}`` (speaker), ``{sources}``, ``{change}`` (``wording: "join"
-(Diply, 001) vs "joining" (002, ET)``), ``{diff}`` (``... and ~~join~~ **joining** efforts ...``),
-``{readings}``/``{values}``, ``{reference}``, ``{count}``.
+In a message ``{subject}`` is the speaker, ``{change}`` reads 'wording: "join" (Diply, 001) vs
+"joining" (002, ET)' and ``{diff}`` '... and ~~join~~ **joining** efforts ...'.
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_wording.yaml)::
 
