@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-
-try:  # typer >= 0.2x ships its own copy of click
-    from typer._click.exceptions import ClickException, UsageError
-except ImportError:  # pragma: no cover - older typer on top of click
-    from click.exceptions import ClickException, UsageError
+from typer.exceptions import TyperException
 
 from checker import __version__
 from claims.errors import InputError
@@ -140,9 +136,9 @@ def check(
         _print_problems(result.problems, result.story.warnings)
         if result.problems:
             raise typer.Exit(EXIT_INPUT)
-        threshold = SEVERITY_RANK[fail_on.value]
-        failing = any(SEVERITY_RANK.get(f["severity"], 0) >= threshold and counts_toward_failure(f)
-                      for f in data["findings"])
+        failing = fail_on is not FailOn.never and any(
+            SEVERITY_RANK.get(f["severity"], 0) >= SEVERITY_RANK[fail_on.value] and counts_toward_failure(f)
+            for f in data["findings"])
         raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -323,7 +319,7 @@ app.add_typer(review_app, name="review")
 
 # --- entry point -------------------------------------------------------------------------------
 
-def _usage_line(exc: UsageError) -> str:
+def _usage_line(exc: TyperException) -> str:
     # typer validates choices through pydantic, whose wording leaks into the message
     message = " ".join(exc.format_message().split()).replace(": Value error, ", ": ")
     ctx = getattr(exc, "ctx", None)
@@ -337,17 +333,14 @@ def run(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name=PROG, standalone_mode=False)
-    except UsageError as exc:
+    except TyperException as exc:  # the command line's own errors; a usage error carries its ``ctx``
         if type(exc).__name__ == "NoArgsIsHelpError":
             # ``claimcheck`` alone: the help is the useful answer, not an error line
             help_text = exc.format_message()
             if help_text:
                 sys.stdout.write(help_text + "\n")
             return EXIT_INPUT
-        error_line(_usage_line(exc))
-        return EXIT_INPUT
-    except ClickException as exc:
-        error_line(exc.format_message())
+        error_line(_usage_line(exc) if hasattr(exc, "ctx") else exc.format_message())
         return EXIT_INPUT
     except typer.Abort:
         sys.stderr.write(f"{PROG}: aborted\n")

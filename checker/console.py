@@ -27,11 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 import typer
-
-try:  # typer >= 0.2x ships its own copy of click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover - older typer on top of click
-    from click.exceptions import ClickException
+from typer.exceptions import TyperException
 
 from claims.errors import InputError
 
@@ -130,7 +126,7 @@ def reporting_errors() -> Iterator[None]:
     """
     try:
         yield
-    except (typer.Exit, typer.Abort, ClickException):
+    except (typer.Exit, typer.Abort, TyperException):
         raise
     except InputError as exc:
         error_line(str(exc))

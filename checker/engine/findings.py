@@ -17,7 +17,7 @@ from typing import Any
 SEVERITIES = ("error", "warning", "info")
 # what a fact-checker can decide about a finding (the review store records it, the reports show it)
 REVIEW_STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")
-SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1, "never": 99}
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 def subject_label(finding: dict) -> str:
