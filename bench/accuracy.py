@@ -42,15 +42,14 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from edits import CONSISTENT, EDIT_TYPES, INCONSISTENT, Edit, sentences
+from checker import __version__
+from checker.pipeline.check import check_story
+from checker.pipeline.rules_file import load_rules
+from claims.read import Story, read_story
 
-from edits import CONSISTENT, EDIT_TYPES, INCONSISTENT, Edit, sentences  # noqa: E402
-from checker import __version__  # noqa: E402
-from checker.pipeline.check import check_story  # noqa: E402
-from checker.pipeline.rules_file import load_rules  # noqa: E402
-from claims.read import Story, read_story  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"
 EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"

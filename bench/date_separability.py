@@ -29,15 +29,15 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from checker.engine.align import word_set
+from checker.pipeline.check import extract_story
+from checker.rules.value_conflict import _one_day, _same_role
+from claims.base import content_words
+from claims.events import TIME_WORDS
+from claims.read import Story, read_story
 
-from checker.engine.align import word_set  # noqa: E402
-from checker.pipeline.check import extract_story  # noqa: E402
-from checker.rules.value_conflict import _one_day, _same_role  # noqa: E402
-from claims.base import content_words  # noqa: E402
-from claims.events import TIME_WORDS  # noqa: E402
-from claims.read import Story, read_story  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"
 EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"

@@ -26,18 +26,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from checker.nightly.grouping import DEFAULT_THRESHOLD, group_articles
+from claims.model import Article
+from claims.read import parse_published, read_story
 
-from checker.nightly.grouping import DEFAULT_THRESHOLD, group_articles  # noqa: E402
-from claims.model import Article  # noqa: E402
-from claims.read import parse_published, read_story  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 DUC = ROOT.parent / "shared" / "corpora" / "duc0607-newswire-clusters"
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import yaml
 from anyascii import anyascii
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from checker.pipeline.check import extract_story
+from claims.entities import TITLE_WORDS
 
-from checker.pipeline.check import extract_story  # noqa: E402
-from claims.entities import TITLE_WORDS  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 MIN_OVERLAP = 0.5

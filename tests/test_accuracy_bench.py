@@ -4,16 +4,13 @@ example and a three-article fixture written for this test. The full benchmark is
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
+import accuracy  # bench/ is on pytest's pythonpath (pyproject.toml)
 import pytest
+from edits import CONSISTENT, INCONSISTENT, Edit, respell
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import accuracy  # noqa: E402
-from edits import CONSISTENT, INCONSISTENT, Edit, respell  # noqa: E402
 
 FIRE = ROOT / "tests" / "fixtures" / "stories" / "harbour-fire"
 EXAMPLE = ROOT / "examples" / "maks-returns-to-poland"
