@@ -17,6 +17,7 @@ import typer
 from typer.exceptions import TyperException
 
 from checker import __version__
+from checker.report import FORMATS
 from claims.errors import InputError
 from checker.review.cli import review_app
 from checker.console import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED,
@@ -24,12 +25,8 @@ from checker.console import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_I
                             check_output_target, error_line, reporting_errors, warning_line, write_report)
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    csv = "csv"
-    html = "html"
+# the report formats, one module each under checker/report/
+ReportFormat = Enum("ReportFormat", {fmt: fmt for fmt in FORMATS}, type=str)
 
 
 class ClaimsFormat(str, Enum):
