@@ -28,7 +28,7 @@ from checker.engine.findings import format_message, message_placeholders
 from checker.rules import KINDS
 from checker.pipeline.check import apply_rules
 from checker.engine.options import compile_pattern
-from checker.pipeline.rules_file import MAX_DEPTH, MAX_RULES_BYTES, load_rules
+from checker.pipeline.rules_file import MAX_DEPTH, MAX_RULES_BYTES, default_rules_path, load_rules
 from tests.helpers import EXAMPLE, FIXTURES, HARBOUR_FIRE, ROOT, article, load_cases, run_cli
 
 
@@ -297,6 +297,13 @@ def test_valid_edge_values_load(tmp_path):
     assert rule.params["min_context_overlap"] is None and rule.params["word_prefix"] is None
     assert format_message(rule.message, values="3 vs 4") == "{literal braces} 3 vs 4"
     assert type(rule.params["attributes"]) is list  # plain lists, not the loader's line-aware ones
+
+
+def test_the_default_rules_are_the_shipped_rules_yaml():
+    """In a source checkout the default is rules.yaml at the top; an installed wheel carries it as
+    checker/default_rules.yaml (pyproject's force-include), which the same function finds."""
+    assert default_rules_path() == ROOT.resolve() / "rules.yaml"
+    assert load_rules().path == str(ROOT.resolve() / "rules.yaml")
 
 
 def test_empty_params_and_aliases_in_moderation_load(tmp_path):
