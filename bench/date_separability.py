@@ -31,7 +31,7 @@ from pathlib import Path
 
 from checker.engine.align import word_set
 from checker.pipeline.check import extract_story
-from checker.rules.value_conflict import _one_day, _same_role
+from checker.engine.facts import one_day as _one_day, same_role as _same_role
 from claims.base import content_words
 from claims.events import TIME_WORDS
 from claims.read import Story, read_story

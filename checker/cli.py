@@ -177,6 +177,50 @@ def claims(
             raise typer.Exit(EXIT_INPUT)
 
 
+class FactsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command()
+def facts(
+    story: Path = typer.Argument(..., help=STORY_HELP, show_default=False, metavar="STORY"),
+    fmt: FactsFormat = typer.Option(FactsFormat.table, "--format", "-f", case_sensitive=False,
+                                    help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
+                                          help="Write to this file instead of stdout."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", show_default=False,
+                                         help="Colour the table (default: when stdout is a terminal)."),
+    timeout: float = typer.Option(600.0, "--timeout", min=0.001, max=86400.0,
+                                  help="Seconds the check may take; past it the sheet holds what was done."),
+) -> None:
+    """The story's fact sheet: every fact, its values, which outlets say what, first and last
+    seen, and its status (conflict, update, differ, single source, agree)."""
+    with reporting_errors():
+        import time
+
+        from checker.pipeline.check import check_story
+        from checker.pipeline.facts import facts_to_dict
+        from checker.report.fact_sheet import render_facts
+        from checker.report.html import render_fact_page
+
+        if output is not None:
+            check_output_target(output)
+        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout, keep_partial=True)
+        data = facts_to_dict(result)
+        if fmt is FactsFormat.html:
+            text = render_fact_page(data)
+        else:
+            text = render_facts(data, fmt.value, color=use_color(output, color), width=report_width(output))
+        write_report(text, output, for_terminal=fmt is FactsFormat.table)
+        _print_problems(result.problems, result.story.warnings)
+        if result.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("rules")
 def list_rules(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),

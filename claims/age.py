@@ -98,6 +98,10 @@ def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
     if as_of:
         # someone who is 42 in 2022 was born in 1979 or 1980
         extra.update(birth_low=as_of - int(age) - 1, birth_high=as_of - int(age))
+        if basis == "published":
+            # the very day the age held, so that 38 and 39 on one day disagree and 38 in April
+            # 2007 and 39 in April 2008 need not
+            extra["as_of_day"] = ctx.reference_time.date().isoformat()
     return ctx.claim(sent, start, end, claim_type=CLAIM_TYPE, attribute="age",
                      normalized=str(int(age)), subject=subject, low=float(age), high=float(age),
                      unit="years", **extra)

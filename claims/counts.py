@@ -41,7 +41,7 @@ QUALIFIERS = {
 }
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 COUNT = re.compile(
-    rf"(?:\b(?P<qual>{_QUAL}) )?(?P<money>\$ ?|\bdlrs ?|\bUS\$ ?)?(?P<num>{NUMBER})"
+    rf"(?:\b(?P<qual>{_QUAL}) )?(?P<money>\$ ?|\bdlrs ?|\bUS\$ ?|£ ?|€ ?)?(?P<num>{NUMBER})"
     r"(?P<after>(?:[ -][A-Za-z][a-z'-]*){0,3})",
     re.IGNORECASE,
 )
@@ -130,6 +130,12 @@ _YEAR_DETERMINER = re.compile(r"(?:\b(?:the|its|his|her|their)|'s) $", re.I)
 # whole sentence before each figure would make a sentence of many figures quadratic
 _PREV_WORD = re.compile(r"([A-Za-z][\w.'-]*) $")
 WORD_REACH = 200
+# sums in pounds or euros are never compared with dollars: their unit says which
+_CURRENCY = {"£": "GBP", "€": "EUR"}
+# "120 miles per hour" is a speed, "4x4" a kind of vehicle, "LR5" a name
+_RATE = re.compile(r"\s*(?:per|an|a) (?:hour|second|minute)\b|\s*(?:mph|km/h|kph)\b")
+_GLUED = re.compile(r"[A-Za-z]$|\d\s?[x×]\s?$")
+_TIMES = re.compile(r"[x×]\s?\d")
 _US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
 # "$400,000 to $450,000", "between 10 and 20 people", "30 to 40 homes": one range, not two counts
 _FIGURE = r"(?P<money>\$ ?)?(?P<num>\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)"
@@ -285,10 +291,13 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             if prev_word and prev_word.group(1)[0].isupper() and not m.group("money") \
                     and prev_word.group(1).lower().rstrip(".") not in ("dlrs", "us", "about", "some", "nearly", "over", "almost"):
                 continue  # "Boeing 767", "Flight 990", "Baranova 27"
-            if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:\d|,\d{3}|\.\d)", text[m.end("num"):]):
+            if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:\d|,\d{3}|\.\d|GMT\b|UTC\b|hrs\b)", text[m.end("num"):]):
                 continue
             if re.match(r"[- ]years?[- ]old", text[m.end("num"):], re.I):
                 continue
+            if not m.group("money") and not m.group("qual") and (
+                    _GLUED.search(text, max(0, m.start("num") - 3), m.start("num")) or _TIMES.match(text, m.end("num"))):
+                continue  # "LR5", "4x4"
             value = parse_number(num_text)
             if value is None:
                 continue
@@ -302,9 +311,10 @@ def extract(ctx: ExtractContext) -> list[Claim]:
             partitive = None if head else _PARTITIVE.match(after)
             if partitive:  # "Three of the suspects": a part, counted apart from the whole
                 head, head_end = partitive.group("noun"), partitive.end()
+            currency = _CURRENCY.get((m.group("money") or "").strip())
             money = bool(m.group("money")) or head in ("dollars", "dlrs") or bool(_US_DOLLARS.match(text, m.end("num")))
             if money:
-                unit, attribute = "USD", "money"
+                unit, attribute = currency or "USD", "money"
             else:
                 if not head or stem(head) in TIME_UNITS or head in TIME_UNITS:
                     continue
@@ -319,16 +329,19 @@ def extract(ctx: ExtractContext) -> list[Claim]:
                     casualty = _casualty(text, m.start("num"), m.start("after") + head_end)
                     if casualty:
                         attribute = f"{attribute}|{casualty}"
+            if unit and _RATE.match(text, m.start("after") + head_end):
+                unit, attribute = f"{unit}/h", f"{unit}/h"  # a speed: never a distance
             qualifier = (m.group("qual") or "").lower()
             low, high = value_range(value, qualifier)
             end = m.end("num") if money or not head_end else m.start("after") + head_end
-            normalized = ("$" if money else "") + format_number(value) + (f" {unit}" if unit and not money else "")
+            symbol = {"GBP": "£", "EUR": "€"}.get(unit, "$") if money else ""
+            normalized = symbol + format_number(value) + (f" {unit}" if unit and not money else "")
             if qualifier:
                 normalized = f"{qualifier} {normalized}"
             start = m.start()
             if opened:
                 low, start = opened
-                normalized = ("$" if money else "") + f"{format_number(low)}-" + normalized.lstrip("$")
+                normalized = symbol + f"{format_number(low)}-" + normalized.lstrip("$£€")
             # what the words before the noun say of it narrows what is counted ("three daily
             # runway inspections", "30 storage tanks"); "people" in "seven people dead" does not
             described = frozenset(content_words(after[:head_end])[:-1]) - _UNNARROWING \

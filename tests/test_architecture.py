@@ -188,6 +188,7 @@ def test_the_cycle_finder_finds_cycles():
 
 VIEW_METHODS = {  # READS -> the StoryContext methods that give that view
     "claims": {"claims_of"},
+    "facts": {"facts", "all_facts", "source_groups", "story_model"},
     "quote_pieces": {"quote_pieces"},
     "quote_families": {"quote_families"},
     "sentences": {"article_ids", "sentences", "verbatim", "sentence_evidence"},

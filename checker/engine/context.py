@@ -7,6 +7,10 @@ rules_dir)``, and ``check(rule, ctx) -> list[Finding]``.
 
 The views (``READS`` names them):
     ``claims``          ``claims_of(types)``: the story's claims of these types, in story order
+    ``facts``           ``facts(types, params)``: which of those claims state one fact, as the
+                        story fact model resolves them (``checker.engine.facts``) under a value
+                        rule's options; ``source_groups()``: articles that are one wire text
+                        (``story_model()``: what the fact model reads of the whole story)
     ``quote_pieces``    ``quote_pieces()``: the story's quotes as word lists, as families read them
     ``quote_families``  ``quote_families()``: one utterance as each source quotes it, aligned with
                         the story's quote family settings (``quote_settings``)
@@ -29,11 +33,12 @@ from typing import Any
 
 from claims.entities import StoryEntities, name_key
 from claims.model import Article, Claim, Document, Sentence
+from checker.engine.facts import Fact, SourceGroups, StoryFacts, StoryModel, build_facts, story_model
 from checker.engine.findings import Evidence
 from checker.engine.quote_families import CUT_MIN_WORDS, SETTINGS, Piece, QuoteFamily, build_families, quote_pieces
 
 MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
-READS = ("claims", "quote_pieces", "quote_families", "sentences", "places", "article_text")
+READS = ("claims", "facts", "quote_pieces", "quote_families", "sentences", "places", "article_text")
 
 
 @dataclass
@@ -53,6 +58,8 @@ class StoryContext:
     _quote_pieces: dict[int, list[Piece]] = field(default_factory=dict, init=False, repr=False)
     _quote_families: list[QuoteFamily] | None = field(default=None, init=False, repr=False)
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
+    _story_model: StoryModel | None = field(default=None, init=False, repr=False)
 
     # --- claims ---------------------------------------------------------------------------------
 
@@ -63,6 +70,40 @@ class StoryContext:
         if key not in self._claims_of:
             self._claims_of[key] = [c for c in self.claims if c.claim_type in key]
         return self._claims_of[key]
+
+    # --- facts ----------------------------------------------------------------------------------
+
+    def facts(self, types: Iterable[str], params: Mapping[str, Any]) -> StoryFacts:
+        """The story's facts among its claims of these types, resolved under a value rule's
+        options (built once for each types and options)."""
+        key = (tuple(types), repr(sorted(params.items())))
+        if key not in self._facts:
+            self._facts[key] = build_facts(self.claims_of(types), self, params)
+        return self._facts[key]
+
+    def resolved_facts(self) -> list[StoryFacts]:
+        """Every set of facts the value rules asked for (each rule's claims, links and facts)."""
+        return list(self._facts.values())
+
+    def all_facts(self) -> list[Fact]:
+        """Every fact the value rules resolved, once each, in story order (the fact sheet)."""
+        seen: dict[str, Fact] = {}
+        for built in self._facts.values():
+            for fact in built.facts:
+                seen.setdefault(fact.id, fact)
+        return sorted(seen.values(), key=lambda f: f.claims[0].index)
+
+    def story_model(self) -> StoryModel:
+        """What the fact model reads of the whole story once: its main happening, the years its
+        sentences name and which articles are one wire text (``source_groups``)."""
+        if self._story_model is None:
+            groups = SourceGroups({a: [s.text for s in self.sentences(a)] for a in self.article_ids()})
+            self._story_model = story_model(self.claims, len(self.articles), groups)
+        return self._story_model
+
+    def source_groups(self) -> SourceGroups:
+        """The story's articles grouped by wire text: a group is one source."""
+        return self.story_model().groups
 
     # --- quotes ---------------------------------------------------------------------------------
 

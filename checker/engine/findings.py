@@ -54,6 +54,7 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
     id: str = ""
     evidence_hash: str = ""
+    fact: str | None = None  # the story fact a value rule's finding is about (checker.engine.facts)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -68,6 +69,8 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("key")
+        if data["fact"] is None:
+            data.pop("fact")  # only value rules' findings are about a fact
         return data
 
 

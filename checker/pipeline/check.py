@@ -27,6 +27,8 @@ from claims.read import Story, read_story
 from checker import __version__
 from checker.engine.context import StoryContext
 from checker.engine.deadline import StoryTimeout, check_deadline, rules_deadline
+from checker.engine.facts import Fact
+from checker.pipeline.facts import fact_sheet
 from checker.engine.findings import SEVERITIES, Finding, sort_findings
 from checker.engine.quote_families import render_family
 from checker.engine.rule import RuleSet
@@ -57,6 +59,16 @@ class StoryResult:
     rules: RuleSet
     timings: dict[str, float] = field(default_factory=dict)
     quote_families: list[dict] = field(default_factory=list)  # quote_families.render_family, for reports
+    context: StoryContext | None = None  # what the rules read (None when the check stopped early)
+
+    @property
+    def facts(self) -> list[Fact]:
+        """The story's facts, as the value rules resolved them (the fact sheet's rows)."""
+        return self.context.all_facts() if self.context is not None else []
+
+    @property
+    def story_articles(self) -> dict:
+        return {a.id: a for a in self.story.articles}
 
     @property
     def problems(self) -> list[InputError]:
@@ -220,7 +232,7 @@ def check_story(source: str | Path | Story, rules: RuleSet | None = None,
             story.problems.append(stage_failure(story.path, "quote families", exc))
     timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
     return StoryResult(story=story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
-                       timings=timings, quote_families=views)
+                       timings=timings, quote_families=views, context=ctx)
 
 
 def result_to_dict(result: StoryResult) -> dict:
@@ -241,6 +253,7 @@ def result_to_dict(result: StoryResult) -> dict:
             for a in result.story.articles
         ],
         "findings": [f.to_dict() for f in result.findings],
+        "facts": fact_sheet(result),
         "quote_families": result.quote_families,
         "problems": [p.to_dict() for p in result.problems],
         "warnings": [w.to_dict() for w in result.story.warnings],

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from checker.engine.findings import REVIEW_STATUSES, SEVERITIES, subject_label
+from checker.report.fact_sheet import html_section
 from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
                                    csp_hash, diff_segments, esc, evidence_context, file_name, format_diff, published,
                                    source_name, story_relative)
@@ -442,6 +443,8 @@ def _header(data: dict) -> str:
     if any("review" in f for f in findings):
         review = f'<p class="review-summary"><strong>Review:</strong> {esc(_review_counts(findings))}</p>'
     toc = ['<a href="#sources">Sources</a>', '<a href="#findings">Findings</a>']
+    if data.get("facts"):
+        toc.append('<a href="#facts">Fact sheet</a>')
     if changed_families(data):
         toc.append('<a href="#quotes">Quotes side by side</a>')
     if data.get("problems"):
@@ -790,6 +793,7 @@ def render_html(data: dict, result: StoryResult | None = None, *, review: Review
         "<main>",
         _sources_table(data, articles),
         _findings_section(data, articles, review),
+        html_section(data.get("facts") or []),
         _families_section(data),
         _problems_section(data),
         "</main>",
@@ -800,3 +804,12 @@ def render_html(data: dict, result: StoryResult | None = None, *, review: Review
         "</html>",
     ]
     return _head(f"claimcheck: {story_id}") + "\n" + "\n".join(part for part in body if part) + "\n"
+
+
+def render_fact_page(data: dict) -> str:
+    """``claimcheck facts --format html``: the story's fact sheet on a page of its own."""
+    story = (data.get("story") or {}).get("id")
+    body = ["<body>", '<div class="page">', f"<header><h1>Fact sheet: {esc(story)}</h1></header>", "<main>",
+            html_section(data.get("facts") or []) or '<p class="muted">No facts: no value rule is enabled.</p>',
+            "</main>", "</div>", "</body>", "</html>"]
+    return _head(f"claimcheck facts: {story}") + "\n" + "\n".join(body) + "\n"

@@ -20,7 +20,8 @@ from checker.rules import KINDS
 
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 COMMAND = "python -m checker.rules.docs --write"
-VIEWS = {"claims": "its claim types' claims", "quote_pieces": "the story's quotes",
+VIEWS = {"claims": "its claim types' claims", "facts": "the story's facts (which claims state one fact)",
+         "quote_pieces": "the story's quotes",
          "quote_families": "the quote families", "sentences": "every article's sentences",
          "places": "the places a sentence names", "article_text": "each article's text (names folded)"}
 

@@ -8,8 +8,12 @@ Two ways to know that two spellings are one name:
   by ``preferred`` (``second`` by default: Kyiv, Odesa);
 - no list: names whose transliteration keys are equal (doubled letters, kh/h, gh/g, y/i, ph/f:
   Larisa/Larissa, Kharazi/Kharrazi, Dagestan/Daghestan), and, for a person's full name, one
-  differing letter in one part while the other part is the same (Igor Dygalo / Igor Dyagalo).
-  Austria/Australia, Sudan/South Sudan, Jenna/Jenny and Russia/Russian stay distinct.
+  differing letter in one part while the other part is the same (Igor Dygalo / Igor Dyagalo);
+  and one name romanised two ways: the same consonants in the same order, at most two letters
+  apart and ending alike (Carolos/Karolos, Hormozgan/Hormuzgan, Karavan/Karvan), for a part of
+  a person's full name only beside the same other part (Giannis / Yiannis Panagopoulos: two
+  people may share consonants). Austria/Australia, Sudan/South Sudan, Jenna/Jenny,
+  Russia/Russian, German/Germany and Center/Century stay distinct.
 
 All uses of the variants in the story become one finding that names every source and says
 which articles use both spellings.
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
 from checker.engine.context import StoryContext
@@ -189,6 +194,28 @@ def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
     entity_parts: dict[str, set[str]] = defaultdict(set)
     for row in people:
         entity_parts[row.value].update(p for p in str(row.subject).split() if p != row.value)
+    grouped = {r.value for g in groups for r in g}
+    # one name romanised two ways: the same consonants in the same order (Carolos/Karolos,
+    # Hormozgan/Hormuzgan, Mahnefeh/Mahnefah) and at most two letters apart; a person's name
+    # only beside the same other part (Giannis/Yiannis Panagopoulos), as two people can share
+    # consonants
+    by_skeleton: dict[str, list] = defaultdict(list)
+    for row in rows:
+        if row.value not in grouped:
+            by_skeleton[consonant_key(row.value)].append(row)
+    for key in sorted(by_skeleton):
+        group = by_skeleton[key]
+        forms = sorted({r.value for r in group})
+        if len(forms) < 2 or not all(_romanised_alike(a.lower(), b.lower()) for i, a in enumerate(forms) for b in forms[i + 1:]):
+            continue
+        # a part of a person's full name needs the other part beside it; a one-word name (a
+        # village, a province) needs enough consonants to be told apart from another
+        full_name = any(len(str(r.subject).split()) > 1 for r in group)
+        if full_name and not (entity_parts[forms[0]] & entity_parts[forms[1]] or _partner_match(forms[0], forms[1], spellings)):
+            continue
+        if not full_name and len(key) < 4:
+            continue
+        groups.append(group)
     tokens = sorted(spellings)
     lowered = {t: t.lower() for t in tokens}
     for i, a in enumerate(within_time(tokens, "spelling variants", every=16)):
@@ -207,6 +234,26 @@ def _unlisted(rule, names: list, listed_forms: set[str]) -> list[list]:
             if entity_parts[a] & entity_parts[b] or _partner_match(a, b, spellings):
                 groups.append(spellings[a] + spellings[b])
     return groups
+
+
+_SKELETON_MAP = [(re.compile(p), r) for p, r in (
+    (r"^[gy]i(?=[aeiou])", "i"), (r"ph", "f"), (r"kh", "h"), (r"gh", "g"), (r"ck", "k"), (r"c(?=[aou])", "k"),
+    (r"q", "k"), (r"w", "v"), (r"[aeiouy]", ""), (r"(.)\1+", r"\1"))]
+
+
+def _romanised_alike(a: str, b: str) -> bool:
+    """At most two letters apart, ending alike, neither the other with an ending added
+    ("Germany"/"German", "Pakistani"/"Pakistan", "Center"/"Century" are other words)."""
+    return Levenshtein.distance(a, b) <= 2 and a[-1] == b[-1] and not (a.startswith(b) or b.startswith(a))
+
+
+def consonant_key(name: str) -> str:
+    """The consonants of a name as romanisations keep them ("Karolos" and "Carolos" -> krls)."""
+    key = re.sub(r"[^a-z]", "", anyascii(name).lower())
+    first = key[:1]
+    for pattern, replacement in _SKELETON_MAP:
+        key = pattern.sub(replacement, key)
+    return ("V" if first in "aeiouy" else "") + key
 
 
 def _partner_match(a: str, b: str, spellings) -> bool:
