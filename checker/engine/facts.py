@@ -306,6 +306,7 @@ def tables() -> dict[str, dict[str, str] | set[str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _happening_of_word(word: str) -> str | None:
     table = tables()["happenings"]
     lower = word.lower()
@@ -361,6 +362,7 @@ class StoryModel:
     sentence_years: dict[tuple[str, int], list[int]]
     sentence_days: dict[tuple[str, int], list[int]]  # day ordinals of the dates a sentence names
     groups: SourceGroups
+    slots: dict[int, tuple[str, ...] | None] = field(default_factory=dict)  # by claim index, read once
 
 
 def story_model(claims: list[Claim], articles: int, groups: SourceGroups) -> StoryModel:
@@ -433,6 +435,13 @@ def count_class(claim: Claim) -> tuple[str, str]:
 def slot(claim: Claim, story) -> tuple[str, ...] | None:
     """What the story model says a claim gives: ("count", class, state), ("date", happening) or
     ("time", happening, timezone); None when it cannot say (then alignment alone links it)."""
+    known = story.story_model().slots
+    if claim.index not in known:
+        known[claim.index] = _slot(claim, story)
+    return known[claim.index]
+
+
+def _slot(claim: Claim, story) -> tuple[str, ...] | None:
     extra = claim.extra or {}
     if claim.claim_type == "count":
         if claim.unit or str(claim.attribute).endswith("|of") or _COMPOUND.match(str(claim.value)) \
@@ -801,10 +810,10 @@ def build_facts(claims: list[Claim], story, params) -> StoryFacts:
             if len(members) == 1 and not slot(row_of[members[0]], story) and row_of[members[0]].claim_type == "count":
                 continue  # unresolved: nothing says what this count counts in the story
             about, attribute = _label(claimed, story)
-            support = Counter()
+            holders: dict[str, set[str]] = defaultdict(set)
             for c in claimed:
-                support[str(c.normalized)] += 1
-            best = min(support, key=lambda v: (-groups.count({c.article for c in claimed if str(c.normalized) == v}), v))
+                holders[str(c.normalized)].add(c.article)
+            best = min(holders, key=lambda v: (-groups.count(holders[v]), v))
             firsts = {str(c.normalized): c for c in reversed(claimed)}
             differs = any(test(a, b) for i, a in enumerate(firsts.values()) for b in list(firsts.values())[i + 1:])
             fact = Fact(fact_id(claimed[0].claim_type, about, attribute, best), claimed[0].claim_type, about,
