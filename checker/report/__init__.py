@@ -1,5 +1,5 @@
-"""Report writers: the JSON contract of a checked story rendered as text, JSON, Markdown, CSV or
-HTML, one module per format (``common`` holds what they share), the claims listing
+"""Report writers: the JSON contract of a checked story rendered as text, JSON, Markdown, CSV,
+HTML, linter lines (``line``), SARIF or GitHub Actions annotations (``github``), one module per format (``common`` holds what they share), the claims listing
 (``claims_table``) and the nightly run's index page (``nightly_index``). Imports
 ``checker.pipeline``, ``checker.engine``, ``checker.console`` and ``claims``.
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
 
 # the formats in the order the command line lists them; each module is imported when first used
-FORMATS = ("text", "json", "markdown", "csv", "html")
+FORMATS = ("text", "json", "markdown", "csv", "html", "line", "sarif", "github")
 
 
 def render(fmt: str, data: dict, result: StoryResult | None = None, **options: Any) -> str:
