@@ -1,6 +1,7 @@
 """The editor- and CI-facing formats (``line``, ``sarif``, ``github``): positions that point at the
 evidence in the article files, SARIF valid against the OASIS schema, workflow-command escaping,
-HTML pages and feeds, and the same output from saved JSON as from the check itself."""
+HTML pages and feeds, and the same output from saved JSON as from the check itself; and the CSV's
+sentences and ISO 8601 dates."""
 from __future__ import annotations
 
 import json
@@ -156,6 +157,27 @@ def test_github_annotations_carry_place_level_and_every_source(checked):
     assert first.startswith(f"::error file={STORY}/{finding['evidence'][0]['article']}.txt,line=")
     assert all(f"{ev['article']}.txt:" in first for ev in finding["evidence"])
     assert lines[-1].startswith("::notice ")  # info
+
+
+# --- csv ---------------------------------------------------------------------------------------
+
+def test_csv_rows_carry_the_whole_sentence_and_iso_dates(checked):
+    import csv
+    import io
+
+    from checker.report.timestamps import iso8601
+
+    data, result = checked
+    rows = list(csv.DictReader(io.StringIO(render("csv", data, result))))
+    evidence = [ev for f in data["findings"] for ev in f["evidence"]]
+    assert len(rows) == len(evidence)
+    for row, ev in zip(rows, evidence):
+        assert row["sentence"] == ev["sentence"] and row["text"] in row["sentence"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["published"])
+    assert iso8601("2024-05-07 14:30:00") == "2024-05-07T14:30:00"
+    assert iso8601("2024-05-07 00:00:00+02:00") == "2024-05-07T00:00:00+02:00"
+    assert iso8601("2026-11-21T10:00:00+00:00") == "2026-11-21T10:00:00Z"
+    assert iso8601("not a date") == "not a date" and iso8601(None) is None
 
 
 # --- html pages, feeds, saved JSON ---------------------------------------------------------------
