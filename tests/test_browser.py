@@ -112,3 +112,26 @@ def test_hostile_article_text_runs_nothing(browser, tmp_path):
         assert page.evaluate("window.pwned === undefined")
         assert dialogs == []
         assert "onerror" in page.inner_text("body")  # shown as text, not run
+
+
+def test_the_reviewer_name_is_remembered_across_pages(browser, tmp_path):
+    story = story_with_toll_conflict(tmp_path)
+    with serving(story, tmp_path / "review.db", reviewer="browser-test") as server:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "story/harbour-fire")
+        findings = server.stories["harbour-fire"].data["findings"]
+        first = page.locator(f'form.review-form[data-finding="{findings[0]["id"]}"]')
+        assert first.locator('input[name="by"]').input_value() == ""
+        assert first.locator('button[data-action="open"]').count() == 0  # nothing to reopen yet
+        first.locator('input[name="by"]').fill("Ana Lopez")
+        with page.expect_navigation():
+            first.locator('button[data-action="confirmed"]').click()
+        assert [d.reviewer for d in server.store.history("harbour-fire", findings[0]["id"])] == ["Ana Lopez"]
+        later = context.new_page()  # another tab of the same browser: the name is in every form
+        later.goto(server.url + "story/harbour-fire")
+        names = later.locator('form.review-form input[name="by"]')
+        assert [names.nth(i).input_value() for i in range(names.count())] == ["Ana Lopez"] * len(findings)
+        decided = later.locator(f'form.review-form[data-finding="{findings[0]["id"]}"]')
+        assert decided.locator('button[data-action="open"]').inner_text() == "Reopen"
+        context.close()

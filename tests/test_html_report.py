@@ -359,14 +359,15 @@ def test_review_controls_give_each_finding_a_form():
     assert hidden.count(("story", "test-story")) == 2
     assert ("finding_id", "cc-aaaaaaaaaaaa") in hidden and ("finding_id", "cc-ffffffffffff") in hidden
     buttons = [a for t, a in found if t == "button" and a.get("name") == "status"]
-    assert len(buttons) == 10
-    assert [b["data-action"] for b in buttons[:5]] == ["confirmed", "dismissed", "follow-up", "corrected", "open"]
+    assert len(buttons) == 8  # both findings are open: nothing to reopen
+    assert [b["data-action"] for b in buttons[:4]] == ["confirmed", "dismissed", "follow-up", "corrected"]
     assert all(b["value"] == b["data-action"] for b in buttons)
     assert len([a for t, a in found if t == "textarea" and a.get("name") == "note"]) == 2
     assert len([a for t, a in found if t == "input" and a.get("name") == "by"]) == 2
     assert "0 decisions so far" in page
-    for label in ("Confirm", "Dismiss", "Follow up", "Corrected", "Reopen"):
+    for label in ("Confirm", "Dismiss", "Follow up", "Corrected"):
         assert f">{label}</button>" in page
+    assert ">Reopen</button>" not in page
 
 
 def test_no_forms_without_review_controls(example_page):

@@ -50,6 +50,7 @@ class ReviewControls:
     action: str  # URL the decision form POSTs to, e.g. "/decide"
     csrf_token: str  # put in a hidden input named "csrf_token"
     story: str  # story id, hidden input "story"
+    reviewer: str = ""  # the name this reviewer gave last time, filled into the "by" input
 
 
 STATUS_TITLES = {"open": "Open", "confirmed": "Confirmed", "dismissed": "Dismissed",
@@ -637,12 +638,16 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
     fid = esc(finding.get("id"))
     status = _status(finding)
     current = ' class="current"'
+    decisions = (finding.get("review") or {}).get("decisions")
+    decisions = decisions if isinstance(decisions, int) else 0
+    # a finding nobody has decided has nothing to reopen: "Reopen" is offered (and marked as
+    # the current state, for a finding the checker reopened) only once it has been decided
+    unreviewed = status == "open" and not decisions
     buttons = "".join(
         f'<button type="submit" name="status" value="{value}" data-action="{value}"'
         f'{current if value == status else ""}>{label}</button>'
-        for value, label in REVIEW_BUTTONS)
-    decisions = (finding.get("review") or {}).get("decisions")
-    decisions = decisions if isinstance(decisions, int) else 0
+        for value, label in REVIEW_BUTTONS if not (value == "open" and unreviewed))
+    by_value = f' value="{esc(review.reviewer)}"' if review.reviewer else ""
     return "\n".join([
         f'<form class="review-form" method="post" action="{esc(review.action)}" data-finding="{fid}">',
         f'<input type="hidden" name="csrf_token" value="{esc(review.csrf_token)}">',
@@ -652,7 +657,7 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
         # the page was loaded is refused rather than applied to evidence nobody saw
         f'<input type="hidden" name="evidence_hash" value="{esc(finding.get("evidence_hash"))}">',
         '<label>Note <textarea name="note" rows="2"></textarea></label>',
-        '<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"></label>',
+        f'<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"{by_value}></label>',
         f'<div class="buttons">{buttons}</div>',
         f'<span class="decisions" data-decisions="{esc(decisions)}">{esc(_plural(decisions, "decision"))}'
         " so far</span>",
