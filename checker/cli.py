@@ -221,6 +221,56 @@ def facts(
             raise typer.Exit(EXIT_INPUT)
 
 
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    story: Path = typer.Argument(..., help=STORY_HELP, show_default=False, metavar="STORY"),
+    value: Optional[str] = typer.Option(None, "--value", show_default=False,
+                                        help="Explain every claim giving this value (118, \"Odessa\")."),
+    claim: Optional[str] = typer.Option(None, "--claim", show_default=False, metavar="ID",
+                                        help="Explain one claim (ids as 'claimcheck claims STORY' lists them)."),
+    at: Optional[list[str]] = typer.Option(None, "--at", show_default=False, metavar="ARTICLE:OFFSET",
+                                           help="Give twice: explain the two claims at these offsets (article id, "
+                                                "file name or path; offset into its text)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f", case_sensitive=False,
+                                      help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
+                                          help="Write to this file instead of stdout."),
+    timeout: float = typer.Option(600.0, "--timeout", min=0.001, max=86400.0, metavar="SECONDS",
+                                  help="Seconds the check may take."),
+) -> None:
+    """Say why claims were or were not flagged: which claims match, whether two were compared,
+    which fact each belongs to, and which rule option or threshold decided."""
+    with reporting_errors():
+        from checker.pipeline.check import check_story
+        from checker.pipeline.explain import explain_at, explain_claim, explain_value
+        from checker.report.explain import render_explanation
+
+        asked = sum(x is not None for x in (value, claim)) + (1 if at else 0)
+        if asked != 1:
+            raise typer.BadParameter("give one of --value, --claim or two --at", param_hint="'--value'")
+        if at is not None and len(at) != 2:
+            raise typer.BadParameter(f"give --at twice (got {len(at)})", param_hint="'--at'")
+        if output is not None:
+            check_output_target(output)
+        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout)
+        if value is not None:
+            answer = explain_value(result, value)
+        elif claim is not None:
+            answer = explain_claim(result, claim)
+        else:
+            answer = explain_at(result, at[0], at[1])
+        write_report(render_explanation(answer.to_dict(), fmt.value), output, for_terminal=fmt is ExplainFormat.text)
+        _print_problems(result.problems, result.story.warnings)
+        if result.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("rules")
 def list_rules(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
