@@ -109,6 +109,11 @@ def check(
         help="Stop the check after this many seconds (at most 86400, a day; there is always a limit, "
              "as hostile text can make the rules slow); the report then holds what was checked, and "
              "a problem says at which stage the time ran out (exit 2)."),
+    ours: Optional[Path] = typer.Option(
+        None, "--ours", show_default=False, metavar="ARTICLE",
+        help="Pre-publication check of our article (a file of the story, an article id, or a draft outside "
+             "it, read as one more article): report only the findings involving it, addressed to you; "
+             "--fail-on counts only those."),
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
@@ -123,14 +128,23 @@ def check(
         store = ReviewStore(store_path) if store_path is not None else None
         ruleset = _load_rules(rules)
         deadline = time.monotonic() + timeout
-        result = check_story(story, ruleset, deadline=deadline, keep_partial=True)
+        result = check_story(story, ruleset, deadline=deadline, keep_partial=True, ours=ours)
         data = result_to_dict(result)
-        if store is not None:
+        if store is not None and ours is not None:
+            # a pre-publication check sees part of the story: it reads decisions, it records none
+            attach_reviews(data, store.reviews(data["story"]["id"], [f["id"] for f in data["findings"]]))
+        elif store is not None:
             attach_reviews(data, store.record_check(data))
         options = {"color": use_color(output, color), "width": report_width(output)} if fmt is ReportFormat.text else {}
         write_report(render(fmt.value, data, result, **options), output,
                      for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)
+        if ours is not None:
+            from checker.pipeline.ours import not_shown_line
+
+            line = not_shown_line(data)
+            if line:
+                sys.stderr.write(f"{PROG}: note: {line} (check without --ours to see them)\n")
         if result.problems:
             raise typer.Exit(EXIT_INPUT)
         failing = fail_on is not FailOn.never and any(
