@@ -209,6 +209,8 @@ def _value_matches(claim: Claim, wanted: str) -> bool:
             return float(w.replace(",", "")) == float(claim.low)
         except (TypeError, ValueError):
             return False
+    if claim.claim_type == "quote":  # a quote holds many words; it gives none of them as its value
+        return False
     return bool(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", value))
 
 
@@ -626,10 +628,15 @@ def _link_step(link, tracer: _Tracer, view: _RuleView, block: FactBlock, a: Clai
     }
     if "aligned" in link.sources:
         trace = alignment_trace(block.rows, a, b, p["min_shared_words"], p["min_context_jaccard"],
-                                min_overlap=p["min_context_overlap"], prefix=p["word_prefix"])
-        said["aligned"] = (f"aligned: their contexts share {len(trace['shared'])} words "
-                           f"({', '.join(trace['shared'])}; min_shared_words {p['min_shared_words']}), Jaccard "
-                           f"{trace['jaccard']:.2f} (min_context_jaccard {p['min_context_jaccard']})")
+                                min_overlap=p["min_context_overlap"], prefix=p["word_prefix"],
+                                subject_counts=p["subject_as_context"])
+        n = len(trace["shared"])
+        subject = " and the same subject (subject_as_context)" if trace["subject_counts"] else ""
+        said["aligned"] = (f"aligned: their contexts share {n} word{'s' if n != 1 else ''} "
+                           f"({', '.join(trace['shared'])}){subject}, min_shared_words {p['min_shared_words']}; "
+                           f"Jaccard {trace['jaccard']:.2f}, min_context_jaccard {p['min_context_jaccard']}"
+                           + (f"; overlap {trace['overlap']:.2f}, min_context_overlap {p['min_context_overlap']}"
+                              if p["min_context_overlap"] is not None else ""))
     return Step("Linked: " + "; ".join(said.get(s, s) for s in sorted(link.sources)) + ".")
 
 
@@ -648,7 +655,7 @@ def _reason(why: str, a: Claim, b: Claim, params) -> str:
     text = VERDICT_REASONS.get(why, why)
     if why in ("overlap", "apart"):
         ra, rb = value_range(a, params), value_range(b, params)
-        if ra and rb and a.claim_type not in ("age", "date"):
+        if ra and rb and a.claim_type == "count":  # (ages, dates and durations are days or seconds inside)
             text += f": {_span(ra)} and {_span(rb)}"
         tolerances = [f"{name} {params[name]}" for name in ("relative_tolerance", "absolute_tolerance")
                       if params.get(name)]
