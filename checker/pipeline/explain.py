@@ -595,8 +595,9 @@ def _alignment_step(rule: Rule, block: FactBlock, a: Claim, b: Claim) -> Step:
     if counted < p["min_shared_words"]:
         common = (f"; {', '.join(trace['common'])} occur in most claims of the block and do not count"
                   if trace["common"] else "")
+        subject = " and the same subject (subject_as_context counts it as one)" if trace["subject_counts"] else ""
         step = Step(f"Not aligned: their contexts share {len(shared)} word{'s' if len(shared) != 1 else ''}{words}"
-                    f"{common}, fewer than min_shared_words {p['min_shared_words']}.",
+                    f"{subject}{common}: {counted}, fewer than min_shared_words {p['min_shared_words']}.",
                     option="min_shared_words", value=counted, threshold=p["min_shared_words"])
     else:
         overlap = (f" and overlap {trace['overlap']:.2f} < min_context_overlap {p['min_context_overlap']}"
