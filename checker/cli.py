@@ -1,4 +1,5 @@
-"""The ``claimcheck`` command line: ``check``, ``claims``, ``rules``, ``review`` and ``serve``.
+"""The ``claimcheck`` command line: ``check``, ``claims``, ``facts``, ``explain``, ``rules``, ``review``,
+``serve`` and ``nightly``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or input error (an
 input problem wins over findings); 3 internal error; 130 interrupted; 141 stdout closed early.

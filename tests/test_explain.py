@@ -131,3 +131,15 @@ def test_cli_value_json(capsys):
 def test_bad_questions_are_one_line_errors(capsys, args, says):
     code, out, err = run_cli(capsys, "explain", QUARRY, *args)
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1
+
+
+def test_two_facts_kept_apart_by_the_cannot_link():
+    result = check_story(FIXTURES / "explain" / "two-tolls")
+    floods = claim(result, "c", "118 people")
+    bus = claim(result, "b", "Forty people")
+    pair = explain_pair(result, floods, bus)
+    assert pair.verdict == "not compared" and pair.same_fact is False and None not in pair.facts
+    text = " ".join(s.text for s in pair.steps)
+    assert "only the story model ties them" in text
+    assert "article a gives both '118 people' and '40 people', in two sentences" in text and "cannot-link" in text
+    assert not result.findings or all(f.rule != "count-conflict" for f in result.findings)

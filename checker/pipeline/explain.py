@@ -59,7 +59,9 @@ class Step:
 @dataclass
 class PairAnswer:
     """Whether two claims were compared, which facts they belong to, and what came of it.
-    ``verdict``: flagged, not flagged (a conflict that raised nothing), agreed, not compared."""
+    ``verdict``: flagged; not flagged (a conflict, or a pair too unsure, that raised nothing);
+    agreed; no conflict (values too unlike to be set against each other: ``max_ratio``); not
+    compared."""
 
     a: Claim
     b: Claim
@@ -319,7 +321,7 @@ class _Tracer:
             return self._with_other_findings(PairAnswer(a, b, "not compared", steps=steps))
         answers = [self._pair_under(self.view(r), a, b) for r in rules]
         # the rule that got furthest with the pair speaks for it
-        order = {"flagged": 0, "not flagged": 1, "agreed": 2, "not compared": 3}
+        order = {"flagged": 0, "not flagged": 1, "agreed": 2, "no conflict": 3, "not compared": 4}
         best = min(answers, key=lambda p: (order[p.verdict], not p.same_fact))
         return self._with_other_findings(best)
 
@@ -383,7 +385,9 @@ class _Tracer:
         kind, why = judge_pair(ra, rb, params, self.ctx)
         values = f"{a.value!r} ({a.normalized}) and {b.value!r} ({b.normalized})"
         if kind is None:
-            answer.verdict = "agreed"
+            # agreeing values, values too unlike to be set against each other, or a claim too unsure
+            answer.verdict = {"unsure": "not flagged", "own news days": "not flagged", "scale": "no conflict",
+                              "no range": "no conflict", "max_ratio": "no conflict"}.get(why, "agreed")
             steps.append(self._agree_step(ra, rb, why, values, params))
             return answer
         steps.append(Step(f"The values {values} differ: {_reason(why, ra, rb, params)}."
@@ -425,7 +429,11 @@ class _Tracer:
                         threshold=params["news_day_window"])
         if why == "categorical":
             return Step(f"The values {values} can both be true.")
-        option = {"max_ratio": "max_ratio", "overlap": "relative_tolerance"}.get(why)
+        if why in ("scale", "no range", "max_ratio"):
+            return Step(f"The values {values} are not set against each other: {_reason(why, a, b, params)}.",
+                        option="max_ratio" if why == "max_ratio" else None,
+                        threshold=params["max_ratio"] if why == "max_ratio" else None)
+        option = "relative_tolerance" if why == "overlap" else None
         return Step(f"The values {values} agree: {_reason(why, a, b, params)}.", option=option,
                     threshold=params.get(option) if option else None)
 
