@@ -273,7 +273,7 @@ def explain(
             raise typer.BadParameter(f"give --at twice (got {len(at)})", param_hint="'--at'")
         if output is not None:
             check_output_target(output)
-        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout)
+        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout, keep_partial=True)
         if value is not None:
             answer = explain_value(result, value)
         elif claim is not None:

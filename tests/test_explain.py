@@ -143,3 +143,18 @@ def test_two_facts_kept_apart_by_the_cannot_link():
     assert "only the story model ties them" in text
     assert "article a gives both '118 people' and '40 people', in two sentences" in text and "cannot-link" in text
     assert not result.findings or all(f.rule != "count-conflict" for f in result.findings)
+
+
+def test_control_characters_are_shown_escaped(tmp_path, capsys):
+    from tests.helpers import hostile_story
+
+    story = hostile_story(tmp_path, "\x1b[2J\u202e", after="killed 14 sailors")
+    code, out, _ = run_cli(capsys, "explain", story, "--value", "14")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out and "\\x1b" in out
+    code, out, _ = run_cli(capsys, "explain", story, "--value", "14", "--format", "json")
+    assert "\x1b" not in out and json.loads(out)["claims"]
+
+
+def test_a_check_stopped_early_has_nothing_to_explain(capsys):
+    code, _, err = run_cli(capsys, "explain", QUARRY, "--value", "118", "--timeout", "0.001")
+    assert code == 2 and "nothing to explain" in err and "time limit" in err and len(err.splitlines()) == 1

@@ -97,3 +97,21 @@ def test_a_draft_that_is_no_article(tmp_path, capsys):
     odd.write_bytes(b"%PDF-1.4")
     code, _, err = run_cli(capsys, "check", QUARRY, "--ours", odd)
     assert code == 2 and "not an article file" in err
+
+
+def test_a_review_database_is_read_not_written(tmp_path, capsys):
+    from checker.review.store import ReviewStore
+
+    db = tmp_path / "reviews.db"
+    assert run_cli(capsys, "check", QUARRY, "--db", db, "--fail-on", "never")[0] == 0
+    store = ReviewStore(db)
+    toll = next(f for f in store.findings("quarry-blast") if f["rule"] == "count-conflict")
+    store.decide("quarry-blast", toll["finding_id"], "dismissed", reviewer="test")
+    before = store.findings("quarry-blast", include_gone=True)
+    code, out, _ = run_cli(capsys, "check", QUARRY, "--ours", "radio", "--db", db, "--format", "json",
+                           "--fail-on", "warning")
+    data = json.loads(out)
+    assert code == 0  # our one finding was dismissed by a reviewer
+    assert [f["review"]["status"] for f in data["findings"]] == ["dismissed"]
+    # the findings between other sources are neither recorded as gone nor re-recorded
+    assert store.findings("quarry-blast", include_gone=True) == before

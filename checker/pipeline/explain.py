@@ -277,7 +277,8 @@ class _RuleView:
 class _Tracer:
     def __init__(self, result):
         if result.context is None:
-            raise InputError(result.story.path, "the check stopped before the rules ran; nothing to explain")
+            why = f" ({result.problems[-1]})" if result.problems else ""
+            raise InputError(result.story.path, f"the check stopped before the rules ran{why}; nothing to explain")
         self.result, self.ctx = result, result.context
         self.value_rules = [r for r in result.rules.enabled if r.kind == VALUE_KIND]
         self.views: dict[str, _RuleView] = {}
