@@ -413,16 +413,19 @@ class _Tracer:
 
     def _fact_name(self, fact: Fact | None) -> str:
         if fact is None:
-            return "no fact"
+            return "no fact (unresolved)"
         entry = self.sheet.get(fact.id, _fact_entry(fact))
         values = ", ".join(str(v["normalized"]) for v in entry.get("values") or [])
         return f"'{fact_words(entry)}'" + (f" ({values})" if values else "")
 
     def _agree_step(self, a: Claim, b: Claim, why: str, values: str, params) -> Step:
         if why == "unsure":
+            weekday = any((c.extra or {}).get("weekday") for c in (a, b))
             return Step(f"No finding: one of the claims is too unsure to raise one (the extractor's confidence "
                         f"{_confidence(a)} / {_confidence(b)} < min_claim_confidence "
-                        f"{params['min_claim_confidence']}).", option="min_claim_confidence",
+                        f"{params['min_claim_confidence']}"
+                        + ("; a weekday depends on when each report was filed" if weekday else "") + ").",
+                        option="min_claim_confidence",
                         value=min(_confidence(a), _confidence(b)), threshold=params["min_claim_confidence"])
         if why == "own news days":
             return Step(f"No finding: each report dates the event to its own filing day, a running story's "
@@ -606,7 +609,8 @@ def _alignment_step(rule: Rule, block: FactBlock, a: Claim, b: Claim) -> Step:
                   if trace["common"] else "")
         subject = " and the same subject (subject_as_context counts it as one)" if trace["subject_counts"] else ""
         step = Step(f"Not aligned: their contexts share {len(shared)} word{'s' if len(shared) != 1 else ''}{words}"
-                    f"{subject}{common}: {counted}, fewer than min_shared_words {p['min_shared_words']}.",
+                    f"{subject}{common}{f': {counted} count' if subject or common else ''}, fewer than "
+                    f"min_shared_words {p['min_shared_words']}.",
                     option="min_shared_words", value=counted, threshold=p["min_shared_words"])
     else:
         overlap = (f" and overlap {trace['overlap']:.2f} < min_context_overlap {p['min_context_overlap']}"

@@ -338,7 +338,9 @@ class _Stated:
             return None
         both = sorted((self.articles[a_idx] - free_a) | (self.articles[b_idx] - free_b))
         if both:
-            return f"article {', '.join(both)} also gives the other value, so the two values are two facts it states"
+            return (f"article {both[0]} also gives the other value, so the two values are two facts it states"
+                    if len(both) == 1 else f"articles {', '.join(both)} also give the other value, so the two "
+                                           "values are two facts they state")
         return "both values come from one article only"
 
     def states(self, article: str, target_idx: int, rival_idx: int) -> bool:
