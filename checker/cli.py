@@ -1,4 +1,5 @@
-"""The ``claimcheck`` command line: ``check``, ``claims``, ``rules``, ``review`` and ``serve``.
+"""The ``claimcheck`` command line: ``check``, ``claims``, ``facts``, ``explain``, ``rules``, ``review``,
+``serve`` and ``nightly``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or input error (an
 input problem wins over findings); 3 internal error; 130 interrupted; 141 stdout closed early.
@@ -109,6 +110,11 @@ def check(
         help="Stop the check after this many seconds (at most 86400, a day; there is always a limit, "
              "as hostile text can make the rules slow); the report then holds what was checked, and "
              "a problem says at which stage the time ran out (exit 2)."),
+    ours: Optional[Path] = typer.Option(
+        None, "--ours", show_default=False, metavar="ARTICLE",
+        help="Pre-publication check of our article (a file of the story, an article id, or a draft outside "
+             "it, read as one more article): report only the findings involving it, addressed to you; "
+             "--fail-on counts only those."),
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
@@ -123,14 +129,23 @@ def check(
         store = ReviewStore(store_path) if store_path is not None else None
         ruleset = _load_rules(rules)
         deadline = time.monotonic() + timeout
-        result = check_story(story, ruleset, deadline=deadline, keep_partial=True)
+        result = check_story(story, ruleset, deadline=deadline, keep_partial=True, ours=ours)
         data = result_to_dict(result)
-        if store is not None:
+        if store is not None and ours is not None:
+            # a pre-publication check sees part of the story: it reads decisions, it records none
+            attach_reviews(data, store.reviews(data["story"]["id"], [f["id"] for f in data["findings"]]))
+        elif store is not None:
             attach_reviews(data, store.record_check(data))
         options = {"color": use_color(output, color), "width": report_width(output)} if fmt is ReportFormat.text else {}
         write_report(render(fmt.value, data, result, **options), output,
                      for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)
+        if ours is not None:
+            from checker.pipeline.ours import not_shown_line
+
+            line = not_shown_line(data)
+            if line:
+                sys.stderr.write(f"{PROG}: note: {line} (check without --ours to see them)\n")
         if result.problems:
             raise typer.Exit(EXIT_INPUT)
         failing = fail_on is not FailOn.never and any(
@@ -216,6 +231,56 @@ def facts(
         else:
             text = render_facts(data, fmt.value, color=use_color(output, color), width=report_width(output))
         write_report(text, output, for_terminal=fmt is FactsFormat.table)
+        _print_problems(result.problems, result.story.warnings)
+        if result.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    story: Path = typer.Argument(..., help=STORY_HELP, show_default=False, metavar="STORY"),
+    value: Optional[str] = typer.Option(None, "--value", show_default=False,
+                                        help="Explain every claim giving this value (118, \"Odessa\")."),
+    claim: Optional[str] = typer.Option(None, "--claim", show_default=False, metavar="ID",
+                                        help="Explain one claim (ids as 'claimcheck claims STORY' lists them)."),
+    at: Optional[list[str]] = typer.Option(None, "--at", show_default=False, metavar="ARTICLE:OFFSET",
+                                           help="Give twice: explain the two claims at these offsets (article id, "
+                                                "file name or path; offset into its text)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f", case_sensitive=False,
+                                      help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
+                                          help="Write to this file instead of stdout."),
+    timeout: float = typer.Option(600.0, "--timeout", min=0.001, max=86400.0, metavar="SECONDS",
+                                  help="Seconds the check may take."),
+) -> None:
+    """Say why claims were or were not flagged: which claims match, whether two were compared,
+    which fact each belongs to, and which rule option or threshold decided."""
+    with reporting_errors():
+        from checker.pipeline.check import check_story
+        from checker.pipeline.explain import explain_at, explain_claim, explain_value
+        from checker.report.explain import render_explanation
+
+        asked = sum(x is not None for x in (value, claim)) + (1 if at else 0)
+        if asked != 1:
+            raise typer.BadParameter("give one of --value, --claim or two --at", param_hint="'--value'")
+        if at is not None and len(at) != 2:
+            raise typer.BadParameter(f"give --at twice (got {len(at)})", param_hint="'--at'")
+        if output is not None:
+            check_output_target(output)
+        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout, keep_partial=True)
+        if value is not None:
+            answer = explain_value(result, value)
+        elif claim is not None:
+            answer = explain_claim(result, claim)
+        else:
+            answer = explain_at(result, at[0], at[1])
+        write_report(render_explanation(answer.to_dict(), fmt.value), output, for_terminal=fmt is ExplainFormat.text)
         _print_problems(result.problems, result.story.warnings)
         if result.problems:
             raise typer.Exit(EXIT_INPUT)

@@ -105,7 +105,7 @@ from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, POSITIV
                                     Options, Value, choice, compiled_patterns, list_of, with_options)
 from checker.engine.rule import Rule
 from checker.engine.values import (categorical_conflict, figures_apart, hedged_both_ways, is_numeric,
-                                   numeric_conflict, same_figure, scale)
+                                   numeric_conflict, numeric_verdict, same_figure, scale)
 
 KIND = "value_conflict"
 READS = ("facts",)
@@ -224,30 +224,15 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     # (the facts hold only the claims whose attribute matches ``attributes``)
     for block in ctx.facts(rule.claim_types, params).blocks:
         row_of = {r.index: r for r in block.rows}
-        pairs = [pair for pair, link in within_time(block.links.items(), "comparing claims")
-                 if pair[0] in row_of and pair[1] in row_of
-                 and (link.aligned or block.fact_of.get(pair[0]) is block.fact_of.get(pair[1]) is not None)]
+        pairs = compared_pairs(block, row_of)
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx in pairs:
-            a, b = row_of[a_idx], row_of[b_idx]
-            if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
-                              params["max_event_gap"] if params["min_event_shared"] is not None else 0):
-                continue
-            kind = numeric_conflict(a, b, params) if is_numeric(a) else (
-                "conflict" if categorical_conflict(a, b, params) else None)
-            if kind and params["news_day_window"] is not None and _own_news_days(a, b, ctx, params["news_day_window"]):
-                continue
+            kind, _ = judge_pair(row_of[a_idx], row_of[b_idx], params, ctx)
             if kind:
                 conflicts.append((a_idx, b_idx))
                 kinds[(a_idx, b_idx)] = kind
-        # whether an article also gives the other's value is read from the aligned pairs
-        neighbours: dict[int, set[int]] = {}
-        for a_idx, b_idx in pairs:
-            if block.links[(a_idx, b_idx)].aligned:
-                neighbours.setdefault(a_idx, set()).add(b_idx)
-                neighbours.setdefault(b_idx, set()).add(a_idx)
-        stated = _Stated(row_of, block.articles, neighbours, params)
+        stated = stated_values(block, row_of, pairs, params)
         conflicts = [c for c in conflicts if stated.disagree(*c)]
         if not conflicts:
             continue
@@ -266,6 +251,42 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
                                      aligned=any(block.links[c].aligned for c in group_conflicts),
                                      ties=ties, fact=fact.id if fact else None))
     return findings
+
+
+def compared_pairs(block, row_of: dict) -> list[tuple[int, int]]:
+    """The pairs of the block's rows the rule compares: those the pairwise alignment ties, and
+    those the story model ties when it keeps both claims in one fact."""
+    return [pair for pair, link in within_time(block.links.items(), "comparing claims")
+            if pair[0] in row_of and pair[1] in row_of
+            and (link.aligned or block.fact_of.get(pair[0]) is block.fact_of.get(pair[1]) is not None)]
+
+
+def judge_pair(a, b, params, ctx) -> tuple[str | None, str]:
+    """(kind of conflict or None, why) for two compared claims: why is "unsure" (a claim too
+    unsure to raise a finding: ``min_claim_confidence``), "own news days" (``news_day_window``)
+    or the value comparison's reason (``checker.engine.values.VERDICT_REASONS``; "categorical"
+    for citizenship and places)."""
+    if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
+                      params["max_event_gap"] if params["min_event_shared"] is not None else 0):
+        return None, "unsure"
+    if is_numeric(a):
+        kind, why = numeric_verdict(a, b, params)
+    else:
+        kind, why = ("conflict" if categorical_conflict(a, b, params) else None), "categorical"
+    if kind and params["news_day_window"] is not None and _own_news_days(a, b, ctx, params["news_day_window"]):
+        return None, "own news days"
+    return kind, why
+
+
+def stated_values(block, row_of: dict, pairs: list[tuple[int, int]], params) -> _Stated:
+    """What tells, for a conflicting pair, whether an article also gives the other's value
+    (read from the aligned pairs)."""
+    neighbours: dict[int, set[int]] = {}
+    for a_idx, b_idx in pairs:
+        if block.links[(a_idx, b_idx)].aligned:
+            neighbours.setdefault(a_idx, set()).add(b_idx)
+            neighbours.setdefault(b_idx, set()).add(a_idx)
+    return _Stated(row_of, block.articles, neighbours, params)
 
 
 class _Stated:
@@ -297,15 +318,30 @@ class _Stated:
     def disagree(self, a_idx: int, b_idx: int) -> bool:
         """Some article carrying claim a and another carrying b, neither of which gives the
         other's value too."""
+        return self.why_not(a_idx, b_idx) is None
+
+    def why_not(self, a_idx: int, b_idx: int) -> str | None:
+        """Why two conflicting claims make no disagreement between sources, in words (None: they
+        do disagree)."""
         a, b = self.row_of[a_idx], self.row_of[b_idx]
         if same_but_number(a, b):
-            return True  # one copy with a figure changed: what else each article says is beside the point
-        if a.claim_type == "count" and (self._part_of(a, b) or self._part_of(b, a)
-                                        or self._beside(a, b) or self._beside(b, a)):
-            return False
+            return None  # one copy with a figure changed: what else each article says is beside the point
+        if a.claim_type == "count":
+            for part, total in ((a, b), (b, a)):
+                if self._part_of(part, total):
+                    return f"{part.value!r} is added to another figure of its sentence to make {total.value!r}"
+                if self._beside(part, total):
+                    return f"the sentence giving {part.value!r} also gives {total.value!r}"
         free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx, a_idx)}
         free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx, b_idx)}
-        return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))
+        if free_a and free_b and (len(free_a) > 1 or free_a != free_b):
+            return None
+        both = sorted((self.articles[a_idx] - free_a) | (self.articles[b_idx] - free_b))
+        if both:
+            return (f"article {both[0]} also gives the other value, so the two values are two facts it states"
+                    if len(both) == 1 else f"articles {', '.join(both)} also give the other value, so the two "
+                                           "values are two facts they state")
+        return "both values come from one article only"
 
     def states(self, article: str, target_idx: int, rival_idx: int) -> bool:
         key = (article, target_idx, rival_idx)
