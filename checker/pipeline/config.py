@@ -155,8 +155,8 @@ def _read_pyproject(file: Path, shown: str, explicit: bool) -> dict | None:
 
 
 def _suggest(word: str, known) -> str:
-    close = difflib.get_close_matches(str(word).replace("-", "_"), list(known), n=1, cutoff=0.6) or \
-        difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.6) or \
+        difflib.get_close_matches(str(word).replace("-", "_"), list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -280,7 +280,9 @@ def _change_rules(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> lis
         elif not isinstance(change, dict):
             raise InputError(config.path, f"rule {short_value(rule_id)}: expected a mapping of changes (severity, "
                                           f"enabled, params, ...), off, on or a severity, got {describe(change)}", line)
-        entry = _entry(change, line)
+        # the rule's problems are reported at its id's line (an option's at the option's own line)
+        entry = LineMapping(change)
+        entry.line, entry.key_lines = line, getattr(change, "key_lines", {})
         if rule_id in by_id:
             base = rules[by_id[rule_id]]
             rules[by_id[rule_id]] = build_rule(entry, config.path, rules_dir, KINDS, _claim_types(), base=base,
@@ -351,7 +353,8 @@ def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str])
     for selector in [*(select or []), *ignore]:
         if not any(selector_matches(selector, r) for r in rules):
             known = sorted({r.id for r in rules})
-            raise SelectorError(f"{selector!r} matches no rule{_suggest(selector, known + sorted(KINDS))} "
+            prefixes = sorted({r.id.split("-")[0] for r in rules if "-" in r.id})
+            raise SelectorError(f"{selector!r} matches no rule{_suggest(selector, known + prefixes + sorted(KINDS))} "
                                 f"(rules: {', '.join(known)}; or a kind, an id prefix such as 'quote', a glob, ALL)")
     out = []
     for rule in rules:

@@ -156,5 +156,5 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
         out.append("")
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
-            "".join(md_code(t) if code else md_escape(t) for t, code in settings_footer(data)), ""]
+            "".join(md_code(t) if code else t for t, code in settings_footer(data)), ""]
     return "\n".join(out)
