@@ -93,7 +93,7 @@ def test_isolated_and_explicit_config(desk, tmp_path, capsys):
 
 def test_pyproject_tool_table_and_precedence_in_one_folder(desk, capsys):
     write(desk, "[project]\nname = 'x'\n", "pyproject.toml")  # no [tool.claimcheck]: not a settings file
-    assert find_config([desk], cwd=desk) is None or find_config([desk], cwd=desk).name != "pyproject.toml"
+    assert find_config([desk], cwd=desk) != desk / "pyproject.toml"
     write(desk, "[project]\nname = 'x'\n\n[tool.claimcheck]\nmin_severity = 'error'\n"
                 "[tool.claimcheck.rules.spelling-variant]\nseverity = 'error'\n", "pyproject.toml")
     _, found, _ = findings(capsys, desk)
@@ -236,6 +236,14 @@ def test_house_style_flags_rejected_spellings_and_accept_silences_variants(desk,
     variants = [f for f in data["findings"] if f["rule"] == "spelling-variant"]
     # Odessa is accepted: the Odessa/Odesa pair is no longer a variant; Kiev/Kyiv still is
     assert [f["subject"] for f in variants] == ["Kyiv"]
+
+
+def test_accept_given_through_rules_also_reaches_spelling_variant(desk):
+    write(desk, "rules:\n  house-style:\n    params: {accept: [Odessa]}\n")
+    rules = {r.id: r for r in load_settings(near=[desk]).rules}
+    assert rules["spelling-variant"].params["ignore"] == ["Odessa"]
+    shipped = {r.id: r for r in load_rules().rules}
+    assert shipped["spelling-variant"].params["ignore"] == []  # the shipped rules are not changed in place
 
 
 def test_house_style_needs_a_house_style_rule(desk, tmp_path):

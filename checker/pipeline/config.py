@@ -261,7 +261,7 @@ def apply_config(ruleset: RuleSet, chain: list[ConfigFile]) -> RuleSet:
         rules = _change_rules(rules, config, rules_dir)
         if "house_style" in config.data:
             rules = _house_style(rules, config, rules_dir)
-    return replace(ruleset, rules=rules, quote_families=quote_settings)
+    return replace(ruleset, rules=_accepted_everywhere(rules), quote_families=quote_settings)
 
 
 def _change_rules(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> list[Rule]:
@@ -301,8 +301,8 @@ def _change_rules(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> lis
 
 
 def _house_style(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> list[Rule]:
-    """``house_style:`` sets the house-style rules' lists; its ``accept`` list also joins the
-    spelling-variant rules' ``ignore``, so an accepted name is never flagged as a variant."""
+    """``house_style:`` sets the house-style rules' options (their lists), as
+    ``rules: {house-style: {params: ...}}`` would."""
     given = config.data["house_style"]
     line = config.line("house_style")
     targets = [i for i, r in enumerate(rules) if r.kind == HOUSE_STYLE_KIND]
@@ -314,15 +314,26 @@ def _house_style(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> list
     entry.key_lines = {"params": line}
     for i in targets:
         rules[i] = build_rule(entry, config.path, rules_dir, KINDS, _claim_types(), base=rules[i], base_dir=config.folder)
-    accepted = list(rules[targets[0]].params.get("accept") or [])
-    if accepted:
-        for i, rule in enumerate(rules):
-            if rule.kind in ACCEPTING_KINDS:
-                ignore = list(rule.params.get("ignore") or [])
-                ignore += [a for a in accepted if a not in ignore]
-                rules[i] = replace(rule, params={**rule.params, "ignore": ignore},
-                                   changed_by=[*rule.changed_by, f"{config.path}:{line}"])
     return rules
+
+
+def _accepted_everywhere(rules: list[Rule]) -> list[Rule]:
+    """The house-style rules' ``accept`` lists join the spelling-variant rules' ``ignore``: a
+    name the house accepts is never flagged as a spelling variant either."""
+    accepted: list[str] = []
+    for rule in rules:
+        if rule.kind == HOUSE_STYLE_KIND and rule.enabled:
+            accepted += [a for a in rule.params.get("accept") or [] if a not in accepted]
+    if not accepted:
+        return rules
+    out = []
+    for rule in rules:
+        ignore = list(rule.params.get("ignore") or [])
+        added = [a for a in accepted if a not in ignore]
+        if rule.kind in ACCEPTING_KINDS and added:
+            rule = replace(rule, params={**rule.params, "ignore": ignore + added})
+        out.append(rule)
+    return out
 
 
 # --- selecting rules -----------------------------------------------------------------------------

@@ -14,8 +14,8 @@ only (``Kiev``, ``KIEV``, not ``kiev`` in a web address); one in lower case matc
 All uses of one rejected spelling in the story are one finding naming every source.
 
 The shipped rule has empty lists and flags nothing; a newsroom fills them in claimcheck.yaml
-(``house_style:``), whose ``accept`` list also keeps ``spelling_variant`` rules from flagging
-those names.
+(``house_style:``). Its ``accept`` list also keeps the ``spelling_variant`` rules from flagging
+those names (the settings loader adds them to their ``ignore``).
 
 Example (claimcheck.yaml; cases in tests/fixtures/rules/house_style.yaml)::
 
@@ -49,8 +49,8 @@ OPTIONS = Options(
            "the house's spelling of a name and the spellings it replaces ({Kyiv: [Kiev], Odesa: [Odessa]})"),
     Option("reject", [], WORDS, "spellings never to use, with no preferred one"),
     Option("accept", [], WORDS,
-           "names and phrases never flagged, even holding a rejected spelling (Chicken Kiev); in "
-           "claimcheck.yaml they are never flagged as spelling variants either"),
+           "names and phrases never flagged, even holding a rejected spelling (Chicken Kiev), nor by "
+           "the spelling_variant rules"),
     Option("variants_file", None, TEXT.or_null(),
            "a TSV of more [rejected, preferred] pairs, beside the settings file or in claims/data/ "
            "(ukrainian_toponym_pairs.tsv is bundled; null: no file)"),
