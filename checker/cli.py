@@ -71,9 +71,9 @@ class MinSeverity(str, Enum):
 
 CONFIG_OPTION = typer.Option(
     None, "--config", show_default=False, metavar="FILE",
-    help="Settings file (claimcheck.yaml, or a pyproject.toml with [tool.claimcheck]). Default: the nearest "
-         "claimcheck.yaml, .claimcheck.yaml or pyproject.toml with [tool.claimcheck] in the story's folder or "
-         "above it, else in the working directory or above it.")
+    help="Settings file (claimcheck.yaml, or a pyproject.toml with a tool.claimcheck table). Default: the "
+         "nearest claimcheck.yaml, .claimcheck.yaml or such pyproject.toml in the story's folder or above it, "
+         "else in the working directory or above it.")
 ISOLATED_OPTION = typer.Option(False, "--isolated", "--no-config",
                                help="Read no settings file: the rules file as it is.")
 SELECT_OPTION = typer.Option(
@@ -117,7 +117,8 @@ def _root(
 DB_HELP = ("Review database (SQLite; created on first use). Default: $CLAIMCHECK_DB, else "
            "reports/claimcheck.db.")
 STORY_HELP = "Story folder (articles as .txt/.md/.html/.json/.jsonl, optional meta.json) or a .json/.jsonl feed."
-RULES_HELP = "Rules file (YAML); default: the rules.yaml shipped with claimcheck."
+RULES_HELP = ("A whole rules file (YAML) instead of the rules.yaml shipped with claimcheck; to change a few "
+              "rules, use a claimcheck.yaml (--config).")
 
 
 @app.command()
@@ -281,7 +282,7 @@ def facts(
 @app.command("rules")
 def list_rules(
     rule_id: Optional[str] = typer.Argument(
-        None, metavar="[RULE]", show_default=False,
+        None, metavar="RULE", show_default=False,
         help="Show this rule: what it flags, its kind, severity, options with their defaults and the values "
              "in force (after claimcheck.yaml), and an example. A kind name shows the kind's reference."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),

@@ -299,3 +299,17 @@ def test_nightly_workers_take_the_rules_in_force():
 
     ruleset = load_rules()
     assert _rules(ruleset) is ruleset
+
+
+def test_nightly_applies_the_settings_file_nearest_the_inbox(desk, tmp_path, capsys):
+    inbox = desk.parent  # the desk folder is an inbox of one story
+    write(inbox, "rules: {spelling-variant: off}\nhouse_style: {prefer: {Kyiv: [Kiev]}}\n")
+    out = tmp_path / "reports"
+    code, _, err = run_cli(capsys, "nightly", inbox, "--out", out, "--db", tmp_path / "n.db", "--jobs", "1",
+                           "--date", "2026-12-07", "--fail-on", "never")
+    assert code == 0, err
+    rows = [json.loads(line) for line in (out / "2026-12-07" / "findings.jsonl").read_text().splitlines()]
+    assert sorted(r["rule"] for r in rows) == ["count-conflict", "house-style"]
+    code, _, err = run_cli(capsys, "nightly", inbox, "--out", out, "--db", tmp_path / "n.db", "--jobs", "1",
+                           "--date", "2026-12-08", "--select", "nope")
+    assert code == 2 and "--select: 'nope' matches no rule" in err

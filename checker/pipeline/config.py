@@ -63,7 +63,8 @@ KEYS = {"extend": str, "rules": dict, "select": list, "ignore": list, "min_sever
 MAX_EXTENDS = 8  # a chain of extend: longer than this is a mistake
 HOUSE_STYLE_KIND = "house_style"
 ACCEPTING_KINDS = ("spelling_variant",)  # house_style's accept list joins these kinds' 'ignore'
-_PYPROJECT_TABLE = re.compile(r"^\s*\[+\s*tool\s*\.\s*claimcheck\b", re.MULTILINE)
+# a table header line; [ \t]*, not \s*, which would scan on across blank lines for every line
+_PYPROJECT_TABLE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*claimcheck\b", re.MULTILINE)
 
 
 @dataclass

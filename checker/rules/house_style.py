@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from checker.engine.context import StoryContext
+from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import TEXT, WORDS, Option, Options, list_of, mapping_of, with_options
 from checker.engine.rule import Rule
@@ -62,6 +63,9 @@ OPTIONS = Options(
 __doc__ = with_options(__doc__, OPTIONS)
 
 
+_RUN = re.compile(r"[\w-]+")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The house's lists as one matcher: each lower-cased form -> its preferred spelling ("" for a
@@ -70,7 +74,23 @@ class Vocabulary:
     forms: dict[str, str | None]
     # lower-cased form -> which of its words are written with a capital (they match capitalised words only)
     capitals: dict[str, tuple[bool, ...]]
-    pattern: re.Pattern | None  # any form as whole words, longest first
+    # a form's first run of word characters, lower-cased -> (the form, its pattern), longest form first
+    starts: dict[str, list[tuple[str, re.Pattern]]]
+
+    def matches(self, text: str):
+        """(start, end, lower-cased form) of each form in ``text``, as whole words, the longest
+        at each place. Only where a word starts one of the forms is a form tried, so the time
+        grows with the text and the forms starting there, not with the whole list."""
+        position = 0
+        for run in _RUN.finditer(text):
+            if run.start() < position:
+                continue
+            for form, pattern in self.starts.get(run.group().lower(), ()):
+                found = pattern.match(text, run.start())
+                if found:
+                    yield found.start(), found.end(), form
+                    position = found.end()
+                    break
 
 
 def vocabulary(rule: Rule, rules_dir: Path) -> Vocabulary:
@@ -103,12 +123,17 @@ def _vocabulary(pairs: tuple[tuple[str, str], ...], accepted: tuple[str, ...]) -
             forms[form.lower()] = None
             written[form.lower()] = form
     if not forms or all(v is None for v in forms.values()):
-        return Vocabulary({}, {}, None)
-    # escaped literals only, so the alternation cannot backtrack badly; a space matches any run of spaces
-    alternation = "|".join(r"\s+".join(map(re.escape, f.split(" "))) for f in sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        return Vocabulary({}, {}, {})
+    starts: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        first = _RUN.match(form)
+        if first is None:
+            continue  # validate refuses such a form in a rules file; a TSV row is skipped
+        # an escaped literal: nothing to backtrack over; a space matches any run of spaces
+        pattern = re.compile(r"\s+".join(map(re.escape, form.split(" "))) + r"(?![\w-])", re.IGNORECASE)
+        starts.setdefault(first.group(), []).append((form, pattern))
     capitals = {f: tuple(w[:1].isupper() for w in written[f].split(" ")) for f in forms}
-    return Vocabulary(forms, capitals, pattern)
+    return Vocabulary(forms, capitals, starts)
 
 
 def validate(rule: Rule, rules_dir: Path) -> None:
@@ -123,6 +148,11 @@ def validate(rule: Rule, rules_dir: Path) -> None:
     for key in ("reject", "accept"):
         if any(not word.strip() for word in rule.params[key]):
             raise ValueError(f"'{key}' holds an empty spelling")
+    written = [w for key in ("reject", "accept") for w in rule.params[key]]
+    written += [w for preferred, rejected in (rule.params["prefer"] or {}).items() for w in rejected]
+    for word in written:
+        if not _RUN.match(word.strip()):
+            raise ValueError(f"spelling {word!r} must start with a letter or digit")
     vocabulary(rule, rules_dir)
 
 
@@ -138,19 +168,17 @@ def _key(text: str) -> str:
 
 def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     words = vocabulary(rule, ctx.rules_dir)
-    if words.pattern is None:
+    if not words.starts:
         return []
     hits: dict[str, list] = defaultdict(list)
     for article in ctx.article_ids():
-        for sent in ctx.sentences(article):
-            for m in words.pattern.finditer(sent.text):
-                key = _key(m.group())
-                preferred = words.forms.get(key)
-                if preferred is None:  # accepted (or, with regex case folding, not one of ours)
+        for sent in within_time(ctx.sentences(article), "house style", every=16):
+            for start, end, form in words.matches(sent.text):
+                if words.forms[form] is None:  # accepted
                     continue
-                if not _case_fits(m.group(), words.capitals.get(key, ())):
+                if not _case_fits(sent.text[start:end], words.capitals[form]):
                     continue
-                hits[key].append((article, sent, sent.start + m.start(), sent.start + m.end()))
+                hits[form].append((article, sent, sent.start + start, sent.start + end))
     return [_finding(rule, ctx, words.forms[key], found) for key, found in hits.items()]
 
 
