@@ -13,6 +13,10 @@ aligned into families for the whole story (``checker.engine.quote_families.SETTI
 quote rule, value_conflict's ``quoted_statements`` and the reports' quotes side by side read those
 families. A rule that gives one of these settings itself is refused, saying where it moved.
 
+``build_rule`` also checks a claimcheck.yaml entry changing one rule (``base``: only the keys it
+gives), for ``checker.pipeline.config``, which reads that file with ``read_yaml`` under the same
+limits.
+
 Everything is checked when the file is loaded, never half-way through a report: every problem
 is an ``InputError`` naming the file and line. The file itself must be a regular file of at
 most ``MAX_RULES_BYTES`` in UTF-8; YAML nesting deeper than ``MAX_DEPTH`` or expanding (through
