@@ -160,6 +160,8 @@ def test_a_new_id_adds_a_rule(desk, capsys):
     ("rules:\n  count-conflict: {message: 'n {nope}'}\n", 2, "'message' uses {nope}"),
     ("rules:\n  - id: count-conflict\n", 1, "'rules' must be a mapping of rule ids to changes"),
     ("rules:\n  new-rule: {severity: info}\n", 2, "to add a rule, give its kind"),
+    ("rules:\n  new-rule: {id: other, kind: single_source}\n", 2, "a new rule's id is its key"),
+    ("extend: nowhere.yaml\n", 1, "'extend': 'nowhere.yaml' not found"),
     ("select: [qoute]\n", 1, "'select': 'qoute' matches no rule; did you mean 'quote"),
     ("min_severity: fatal\n", 1, "'min_severity' must be one of error, warning, info"),
     ("quote_families: {min_similarity: 500}\n", 1, "'quote_families': setting 'min_similarity' must be between"),

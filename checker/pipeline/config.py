@@ -293,7 +293,10 @@ def _change_rules(rules: list[Rule], config: ConfigFile, rules_dir: Path) -> lis
             raise InputError(config.path, f"rule {short_value(rule_id)} is not one of the rules in force"
                                           f"{_suggest(rule_id, by_id)} (to add a rule, give its kind, severity, "
                                           "message and claim_types)", line)
-        new = LineMapping({"id": rule_id, **entry})
+        if entry.get("id", rule_id) != rule_id:
+            raise InputError(config.path, f"rule {short_value(rule_id)}: 'id' is {short_value(entry['id'])}; a new "
+                                          "rule's id is its key under 'rules:'", line)
+        new = LineMapping({**entry, "id": rule_id})
         new.line, new.key_lines = entry.line, getattr(entry, "key_lines", {})
         rule = build_rule(new, config.path, rules_dir, KINDS, _claim_types(), base_dir=config.folder)
         by_id[rule_id] = len(rules)
