@@ -166,7 +166,7 @@ def test_deterministic(example_data, example_page):
     assert render_html(example_data) == example_page
     # a report re-rendered from the saved JSON is the same page
     assert render_html(json.loads(json.dumps(example_data, default=str))) == example_page
-    assert "/work/" not in example_page and "rules.yaml" in example_page  # no absolute paths
+    assert "/work/" not in example_page and "<code>claimcheck.yaml</code>" in example_page  # no absolute paths
 
 
 def test_csp_allows_exactly_the_inline_style_and_script(example_page):

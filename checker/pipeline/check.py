@@ -30,7 +30,7 @@ from checker.engine.deadline import StoryTimeout, check_deadline, rules_deadline
 from checker.engine.facts import Fact
 from checker.pipeline.facts import fact_sheet
 from checker.pipeline.ours import add_ours, address_result, mark_ours
-from checker.engine.findings import SEVERITIES, Finding, sort_findings
+from checker.engine.findings import SEVERITIES, SEVERITY_RANK, Finding, sort_findings
 from checker.engine.quote_families import render_family
 from checker.engine.rule import RuleSet
 from checker.pipeline.rules_file import load_rules
@@ -109,7 +109,10 @@ def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None
         # one conflict, one finding: a second rule raising the same id keeps the stronger one
         if finding.id not in merged or len(finding.evidence) > len(merged[finding.id].evidence):
             merged[finding.id] = finding
-    return sort_findings(list(merged.values()))
+    # claimcheck.yaml's min_severity (--min-severity): a rule's findings vary in severity (a
+    # rounding difference is info), so findings are dropped, not rules
+    floor = SEVERITY_RANK.get(rules.min_severity, 0)
+    return sort_findings([f for f in merged.values() if SEVERITY_RANK.get(f.severity, 0) >= floor])
 
 
 @dataclass
@@ -282,6 +285,8 @@ def result_to_dict(result: StoryResult) -> dict:
         "warnings": [w.to_dict() for w in result.story.warnings],
         "summary": {"articles": len(result.story.articles), "claims": len(result.claims),
                     "findings": summary},
+        # what claimcheck.yaml and the command line changed; absent when the rules file is in force as it is
+        **({"settings": result.rules.settings} if result.rules.settings else {}),
     }
     if result.ours is not None:
         mark_ours(data, result)

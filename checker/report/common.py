@@ -211,6 +211,24 @@ def file_name(path: str | None) -> str:
     return PurePath(path).name if path else "rules.yaml"
 
 
+def settings_footer(data: dict) -> list[tuple[str, bool]]:
+    """The reports' last line, how to change the rules, as (text, is_code) pieces each format
+    marks up: a claimcheck.yaml beside the story, never an edit of the installed rules file; and
+    which settings files were in force (by name: a committed report must not depend on where
+    the checker was run from)."""
+    pieces = [("To turn a rule off or change its severity or options, set it under ", False), ("rules:", True),
+              (" in a ", False), ("claimcheck.yaml", True), (" beside the story or in a folder above it (", False),
+              ("claimcheck rules RULE", True), (" shows what a rule does and its options).", False)]
+    files = (data.get("settings") or {}).get("files") or []
+    if files:
+        pieces.append((" Settings in force: ", False))
+        for i, path in enumerate(files):
+            pieces += [(", ", False)] if i else []
+            pieces.append((file_name(path), True))
+        pieces.append((".", False))
+    return pieces
+
+
 def story_relative(path: str | None, story_path: str | None) -> str:
     if not path or not story_path:
         return str(path or "")

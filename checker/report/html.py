@@ -36,8 +36,9 @@ from urllib.parse import urlsplit
 from checker.engine.findings import REVIEW_STATUSES, SEVERITIES, subject_label
 from checker.report.fact_sheet import html_section
 from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
-                                   csp_hash, diff_segments, esc, evidence_context, file_name, format_diff, published,
+                                   csp_hash, diff_segments, esc, evidence_context, format_diff, published,
                                    source_name, story_relative)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -774,9 +775,7 @@ def _footer(data: dict) -> str:
     return "\n".join([
         '<footer id="severities">',
         f"<dl>{terms}</dl>",
-        f"<p>To turn a rule off, set <code>enabled: false</code> on it in "
-        f"<code>{esc(file_name(data.get('rules')))}</code> (or copy that file and pass it with "
-        "<code>--rules</code>).</p>",
+        "<p>" + "".join(f"<code>{esc(t)}</code>" if code else esc(t) for t, code in settings_footer(data)) + "</p>",
         f"<p>{esc(tool.get('name') or 'claimcheck')} {esc(tool.get('version') or '')}</p>",
         "</footer>",
     ])

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from checker.engine.findings import SEVERITIES, subject_label
 from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
-                                   diff_segments, evidence_context, file_name, format_diff, published,
+                                   diff_segments, evidence_context, format_diff, published,
                                    review_counts_line, review_line, source_name, story_relative, value_span)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -155,6 +156,5 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
         out.append("")
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
-            f"To turn a rule off, set `enabled: false` on it in {md_code(file_name(data.get('rules')))} "
-            "(or copy that file and pass it with `--rules`).", ""]
+            "".join(md_code(t) if code else t for t, code in settings_footer(data)), ""]
     return "\n".join(out)

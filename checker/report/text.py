@@ -18,6 +18,7 @@ from checker.engine.findings import SEVERITIES, subject_label
 from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
                                    diff_segments, evidence_context, format_diff, published, review_counts_line,
                                    review_line, source_name, value_span)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -216,7 +217,5 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
         line = Text(f"{sev:<8}", style=SEVERITY_STYLES[sev])
         line.append(SEVERITY_HELP[sev], style="dim")
         console.print(line)
-    rules_path = data.get("rules") or "rules.yaml"
-    console.print(Text(f"To turn a rule off, set 'enabled: false' on it in {rules_path} "
-                       "(or copy that file and pass it with --rules).", style="dim"))
+    console.print(Text("".join(f"'{t}'" if code else t for t, code in settings_footer(data)), style="dim"))
     return buffer.getvalue()

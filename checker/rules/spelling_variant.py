@@ -68,42 +68,60 @@ OPTIONS = Options(
     Option("detect_unlisted", True, FLAG,
            "also find variants no list names (equal transliteration keys, one letter apart in a full name)"),
     Option("min_length", 4, COUNT, "the shortest name compared without a list"),
-    Option("ignore", [], WORDS, "spellings never reported"),
+    Option("ignore", [], WORDS, "spellings never reported (claimcheck.yaml's house_style accept list adds to it)"),
 )
 __doc__ = with_options(__doc__, OPTIONS)
 DATA_DIR = Path(__file__).resolve().parents[2] / "claims" / "data"
 _CACHE: dict[tuple, list[tuple[str, str]]] = {}
 
 
-def _resolve_file(name: str, rules_dir: Path) -> Path:
-    for candidate in (Path(name), rules_dir / name, DATA_DIR / name, DATA_DIR / Path(name).name):
+def _resolve_file(name: str, folders: list[Path]) -> Path:
+    for candidate in (Path(name), *(folder / name for folder in folders), DATA_DIR / name, DATA_DIR / Path(name).name):
         if candidate.is_file():
             return candidate
-    raise ValueError(f"variants_file {name!r} not found (looked beside the rules file and in {DATA_DIR})")
+    beside = " or ".join(str(f) for f in folders) or "the rules file"
+    raise ValueError(f"variants_file {name!r} not found (looked in {beside} and in {DATA_DIR})")
+
+
+def rule_folders(rule, rules_dir: Path) -> list[Path]:
+    """Where a file a rule names is looked for: beside the settings file that set the rule's
+    options (``rule.base_dir``), then beside the rules file."""
+    base_dir = getattr(rule, "base_dir", None)
+    return [Path(base_dir), rules_dir] if base_dir else [rules_dir]
+
+
+def read_pairs_file(name: str, folders: list[Path], columns: list[str], enabled_column: str | None,
+                    ) -> list[tuple[str, str]]:
+    """The pairs of a variants TSV: the two forms in ``columns``, without rows whose
+    ``enabled_column`` says false (read once per file and columns)."""
+    key = (name, tuple(str(f) for f in folders), tuple(columns), enabled_column)
+    if key not in _CACHE:
+        path = _resolve_file(name, folders)
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if len(columns) != 2 or missing:
+                raise ValueError(f"{path}: needs two form columns, missing {missing}")
+            loaded = []
+            for row in reader:
+                if enabled_column and str(row.get(enabled_column, "true")).lower() == "false":
+                    continue
+                short = [c for c in columns if row.get(c) is None]
+                if short:
+                    raise ValueError(f"{path}: line {reader.line_num} has no {short[0]!r} value")
+                a, b = row[columns[0]].strip(), row[columns[1]].strip()
+                if a and b and a.lower() != b.lower():
+                    loaded.append((a, b))
+            _CACHE[key] = loaded
+    return _CACHE[key]
 
 
 def load_pairs(rule, rules_dir: Path) -> list[tuple[str, str]]:
     params = rule.params
-    key = (params["variants_file"], str(rules_dir), tuple(params["form_columns"]), params["enabled_column"])
     pairs: list[tuple[str, str]] = []
     if params["variants_file"]:
-        if key not in _CACHE:
-            path = _resolve_file(params["variants_file"], rules_dir)
-            with path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle, delimiter="\t")
-                cols = params["form_columns"]
-                missing = [c for c in cols if c not in (reader.fieldnames or [])]
-                if len(cols) != 2 or missing:
-                    raise ValueError(f"{path}: needs two form columns, missing {missing}")
-                loaded = []
-                for row in reader:
-                    if params["enabled_column"] and str(row.get(params["enabled_column"], "true")).lower() == "false":
-                        continue
-                    a, b = row[cols[0]].strip(), row[cols[1]].strip()
-                    if a and b and a.lower() != b.lower():
-                        loaded.append((a, b))
-                _CACHE[key] = loaded
-        pairs.extend(_CACHE[key])
+        pairs.extend(read_pairs_file(params["variants_file"], rule_folders(rule, rules_dir),
+                                     params["form_columns"], params["enabled_column"]))
     for pair in params["pairs"]:
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
             raise ValueError("each entry of 'pairs' must be a list of two strings")
@@ -154,6 +172,7 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     matcher = _listed_matcher(tuple(pairs), rule.params["preferred"])
     groups = matcher.groups
     found: dict[frozenset, list] = defaultdict(list)
+    ignore = {i.lower() for i in rule.params["ignore"]}  # accepted spellings (house_style's accept)
     for article in ctx.article_ids():
         for sent in ctx.sentences(article):
             if matcher.can_skip and sent.lowered is not None and \
@@ -161,7 +180,7 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
                 continue
             for m in matcher.pattern.finditer(sent.text):
                 word = m.group()
-                if not word[0].isupper():
+                if not word[0].isupper() or word.lower() in ignore:
                     continue
                 forms, _ = groups[word.lower()]
                 found[forms].append((article, sent, word, sent.start + m.start(), sent.start + m.end()))
