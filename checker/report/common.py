@@ -23,11 +23,14 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from checker.engine.findings import SEVERITIES
+from checker.engine.findings import SEVERITIES, SEVERITY_RANK
+from checker.engine.wording import short_outlet
+from checker.rules.value_conflict import is_update as _value_update
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 SEVERITY_HELP = {
@@ -94,6 +97,87 @@ def by_severity(data: dict) -> dict[str, list[dict]]:
     for finding in data.get("findings", []):
         groups.setdefault(finding.get("severity", "info"), []).append(finding)
     return groups
+
+
+# what an editor fixes first, after severity: facts in dispute, then a report contradicting itself
+# or another, then spellings, then quotes
+KIND_RANK = {"value_conflict": 0, "self_contradiction": 1, "statement_negation": 1, "spelling_variant": 2}
+FOLD_AFTER = 1  # evidence of the most common value or spelling shown before the rest is folded
+
+
+def is_update(finding: dict) -> bool:
+    """A figure the story revised (a later report's new count), labelled "update", not a dispute."""
+    return finding.get("kind") == "value_conflict" and _value_update(finding.get("details") or {})
+
+
+def importance(finding: dict) -> tuple:
+    """Sort key, most important first: severity, then disputes before updates, facts before
+    spellings before quotes, the more confident first."""
+    confidence = finding.get("confidence")
+    confidence = confidence if isinstance(confidence, (int, float)) and math.isfinite(confidence) else 0.0
+    return (-SEVERITY_RANK.get(str(finding.get("severity")), 0), is_update(finding),
+            KIND_RANK.get(str(finding.get("kind")), 3), -confidence)
+
+
+def fix_first(data: dict) -> list[dict]:
+    """The errors and warnings, most important first: the report's "Fix before publishing" list."""
+    loud = [f for f in data.get("findings") or [] if f.get("severity") in ("error", "warning")]
+    return sorted(loud, key=importance)
+
+
+def ordered_findings(findings: list[dict]) -> list[dict]:
+    return sorted(findings, key=importance)
+
+
+def hidden_info_line(n: int) -> str:
+    return (f"{n} info finding{'' if n == 1 else 's'} not shown "
+            "(possible disagreements and single-source figures); --min-severity info lists them.")
+
+
+def _evidence_key(finding: dict, ev: dict) -> str | None:
+    """Which value or spelling a piece of evidence gives, for the kinds that compare them."""
+    if finding.get("kind") == "spelling_variant":
+        return str(ev.get("text"))
+    if finding.get("kind") == "value_conflict":
+        return str(ev.get("normalized"))
+    return None
+
+
+def arranged_evidence(finding: dict) -> tuple[list[dict], list[dict]]:
+    """(shown, folded): a finding's evidence with the odd value or spelling first (fewest
+    mentions) and the most common one last, of which only ``FOLD_AFTER`` pieces are shown and
+    the rest folded: "Piemont" before one "Piedmont", not behind fourteen."""
+    evidence = list(finding.get("evidence") or [])
+    keys = [_evidence_key(finding, ev) for ev in evidence]
+    if any(k is None for k in keys) or len(set(keys)) < 2:
+        return evidence, []
+    counts = Counter(keys)
+    first = {k: keys.index(k) for k in counts}
+    order = sorted(counts, key=lambda k: (counts[k], first[k]))
+    common = order[-1]
+    by_key = {k: [ev for ev, key in zip(evidence, keys) if key == k] for k in order}
+    shown = [ev for k in order for ev in (by_key[k] if k != common else by_key[k][:FOLD_AFTER])]
+    return shown, by_key[common][FOLD_AFTER:]
+
+
+def folded_line(finding: dict, folded: list[dict], articles: dict[str, dict]) -> str:
+    """"13 more mentions of "Piedmont" (AP, NYT)": what the folded evidence holds."""
+    if not folded:
+        return ""
+    key = _evidence_key(finding, folded[0])
+    names = []
+    for ev in folded:
+        name = short_outlet(source_name(ev, articles)) if source_name(ev, articles) else str(ev.get("article"))
+        if name not in names:
+            names.append(name)
+    what = f'"{key}"' if finding.get("kind") == "spelling_variant" else str(key)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} others" if len(names) > 3 else "")
+    return f"{len(folded)} more giving {what} ({shown})"
+
+
+def badge(finding: dict) -> str:
+    """The severity as a report shows it, with "update" for a revised figure: "warning · update"."""
+    return str(finding.get("severity", "info")) + (" · update" if is_update(finding) else "")
 
 
 def review_line(finding: dict) -> str | None:
