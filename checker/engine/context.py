@@ -60,6 +60,7 @@ class StoryContext:
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _filed_by: Counter | None = field(default=None, init=False, repr=False)
     _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
     _story_model: StoryModel | None = field(default=None, init=False, repr=False)
 
@@ -192,19 +193,38 @@ class StoryContext:
 
     def sources(self, article_ids, *, dated: bool = False) -> str:
         """The sources of these articles, each outlet once ("AP ×3" when it filed three of
-        them), at most ``MAX_NAMED`` names ("NYT, Reuters, AP and 3 others"). With ``dated``,
-        each article of an outlet is named with its publication time instead ("AP 30 Jul 11:30,
-        AP 30 Jul 16:00"): what tells two reports of one outlet apart in a value's sources."""
+        them), at most ``MAX_NAMED`` names ("NYT, Reuters, AP and 3 others"; ``name_list``).
+        With ``dated``, an outlet that filed other articles in the story too has each of these
+        named (``article_label``: "AP 30 Jul 11:30", "Wire One (second)"): what tells two
+        reports of one outlet apart in a value's sources, or says which one alone gives a figure."""
         given: dict[str, list[str]] = {}
         for article_id in sorted(set(article_ids), key=self._story_order):
             given.setdefault(self.outlet(article_id), []).append(article_id)
         names: list[str] = []
         for name, ids in given.items():
-            if dated and any(self.articles[i].published for i in ids):
-                names += [f"{name} {when}" if (when := self.when(i)) else name for i in ids]
+            if dated and len(ids) < self._filed()[name]:
+                names += [self.article_label(i) for i in ids]
             else:
                 names.append(name if len(ids) == 1 else f"{name} ×{len(ids)}")
         return name_list(names)
+
+    def article_label(self, article_id: str) -> str:
+        """One article among its outlet's others: "AP 30 Jul 11:30", or undated "Wire One
+        (second)" (its short headline or file name); just the outlet when it filed only this."""
+        name = self.outlet(article_id)
+        if self._filed()[name] < 2:
+            return name
+        when = self.when(article_id)
+        if when:
+            return f"{name} {when}"
+        article = self.articles[article_id]
+        other = source_label(None, article.title, article_id, self._story_order(article_id) + 1)
+        return f"{name} ({other})" if other != name else name
+
+    def _filed(self) -> Counter:
+        if self._filed_by is None:
+            self._filed_by = Counter(self.outlet(a) for a in self.articles)
+        return self._filed_by
 
     def when(self, article_id: str) -> str:
         """"30 Jul 11:30" (the time only when the story has other articles that day), or ""."""

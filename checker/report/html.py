@@ -33,9 +33,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.engine.findings import REVIEW_STATUSES, SEVERITIES, subject_label
+from checker.engine.findings import REVIEW_STATUSES, SEVERITIES
 from checker.report.fact_sheet import html_section
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, by_severity,
+from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, by_severity,
                                    changed_families, csp_hash, diff_segments, esc, evidence_context, file_name,
                                    fix_first, folded_line, format_diff, is_update, ordered_findings, published,
                                    source_name, story_relative)
@@ -129,7 +129,7 @@ table.sources { width: 100%; border-collapse: collapse; background: var(--card);
 .fix-first { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 20px;
   margin: 18px 0 0; }
 .fix-first h2 { margin: 0 0 8px; border: 0; padding: 0; }
-.fix-first ol { margin: 0; padding-left: 2.2em; }
+.fix-first ol { margin: 0; padding-left: 0; list-style-position: inside; }
 .fix-first li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding: 2px 0; }
 .fix-first li .badge { margin-right: 8px; }
 .fix-first li .rule { margin-left: 8px; }
@@ -569,9 +569,9 @@ def _review_info(finding: dict) -> str:
     return '<div class="review-info">' + "".join(lines) + "</div>"
 
 
-def _finding_meta(finding: dict, family_link: str) -> str:
+def _finding_meta(finding: dict, family_link: str, facts: dict[str, dict]) -> str:
     parts = [f'<span>rule <code>{esc(finding.get("rule"))}</code> ({esc(finding.get("kind"))})</span>',
-             f'<span>{esc(subject_label(finding))}</span>']
+             f'<span>{esc(about(finding, facts))}</span>']
     conf = _confidence(finding)
     if conf:
         parts.append(f"<span>confidence {conf}</span>")
@@ -585,9 +585,9 @@ def _finding_meta(finding: dict, family_link: str) -> str:
 def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str, dict]) -> str:
     article = articles.get(ev.get("article"), {})
     outlet = source_name(ev, articles)
-    outlet_html = esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
+    outlet_html = esc(outlet) if outlet else f'<span class="muted">{esc(label_of(ev, articles))}</span>'
     if safe_url(article.get("url")):
-        outlet_html = _link(article.get("url"), outlet or "(no outlet)")
+        outlet_html = _link(article.get("url"), outlet or label_of(ev, articles))
     headline = article.get("title")
     return "\n".join([
         '<div class="column">',
@@ -601,22 +601,24 @@ def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str,
     ])
 
 
-def _evidence_columns(evidence: list[dict], articles: dict[str, dict]) -> str:
+def _evidence_columns(evidence: list[dict], articles: dict[str, dict], diffs=None) -> str:
     if not evidence:
         return ""
-    diffs = _evidence_diffs(evidence)
+    diffs = diffs if diffs is not None else _evidence_diffs(evidence)
     columns = [_evidence_column(ev, ranges, articles) for ev, ranges in zip(evidence, diffs)]
     return '<div class="columns">\n' + "\n".join(columns) + "\n</div>"
 
 
 def _arranged_evidence(finding: dict, articles: dict[str, dict]) -> str:
-    """The odd value or spelling first; the most common one's further evidence folded."""
+    """The odd value or spelling first; the most common one's further evidence folded (each
+    text still marked against all the others)."""
     shown, folded = arranged_evidence(finding)
-    out = _evidence_columns(shown, articles)
+    diffs = _evidence_diffs(shown + folded)
+    out = _evidence_columns(shown, articles, diffs[:len(shown)])
     if folded:
         out += ('\n<details class="more-evidence">'
                 f"<summary>{esc(folded_line(finding, folded, articles))}</summary>\n"
-                + _evidence_columns(folded, articles) + "\n</details>")
+                + _evidence_columns(folded, articles, diffs[len(shown):]) + "\n</details>")
     return out
 
 
@@ -685,7 +687,8 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
 
 
 def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str],
-                  review: ReviewControls | None) -> str:
+                  review: ReviewControls | None, facts: dict[str, dict] | None = None) -> str:
+    facts = facts or {}
     sev = str(finding.get("severity", "info"))
     status = _status(finding)
     family = (finding.get("details") or {}).get("family")
@@ -699,7 +702,7 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
         + ('<span class="badge update">Update</span>' if is_update(finding) else "")
         + f"<h3>{esc(finding.get('message'))}</h3>{_status_badge(status)}</div>",
         '<div class="finding-body">',
-        _finding_meta(finding, family_link),
+        _finding_meta(finding, family_link, facts),
         _review_info(finding),
         _arranged_evidence(finding, articles),
         _quote_diff(finding),
@@ -730,6 +733,7 @@ def _fix_first_section(data: dict) -> str:
 def _findings_section(data: dict, articles: dict[str, dict], review: ReviewControls | None) -> str:
     findings = data.get("findings") or []
     family_ids = {str(f.get("id")) for f in changed_families(data)}
+    facts = facts_by_id(data)
     out = ['<section id="findings">', f"<h2>Findings ({len(findings)})</h2>"]
     if not findings:
         out.append("<p>No findings: the sources agree on every claim checked.</p>")
@@ -741,7 +745,7 @@ def _findings_section(data: dict, articles: dict[str, dict], review: ReviewContr
         out.append(f"<h2>{esc(title)} ({len(group)})</h2>")
         if not group:
             out.append(f'<p class="muted">No {esc(title.lower())}.</p>')
-        cards = [_finding_card(f, articles, family_ids, review) for f in ordered_findings(group)]
+        cards = [_finding_card(f, articles, family_ids, review, facts) for f in ordered_findings(group)]
         if sev == "info" and cards:
             # folded: possible disagreements and single-source figures are for awareness
             out += ['<details class="info-fold">',

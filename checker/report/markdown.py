@@ -7,8 +7,8 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from checker.engine.findings import SEVERITIES, subject_label
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
+from checker.engine.findings import SEVERITIES
+from checker.report.common import (about, facts_by_id, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
                                    by_severity, changed_families, diff_segments, evidence_context, file_name,
                                    fix_first, folded_line, format_diff, hidden_info_line, ordered_findings,
                                    published, review_counts_line, review_line, source_name, story_relative,
@@ -84,6 +84,7 @@ def render_markdown(data: dict, result: StoryResult | None = None, *, show_info:
     summary = data.get("summary", {})
     counts = summary.get("findings", {})
     articles = articles_by_id(data)
+    facts = facts_by_id(data)
     out: list[str] = [f"# claimcheck report: {md_escape(story.get('id'))}", ""]
     out += ["| | |", "|---|---|",
             f"| Story | {md_escape(story.get('id'))} |",
@@ -120,7 +121,7 @@ def render_markdown(data: dict, result: StoryResult | None = None, *, show_info:
         for f in findings:
             out += [f'<a id="{_anchor(f)}"></a>', "", f"### [{md_escape(badge(f))}] {md_escape(f.get('message'))}", ""]
             out.append(f"- Rule: {md_code(f.get('rule'))} ({md_escape(f.get('kind'))})")
-            out.append(f"- About: {md_escape(subject_label(f))}")
+            out.append(f"- About: {md_escape(about(f, facts))}")
             conf = f.get("confidence")
             if isinstance(conf, (int, float)) and math.isfinite(conf):
                 out.append(f"- Confidence: {conf:.2f}")

@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.console import DEFAULT_WIDTH, terminal_data, terminal_text
-from checker.engine.findings import SEVERITIES, subject_label
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
+from checker.engine.findings import SEVERITIES
+from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
                                    by_severity, changed_families, diff_segments, evidence_context, fix_first,
                                    folded_line, format_diff, hidden_info_line, ordered_findings, published,
                                    review_counts_line, review_line, source_name, value_span)
@@ -86,14 +86,14 @@ def _highlighted(ev: dict, color: bool) -> Text:
     return text
 
 
-def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Group:
+def _finding_block(finding: dict, articles: dict[str, dict], color: bool, facts: dict[str, dict]) -> Group:
     sev = finding.get("severity", "info")
     head = Text()
     head.append(f"[{badge(finding).upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
     head.append(terminal_text(finding.get("message", ""), MESSAGE_LIMIT), style="bold")
     meta = Text(style="dim")
     meta.append(f"rule {finding.get('rule')} ({finding.get('kind')})")
-    meta.append(f" · {subject_label(finding)}")
+    meta.append(f" · {about(finding, facts)}")
     conf = finding.get("confidence")
     if isinstance(conf, (int, float)) and math.isfinite(conf):
         meta.append(f" · confidence {conf:.2f}")
@@ -108,7 +108,7 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     table.add_column("Evidence", ratio=6, overflow="fold")
     shown, folded = arranged_evidence(finding)
     for ev in shown:
-        source = Text(terminal_text(source_name(ev, articles) or "(no outlet)", NAME_LIMIT),
+        source = Text(terminal_text(source_name(ev, articles) or label_of(ev, articles), NAME_LIMIT),
                       style="bold" if color else "")
         source.append("\n" + terminal_text(ev.get("article", ""), NAME_LIMIT), style="dim")
         table.add_row(source, terminal_text(published(ev, articles), NAME_LIMIT), _highlighted(ev, color))
@@ -178,6 +178,7 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     story = data.get("story", {})
     summary = data.get("summary", {})
     articles = articles_by_id(data)
+    facts = facts_by_id(data)
 
     title = Text("claimcheck", style="bold")
     title.append(f" · story {terminal_text(story.get('id'), NAME_LIMIT)}", style="bold")
@@ -223,7 +224,7 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
             console.print()
             continue
         for finding in findings:
-            console.print(_finding_block(finding, articles, color))
+            console.print(_finding_block(finding, articles, color, facts))
             console.print()
 
     changed = changed_families(data)

@@ -58,7 +58,7 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         message = format_message(rule.message, subject=subject or "the story", values=values,
                                  what=asked.indirect,
                                  for_subject=f" for {subject}" if subject else "",
-                                 attribute=str(attribute).replace("|", " "), sources=ctx.sources([article]))
+                                 attribute=str(attribute).replace("|", " "), sources=ctx.sources([article], dated=True))
         findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
                                 subject=subject, message=message,
                                 evidence=[ctx.evidence(r) for r in rows],

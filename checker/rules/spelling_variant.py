@@ -288,11 +288,13 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     return findings
 
 
-def _choices(ctx, spellings: list[str], by_spelling: dict[str, set[str]], mentions: Counter) -> str:
-    """'"Piemont" (New York Times) or "Piedmont" (14 mentions: AP ×3, NYT ×2)?': the odd spelling
-    first (fewest mentions, then fewest sources), the common one last, with how often each is
-    written when more than once."""
-    odd_first = sorted(spellings, key=lambda s: (mentions[s], len(by_spelling[s]), s))
+def _choices(ctx, spellings: list[str], by_spelling: dict[str, set[str]], mentions: Counter,
+             preferred: str | None) -> str:
+    """'"Piemont" (NYT) or "Piedmont" (14 mentions: AP ×3, NYT ×2)?': the odd spelling first
+    (fewest sources, then fewest mentions), the common one last, with how often each is written
+    when more than once; a house-style spelling always last (the others are what to fix)."""
+    house = (preferred or "").lower()
+    odd_first = sorted(spellings, key=lambda s: (s.lower() == house, len(by_spelling[s]), mentions[s], s))
     options = []
     for s in odd_first:
         named = ctx.sources(by_spelling[s])
@@ -337,7 +339,7 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
     if preferred:
         notes.append(f"house style: {preferred}")
     message = format_message(rule.message, values=values, preferred=preferred or "",
-                             choices=_choices(ctx, spellings, by_spelling, mentions),
+                             choices=_choices(ctx, spellings, by_spelling, mentions, preferred),
                              sources=ctx.sources(set().union(*by_spelling.values())),
                              subject=spellings[0])
     if notes:

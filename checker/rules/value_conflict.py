@@ -441,14 +441,20 @@ def _choices(ctx, groups, by_value: dict[str, list[str]], rows: list, *, update:
         times = [ctx.articles[a].published for a in by_value[value]]
         return min((t for t in times if t is not None), default=None)
     if update:
-        order = sorted(by_value, key=lambda v: (published(v) is None, published(v) or 0, first_seen[v]))
+        order = sorted(by_value, key=lambda v: (published(v) is None, published(v).isoformat() if published(v) else "",
+                                                first_seen[v]))
     else:
         order = sorted(by_value, key=lambda v: (groups.count(by_value[v]), first_seen[v]))
     options = []
     for value in order:
         articles = by_value[value]
-        dated = update or any(outlets[ctx.outlet(a)] > 1 for a in articles)
-        named = ctx.sources(articles, dated=dated)
+        named = ctx.sources(articles, dated=update or any(outlets[ctx.outlet(a)] > 1 for a in articles))
+        if update:  # when the story gave each figure: "5,000 (Wire One, 6 Feb), updated to 7,200 (Wire Two, 7 Feb)"
+            dated = [a for a in articles if ctx.articles[a].published is not None]
+            first_report = min(dated, key=lambda a: ctx.articles[a].published) if dated else articles[0]
+            when = ctx.when(first_report)
+            if when and when not in named:
+                named += f", {when}"
         copies = groups.copies(articles)
         if copies and len(articles) > 1:
             named += f"; {copies + 1} are one wire copy"
