@@ -58,12 +58,21 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         message = format_message(rule.message, subject=subject or "the story", values=values,
                                  what=asked.indirect,
                                  for_subject=f" for {subject}" if subject else "",
-                                 attribute=str(attribute).replace("|", " "), sources=ctx.sources([article], dated=True))
+                                 attribute=str(attribute).replace("|", " "), sources=_which(ctx, article))
         findings.append(Finding(rule=rule.id, kind=KIND, severity=rule.severity, claim_type=ctype,
                                 subject=subject, message=message,
                                 evidence=[ctx.evidence(r) for r in rows],
                                 key=(attribute, values), confidence=0.5))
     return findings
+
+
+def _which(ctx, article: str) -> str:
+    """The source, and which of its outlet's reports when it filed others: "AP (30 Jul 11:30)",
+    "Wire One (second)"; just "AP" when that is its only article."""
+    name, label = ctx.outlet(article), ctx.article_label(article)
+    if label != name and label.startswith(name + " ") and not label.endswith(")"):
+        return f"{name} ({label[len(name) + 1:]})"
+    return label
 
 
 def _whose(claim) -> tuple:
