@@ -38,7 +38,7 @@ ships a copy, and `--rules FILE` uses another file. Each rule:
 - id: count-conflict          # unique; every finding names it
   kind: value_conflict        # which check (a module in checker/rules/)
   severity: error             # error, warning or info
-  message: "Sources disagree on {{attribute}}: {{values}}"
+  message: "{{question}}: {{choices}}"  # the headline, in words; the kind's fields
   claim_types: [count]        # which claims it reads
   enabled: true               # optional; false switches the rule off
   params: {{...}}               # the kind's options; unknown options are an error

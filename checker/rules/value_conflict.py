@@ -70,6 +70,13 @@ the same day or when their names differ ("Tuesday" / "Thursday", within ``max_ev
 days), and with ``news_day_window`` a running story's reports each dating the event to their
 own filing day are updates, not conflicts.
 
+Headlines (``checker.engine.wording``): ``{question}`` asks what is in dispute, from the fact and
+the claim type, never a stemmed attribute ("How many people were injured", "How old is Maksim
+Chmerkovskiy", "When was the crash"; "Which figure" when the story's words do not say what a
+figure counts), and ``{choices}`` gives the values with their sources, the odd value first
+("12 (AP) or 13 (NYT, Reuters)?"; an update "12 (AP, 29 Jul), updated to 13 (AP, 30 Jul)");
+``{values}`` keeps the older "12 (AP) vs 13 (NYT)".
+
 Labels, not silence: when the differing sources were published at different times the message
 says which is later; a larger count of a ``cumulative`` attribute (killed, injured, ...) in the
 later report, above every earlier figure, is likely an update and takes ``update_severity``; a
@@ -81,7 +88,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
     - id: duration-conflict
       kind: value_conflict
       severity: warning
-      message: "Sources disagree on how long: {values}"
+      message: "{question}: {choices}"
       claim_types: [duration]
       params: {block_by: [claim_type], generic_attributes: [duration], subject_as_context: true,
                max_ratio: 5, min_shared_words: 2, min_context_jaccard: 0.3, min_context_overlap: 0.5}
@@ -434,7 +441,7 @@ def _choices(ctx, groups, by_value: dict[str, list[str]], rows: list, *, update:
     sources), the best supported last; an update in the order the story moved through them.
     An outlet that gives two of the values is named with each report's time ("AP 30 Jul
     11:30")."""
-    outlets = Counter(ctx.outlet(a) for arts in by_value.values() for a in {ctx.outlet(x): x for x in arts}.values())
+    outlets = Counter(name for arts in by_value.values() for name in {ctx.outlet(a) for a in arts})  # values per outlet
     first_seen = {value: n for n, value in reversed(list(enumerate(str(r.normalized) for r in rows)))}
 
     def published(value):
