@@ -188,6 +188,9 @@ def check(
         else:
             options = {"color": use_color(output, color), "width": report_width(output)} \
                 if fmt is ReportFormat.text else {}
+            if fmt in (ReportFormat.text, ReportFormat.markdown):
+                # info findings are counted in one line unless the user asked for them by severity
+                options["show_info"] = min_severity is MinSeverity.info
             write_report(render(fmt.value, data, result, **options), output,
                          for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)

@@ -20,8 +20,13 @@ FORMATS = ("text", "json", "markdown", "csv", "html", "line", "sarif", "github")
 
 
 def render(fmt: str, data: dict, result: StoryResult | None = None, **options: Any) -> str:
-    """Render ``data`` in ``fmt``; ``options`` (color, width) apply to the text format only."""
+    """Render ``data`` in ``fmt``; ``options`` (color, width) apply to the text format only,
+    ``show_info`` (list info findings rather than count them) to text and Markdown."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (known: {', '.join(FORMATS)})")
     renderer = getattr(import_module(f"checker.report.{fmt}"), f"render_{fmt}")
-    return renderer(data, result, **options) if fmt == "text" else renderer(data, result)
+    if fmt == "text":
+        return renderer(data, result, **options)
+    if fmt == "markdown" and "show_info" in options:
+        return renderer(data, result, show_info=options["show_info"])
+    return renderer(data, result)

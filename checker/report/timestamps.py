@@ -8,7 +8,7 @@ zone when one is known (UTC as ``Z``).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from typing import Any
 
 

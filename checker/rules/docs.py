@@ -40,7 +40,7 @@ section), and `--rules FILE` replaces it with a whole file of your own. Each rul
 - id: count-conflict          # unique; every finding names it
   kind: value_conflict        # which check (a module in checker/rules/)
   severity: error             # error, warning or info
-  message: "Sources disagree on {{attribute}}: {{values}}"
+  message: "{{question}}: {{choices}}"  # the headline, in words; the kind's fields
   claim_types: [count]        # which claims it reads
   enabled: true               # optional; false switches the rule off
   params: {{...}}               # the kind's options; unknown options are an error

@@ -23,7 +23,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/spelling_variant.yaml)::
     - id: spelling-variant
       kind: spelling_variant
       severity: warning
-      message: "Name spelled more than one way: {values}"
+      message: "Which spelling: {choices}"
       claim_types: [name]
       params:
         variants_file: ukrainian_toponym_pairs.tsv
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,10 +51,11 @@ from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import COUNT, FLAG, TEXT, WORDS, Option, Options, choice, list_of, with_options
 from checker.engine.rule import Rule
+from checker.engine.wording import choices
 
 KIND = "spelling_variant"
 READS = ("claims", "sentences")
-MESSAGE_FIELDS = ("subject", "values", "sources", "preferred")
+MESSAGE_FIELDS = ("choices", "subject", "values", "sources", "preferred")
 OPTIONS = Options(
     Option("variants_file", None, TEXT.or_null(),
            "a TSV of spelling pairs, beside rules.yaml or in claims/data/ (null: no file)"),
@@ -306,6 +307,20 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     return findings
 
 
+def _choices(ctx, spellings: list[str], by_spelling: dict[str, set[str]], mentions: Counter,
+             preferred: str | None) -> str:
+    """'"Piemont" (NYT) or "Piedmont" (14 mentions: AP ×3, NYT ×2)?': the odd spelling first
+    (fewest sources, then fewest mentions), the common one last, with how often each is written
+    when more than once; a house-style spelling always last (the others are what to fix)."""
+    house = (preferred or "").lower()
+    odd_first = sorted(spellings, key=lambda s: (s.lower() == house, len(by_spelling[s]), mentions[s], s))
+    options = []
+    for s in odd_first:
+        named = ctx.sources(by_spelling[s])
+        options.append((f'"{s}"', f"{mentions[s]} mentions: {named}" if mentions[s] > 1 else named))
+    return choices(options)
+
+
 def _two_words_of_one_name(rows) -> bool:
     """Two spellings side by side in one name ("New Woman All Women" clinic) are two of its words,
     not one word spelled two ways. A list (``pairs``) still catches such names."""
@@ -336,14 +351,16 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
         per_article[article].add(text.lower())
     mixed = sorted(a for a, used in per_article.items() if len(used) > 1)
     values = " vs ".join(f'"{s}" ({ctx.sources(by_spelling[s])})' for s in spellings)
+    mentions = Counter(text for _, text, *_ in evidence)
     notes = []
     if mixed:
         notes.append(f"inside one article: {ctx.sources(mixed)} uses both")
     if preferred:
         notes.append(f"house style: {preferred}")
     message = format_message(rule.message, values=values, preferred=preferred or "",
-                                            sources=ctx.sources(set().union(*by_spelling.values())),
-                                            subject=spellings[0])
+                             choices=_choices(ctx, spellings, by_spelling, mentions, preferred),
+                             sources=ctx.sources(set().union(*by_spelling.values())),
+                             subject=spellings[0])
     if notes:
         message += " (" + "; ".join(notes) + ")"
     ev = [ctx.span_evidence(a, s, e, value=t, normalized=t.lower(), sentence=sent)

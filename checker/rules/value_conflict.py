@@ -70,6 +70,13 @@ the same day or when their names differ ("Tuesday" / "Thursday", within ``max_ev
 days), and with ``news_day_window`` a running story's reports each dating the event to their
 own filing day are updates, not conflicts.
 
+Headlines (``checker.engine.wording``): ``{question}`` asks what is in dispute, from the fact and
+the claim type, never a stemmed attribute ("How many people were injured", "How old is Maksim
+Chmerkovskiy", "When was the crash"; "Which figure" when the story's words do not say what a
+figure counts), and ``{choices}`` gives the values with their sources, the odd value first
+("12 (AP) or 13 (NYT, Reuters)?"; an update "12 (AP, 29 Jul), updated to 13 (AP, 30 Jul)");
+``{values}`` keeps the older "12 (AP) vs 13 (NYT)".
+
 Labels, not silence: when the differing sources were published at different times the message
 says which is later; a larger count of a ``cumulative`` attribute (killed, injured, ...) in the
 later report, above every earlier figure, is likely an update and takes ``update_severity``; a
@@ -81,7 +88,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
     - id: duration-conflict
       kind: value_conflict
       severity: warning
-      message: "Sources disagree on how long: {values}"
+      message: "{question}: {choices}"
       claim_types: [duration]
       params: {block_by: [claim_type], generic_attributes: [duration], subject_as_context: true,
                max_ratio: 5, min_shared_words: 2, min_context_jaccard: 0.3, min_context_overlap: 0.5}
@@ -93,24 +100,28 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from claims.dates import DAY_NAMES
 from checker.engine.align import components, same_but_number, word_set
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
-from checker.engine.facts import one_day
+from checker.engine.facts import Fact, one_day
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, POSITIVE, REGEXES, SEVERITY, WORDS, Option,
                                     Options, Value, choice, compiled_patterns, list_of, with_options)
 from checker.engine.rule import Rule
+from checker.engine.wording import choices, question, value_words
 from checker.engine.values import (categorical_conflict, figures_apart, hedged_both_ways, is_numeric,
                                    numeric_conflict, numeric_verdict, same_figure, scale)
 
 KIND = "value_conflict"
 READS = ("facts",)
 BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
-MESSAGE_FIELDS = ("subject", "attribute", "values", "sources", "claim_type", "later")
+MESSAGE_FIELDS = ("question", "choices", "subject", "attribute", "values", "sources", "claim_type", "later")
+UPDATED_FIGURE = "updated figure: "
+RISING_COUNT = "a rising count in a later report is likely an update"
 OPTIONS = Options(
     Option("block_by", ["claim_type", "attribute"], list_of(choice(*BLOCK_FIELDS)),
            "claim fields two claims must share to be compared (head: the attribute's noun without its verb)"),
@@ -249,7 +260,7 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
             fact = next((block.fact_of[i] for i in group if i in block.fact_of), None)
             findings.append(_finding(rule, group_rows, [kinds[c] for c in group_conflicts], ctx,
                                      aligned=any(block.links[c].aligned for c in group_conflicts),
-                                     ties=ties, fact=fact.id if fact else None))
+                                     ties=ties, fact=fact))
     return findings
 
 
@@ -383,7 +394,7 @@ class _Stated:
 
 
 def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, ties: list[str],
-             fact: str | None) -> Finding:
+             fact: Fact | None) -> Finding:
     """One finding for one group of conflicting claims: every value with its sources, the best
     supported first (wire copies count once). Labels, not silence: a figure the story revised,
     later outlets agreeing on the new one, is an update (``update_severity``); a difference only
@@ -402,44 +413,96 @@ def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, tie
     values_text = " vs ".join(f"{value} ({_sources(ctx, groups, arts)})" for value, arts in by_value.items())
     severity = rule.severity
     notes = []
+    shown_notes = []  # the notes the headline carries (an update's chain is its choices)
     chain = _update_chain(by_value, ctx) if rows[0].claim_type == "count" else None
+    update = False
     if all(k == "rounding" for k in pair_kinds):
         severity = params["rounding_severity"]
         notes.append("the values differ only by rounding")
+        shown_notes.append(notes[-1])
     elif chain and groups.count(by_value[chain[-1]]) >= 2:
         severity = params["update_severity"]
-        notes.append("updated figure: " + " → ".join(chain))
+        notes.append(UPDATED_FIGURE + " → ".join(chain))
+        update = True
     else:
         ranked = _later_value(rows, ctx)
         if ranked:
             later_value, later_articles = ranked
             notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
+            shown_notes.append(f"the later report ({ctx.sources(later_articles, dated=True)}) says "
+                               f"{value_words(later_value)}")
             attr = str(rows[0].attribute)
             if rows[0].claim_type == "count" and any(p.search(attr) for p in compiled_patterns(params["cumulative"])):
                 later_lows = [r.low for r in rows if r.article in later_articles and r.low is not None]
                 earlier_highs = [r.high for r in rows if r.article not in later_articles and r.high is not None]
                 if later_lows and earlier_highs and min(later_lows) > max(earlier_highs):  # above every earlier figure
                     severity = params["update_severity"]
-                    notes.append("a rising count in a later report is likely an update")
+                    notes.append(RISING_COUNT)
+                    update = True
+                    shown_notes.pop()  # the choices read "X, updated to Y"
         if severity == "error" and min(groups.count(arts) for arts in by_value.values()) < 2:
             severity = "warning"  # a value one source alone gives is never an error
     if not aligned and severity != "info":
         severity = "info"
         notes.append("possible: the story model ties these claims, their sentences share little")
+        shown_notes.append("possibly two facts: their sentences share little")
     first = rows[0]
     attribute = str(first.attribute).replace("|", " ")
+    asked = question(str(first.claim_type), rows, about=fact.about if fact else "",
+                     attribute=fact.attribute if fact else "")
     message = format_message(rule.message,
         subject=first.subject or "the story", attribute=attribute, values=values_text,
+        question=asked.direct, choices=_choices(ctx, groups, by_value, rows, update=update),
         sources=ctx.sources([r.article for r in rows]), claim_type=first.claim_type,
-        later="; ".join(notes))
-    if notes and "{later}" not in rule.message:
-        message += " (" + "; ".join(notes) + ")"
+        later="; ".join(shown_notes))
+    if shown_notes and "{later}" not in rule.message:
+        message += " (" + "; ".join(shown_notes) + ")"
     distinct = sorted(by_value)
     return Finding(rule=rule.id, kind=KIND, severity=severity, claim_type=str(first.claim_type),
                    subject=str(first.subject), message=message,
                    evidence=[ctx.evidence(r) for r in rows],
                    key=(str(first.attribute), *distinct), confidence=0.7 if severity == "info" else 0.8,
-                   details={"values": by_value, "notes": notes, "same_fact": ties}, fact=fact)
+                   details={"values": by_value, "notes": notes, "same_fact": ties},
+                   fact=fact.id if fact else None)
+
+
+def is_update(details: dict) -> bool:
+    """Whether a value finding is a figure the story revised (its notes say so), which reports
+    badge "update" rather than present as a dispute."""
+    return any(str(n).startswith(UPDATED_FIGURE) or n == RISING_COUNT for n in details.get("notes") or ())
+
+
+def _choices(ctx, groups, by_value: dict[str, list[str]], rows: list, *, update: bool) -> str:
+    """The headline's values with their sources: the odd value first (fewest independent
+    sources), the best supported last; an update in the order the story moved through them.
+    An outlet that gives two of the values is named with each report's time ("AP 30 Jul
+    11:30")."""
+    outlets = Counter(name for arts in by_value.values() for name in {ctx.outlet(a) for a in arts})  # values per outlet
+    first_seen = {value: n for n, value in reversed(list(enumerate(str(r.normalized) for r in rows)))}
+
+    def published(value):
+        times = [ctx.articles[a].published for a in by_value[value]]
+        return min((t for t in times if t is not None), default=None)
+    if update:
+        order = sorted(by_value, key=lambda v: (published(v) is None, published(v).isoformat() if published(v) else "",
+                                                first_seen[v]))
+    else:
+        order = sorted(by_value, key=lambda v: (groups.count(by_value[v]), first_seen[v]))
+    options = []
+    for value in order:
+        articles = by_value[value]
+        named = ctx.sources(articles, dated=update or any(outlets[ctx.outlet(a)] > 1 for a in articles))
+        if update:  # when the story gave each figure: "5,000 (Wire One, 6 Feb), updated to 7,200 (Wire Two, 7 Feb)"
+            dated = [a for a in articles if ctx.articles[a].published is not None]
+            first_report = min(dated, key=lambda a: ctx.articles[a].published) if dated else articles[0]
+            when = ctx.when(first_report)
+            if when and when not in named:
+                named += f", {when}"
+        copies = groups.copies(articles)
+        if copies and len(articles) > 1:
+            named += f"; {copies + 1} are one wire copy"
+        options.append((value_words(value), named))
+    return choices(options, update=update)
 
 
 def _sources(ctx, groups, articles: list[str]) -> str:
