@@ -27,7 +27,7 @@ def test_a_draft_outside_the_story_is_one_more_article(capsys):
     assert [e.get("ours", False) for e in toll["evidence"]] == [e["article"] == "draft-116" for e in toll["evidence"]]
     # a finding of another kind names our article "your draft"
     single = next(f for f in data["findings"] if f["rule"] == "single-source")
-    assert single["message"].startswith("Only your draft reports age for") and single["message"].endswith("Vale: 33")
+    assert single["message"].startswith("Only your draft says how old") and single["message"].endswith("Vale is: 33")
     # the toll conflict of the other sources now involves ours too; Valley Ledger's lone age does not
     assert data["ours"]["not_shown"] == 1 and "1 finding between other sources not shown" in err
     assert data["summary"]["findings"]["warning"] == sum(f["severity"] == "warning" for f in data["findings"])
