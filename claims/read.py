@@ -27,9 +27,11 @@ from pathlib import Path
 
 from claims.encoding import NotText, decode_bytes
 from claims.errors import InputError, InputWarning
-from claims.html_text import HTMLError, html_to_text
+from claims.html_text import HTMLError
+from claims.meta_dates import declared_order, file_order
 from claims.meta_schema import (FEED_DATE_KEYS, MAX_FEED_RECORDS, META_DATE_KEYS, TEXT_KEYS, JSONLimitError,
                                 check_fields, date_in_range, first_date, kind_of, loads, parse_date, shown)
+from claims.webpage import WebPage, read_web_page
 from claims.model import Article
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
@@ -122,13 +124,15 @@ def read_article_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES, what: str = "
 
 
 def article_from_record(record: dict, path: Path, index: int, source_format: str, *,
-                        line: int | None = None, warnings: list | None = None) -> Article:
+                        line: int | None = None, warnings: list | None = None,
+                        date_order: str | None = None) -> Article:
     """The article in feed record number ``index`` (0-based) of ``path``.
 
     Fields are checked against ``meta_schema.FIELDS``: a record without text (or not an object)
     is an InputError, a badly typed or implausible optional field an InputWarning appended to
     ``warnings`` (when given) and the field dropped. ``line`` is the record's line in a .jsonl
-    feed; every message names the record."""
+    feed; every message names the record. ``date_order``: the day/month order the feed declares
+    or shows (``meta_dates.file_order``); the record's own ``locale`` or ``date_order`` wins."""
     where = shown_path(path)
     label = f"record {index + 1}"
     if not isinstance(record, dict):
@@ -141,24 +145,28 @@ def article_from_record(record: dict, path: Path, index: int, source_format: str
     text = next((values[k] for k in TEXT_KEYS if values.get(k, "").strip()), None)
     if text is None:
         raise InputError(where, f"{label} has no text", line=line)
-    html_title = None
+    page = None
     if source_format == "html" or "<p" in text[:2000].lower():
         try:
-            html_title, text = html_to_text(text)
+            page = read_web_page(text)
         except HTMLError as exc:
             raise InputError(where, f"{label}: {exc}", line=line) from None
-        if not text.strip():
+        if not page.text.strip():
             raise InputError(where, f"{label}: no article text found in the HTML", line=line)
-    published, complaint = first_date(values, FEED_DATE_KEYS)
-    if complaint:
-        notes.append(complaint)
+        text = page.text
+        notes.extend(page.notes)
+    published, date_notes = first_date(values, FEED_DATE_KEYS, hint=declared_order(values) or date_order)
+    notes.extend(date_notes)
+    if published is None and page is not None:
+        published = page.published
     if warnings is not None:
         warnings.extend(InputWarning(where, f"{label}: {note}", line=line) for note in notes)
     return Article(
         id=values.get("id") or f"{shown_path(path.stem)}-{index + 1}", path=where, text=text,
         outlet=values.get("outlet") or values.get("source"), published=published,
-        title=values.get("title") or values.get("headline") or html_title, format="json",
+        title=values.get("title") or values.get("headline") or (page.title if page else None), format="json",
         url=_url(values.get("url") or values.get("link")),
+        author=values.get("author") or values.get("byline") or (page.author if page else None),
     )
 
 
@@ -185,14 +193,19 @@ def load_json(path: Path, text: str, *, line: int | None = None):
         raise InputError(where, str(exc), line=line) from None
 
 
-def feed_records(path: Path, text: str, problems: list) -> list[tuple[int | None, int, object]]:
+def feed_records(path: Path, text: str, problems: list,
+                 top: dict | None = None) -> list[tuple[int | None, int, object]]:
     """(line or None, record index, record) for every record of a feed's text, at most
     MAX_FEED_RECORDS. A .jsonl line that does not parse is a problem appended to ``problems``
     and keeps its record number, so the ids of the records after it do not shift; a .json
-    feed that does not parse raises InputError (nothing in it can be read)."""
+    feed that does not parse raises InputError (nothing in it can be read). A .json feed that
+    is an object with ``articles`` leaves its other fields in ``top`` (when given)."""
     where = shown_path(path)
     if path.suffix.lower() != ".jsonl":
-        items = json_records(load_json(path, text))
+        data = load_json(path, text)
+        if top is not None and isinstance(data, dict) and isinstance(data.get("articles"), list):
+            top.update((key, value) for key, value in data.items() if key != "articles")
+        items = json_records(data)
         if len(items) > MAX_FEED_RECORDS:
             problems.append(InputError(where, f"{len(items)} records; only the first {MAX_FEED_RECORDS} are read"))
         return [(None, i, record) for i, record in enumerate(items[:MAX_FEED_RECORDS])]
@@ -222,9 +235,13 @@ def read_feed(path: Path, problems: list | None = None, warnings: list | None = 
     collect = problems if problems is not None else []
     text = decode_article(path, read_article_bytes(path), warnings=warnings)
     articles = []
-    for line, index, record in feed_records(path, text, collect):
+    top: dict = {}
+    records = feed_records(path, text, collect, top)
+    date_order = file_order([record for _, _, record in records], FEED_DATE_KEYS, top)
+    for line, index, record in records:
         try:
-            articles.append(article_from_record(record, path, index, "json", line=line, warnings=warnings))
+            articles.append(article_from_record(record, path, index, "json", line=line, warnings=warnings,
+                                                date_order=date_order))
         except InputError as exc:
             collect.append(exc)
     if problems is None and collect:
@@ -233,40 +250,49 @@ def read_feed(path: Path, problems: list | None = None, warnings: list | None = 
 
 
 def read_file_article(path: Path, meta: dict | None, *, warnings: list | None = None,
-                      meta_label: tuple[str, str] | None = None) -> Article:
+                      meta_label: tuple[str, str] | None = None, date_order: str | None = None) -> Article:
     """One .txt/.md/.html article with its meta.json entry ``meta`` (or None).
 
     The entry's fields are checked against ``meta_schema.FIELDS``; a bad one is dropped with an
     InputWarning appended to ``warnings`` (when given), naming ``meta_label`` (meta.json's path
-    and the entry)."""
+    and the entry). ``date_order``: the day/month order meta.json declares or shows
+    (``meta_dates.file_order``); the entry's own ``locale`` or ``date_order`` wins.
+
+    A web page's headline, author and publication date (``claims.webpage``) fill in what the
+    entry does not give: meta.json wins."""
     text = decode_article(path, read_article_bytes(path), warnings=warnings)
-    title = None
+    page: WebPage | None = None
     fmt = path.suffix.lstrip(".").lower()
     if fmt in ("html", "htm"):
         try:
-            title, text = html_to_text(text)
+            page = read_web_page(text)
         except HTMLError as exc:
             raise InputError(shown_path(path), str(exc)) from None
-        fmt = "html"
+        fmt, text = "html", page.text
         if not text.strip():
             raise InputError(shown_path(path), "no article text found in the HTML")
+        if page.notes and warnings is not None:
+            warnings.extend(InputWarning(shown_path(path), note) for note in page.notes)
     checked = check_fields(meta or {}, "meta")
     values = checked.values
     # the first field that parses: a datetime in an odd format must not hide a plain date
-    published, complaint = first_date(values, META_DATE_KEYS)
-    notes = checked.warnings + ([complaint] if complaint else [])
+    published, date_notes = first_date(values, META_DATE_KEYS, hint=declared_order(values) or date_order)
+    notes = checked.warnings + date_notes
     if notes and warnings is not None:
         meta_path, entry = meta_label or (shown_path(path), "metadata")
         warnings.extend(InputWarning(meta_path, f"{entry}: {note}") for note in notes)
     estimated = False
+    if published is None and page is not None:
+        published = page.published
     if published is None:
         published = date_line_in_text(text)
         estimated = published is not None
     return Article(
         id=values.get("id") or shown_path(path.stem), path=shown_path(path), text=text,
         outlet=values.get("outlet"), published=published, published_estimated=estimated,
-        title=values.get("headline") or values.get("title") or title, format=fmt,
+        title=values.get("headline") or values.get("title") or (page.title if page else None), format=fmt,
         url=_url(values.get("url")),
+        author=values.get("author") or values.get("byline") or (page.author if page else None),
     )
 
 
@@ -406,6 +432,7 @@ def read_story(path: str | Path) -> Story:
     except OSError as exc:
         story.problems.append(InputError(shown_path(root / "meta.json"), f"cannot read: {exc.strerror or exc}"))
     by_file = meta_entries(story.meta, root / "meta.json", set(names), story.problems, story.warnings)
+    date_order = file_order([entry for entry, _ in by_file.values()], META_DATE_KEYS, story.meta)
     for file in article_files(root, names, story.problems, story.warnings):
         try:
             if file.suffix.lower() in (".json", ".jsonl"):
@@ -413,7 +440,8 @@ def read_story(path: str | Path) -> Story:
             else:
                 entry, label = by_file.get(file.name, (None, ""))
                 story.articles.append(read_file_article(file, entry, warnings=story.warnings,
-                                                        meta_label=(shown_path(root / "meta.json"), label)))
+                                                        meta_label=(shown_path(root / "meta.json"), label),
+                                                        date_order=date_order))
         except InputError as exc:
             story.problems.append(exc)
         except OSError as exc:

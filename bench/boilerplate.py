@@ -1,0 +1,218 @@
+"""How much of a saved web page's boilerplate becomes claims, and how much of its story is kept.
+
+    python bench/boilerplate.py [--pages DIR] [--corpora DIR]
+
+Pages: ``tests/fixtures/pages`` (hand-made pages in the style of news sites, with ``truth.json``
+naming each page's body paragraphs, the text that is neither body nor boilerplate - headline,
+byline, dateline, captions - and its publication day). Every other visible text of a page is
+boilerplate: menus, cookie banners, "most read", related stories, comments, footers.
+
+Each page is read three ways:
+
+- ``before``: the reader before trafilatura (``claims.html_text`` text; a date only from a date
+  line in that text);
+- ``simple``: the same text, with today's date reading of the page's markup (meta, JSON-LD,
+  ``<time>``): what a base install (no ``web`` extra) does;
+- ``trafilatura``: the default with the ``web`` extra.
+
+Figures per reader, over all pages: the share of boilerplate sentences that reach the article's
+text, the share that become at least one claim, the share of body sentences kept, and how many
+publication days are read right (and headlines and authors). Sentences are split at ``. ! ?``
+followed by a space; a sentence is in the text when it occurs there after spaces are collapsed.
+
+``--corpora``: also reads every .html/.htm file under that folder (by default
+``../shared/corpora``) and prints, per reader, the characters of text kept and the claims made
+(no truth there, so no accuracy figure).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.pipeline.check import extract_story  # noqa: E402
+from claims import webpage  # noqa: E402
+from claims.html_text import html_to_text  # noqa: E402
+from claims.read import Story, date_line_in_text, read_file_article  # noqa: E402
+
+PAGES = ROOT / "tests" / "fixtures" / "pages"
+CORPORA = ROOT.parent / "shared" / "corpora"
+READERS = ("before", "simple", "trafilatura")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d]?\s+(?=[\"\u201cA-Z0-9])")
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "figcaption", "td", "tr", "br", "ul", "ol",
+           "section", "article", "header", "footer", "nav", "hr", "aside", "main", "table", "form", "body"}
+
+
+class _VisibleText(HTMLParser):
+    """Every visible block of text of a page, as a browser would show it (scripts, styles and the
+    title left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.hidden = 0
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "title", "template", "noscript"):
+            self.hidden += 1
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title", "template", "noscript"):
+            self.hidden = max(0, self.hidden - 1)
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.current.append(data)
+
+
+def visible_blocks(source: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(source)
+    parser.close()
+    parser._flush()
+    return parser.blocks
+
+
+def sentences(block: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(block) if s.strip()]
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read_page(path: Path, reader: str):
+    """(Article, seconds) for ``path`` read as ``reader`` says."""
+    started = time.perf_counter()
+    if reader == "before":
+        from claims.read import decode_article, read_article_bytes
+
+        text = decode_article(path, read_article_bytes(path))
+        title, body = html_to_text(text)
+        article = read_file_article(path, None)
+        article.text, article.title, article.author = body, title, None
+        article.published = date_line_in_text(body)
+    else:
+        with mock.patch.object(webpage, "trafilatura_available", lambda: reader == "trafilatura"):
+            article = read_file_article(path, None)
+    return article, time.perf_counter() - started
+
+
+def claim_spans(article) -> list[tuple[int, int]]:
+    story = Story(id="page", path=article.path, articles=[article])
+    return [(claim.start, claim.end) for claim in extract_story(story).claims]
+
+
+def became_claims(sentence: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether a claim's span lies in an occurrence of ``sentence`` in ``text`` (matched with
+    its spaces as they are in the text)."""
+    pattern = r"\s+".join(re.escape(word) for word in sentence.split())
+    for match in re.finditer(pattern, text):
+        if any(match.start() <= start and end <= match.end() for start, end in spans):
+            return True
+    return False
+
+
+def score_pages(pages: Path) -> dict:
+    truth = json.loads((pages / "truth.json").read_text(encoding="utf-8"))["pages"]
+    totals = {reader: {"boiler": 0, "boiler_kept": 0, "boiler_claimed": 0, "body": 0, "body_kept": 0,
+                       "dates": 0, "titles": 0, "authors": 0, "seconds": 0.0} for reader in READERS}
+    rows = []
+    for name, expected in sorted(truth.items()):
+        path = pages / name
+        source = path.read_text(encoding="utf-8")
+        body = [s for paragraph in expected["body"] for s in sentences(paragraph)]
+        known = {squeeze(s) for s in expected["body"] + expected["neutral"]}
+        boiler = [s for block in visible_blocks(source) if squeeze(block) not in known for s in sentences(block)]
+        for reader in READERS:
+            article, seconds = read_page(path, reader)
+            text = squeeze(article.text)
+            spans = claim_spans(article)
+            t = totals[reader]
+            t["seconds"] += seconds
+            t["boiler"] += len(boiler)
+            t["boiler_kept"] += sum(squeeze(s) in text for s in boiler)
+            t["boiler_claimed"] += sum(became_claims(s, article.text, spans) for s in boiler)
+            t["body"] += len(body)
+            t["body_kept"] += sum(squeeze(s) in text for s in body)
+            day = article.published.date().isoformat() if article.published else None
+            t["dates"] += day == expected["published"]
+            t["titles"] += article.title == expected["title"]
+            t["authors"] += article.author == expected["author"]
+            rows.append((name, reader, day, expected["published"], article.title == expected["title"],
+                         article.author))
+    return {"pages": len(truth), "totals": totals, "rows": rows}
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}% ({part}/{whole})" if whole else "  n/a"
+
+
+def corpora_pages(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".html", ".htm") and p.is_file())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=PAGES)
+    parser.add_argument("--corpora", type=Path, default=CORPORA)
+    args = parser.parse_args()
+    if not webpage.trafilatura_available():
+        print("trafilatura is not installed (pip install -e '.[web]'); its column is the simple reader's")
+    result = score_pages(args.pages)
+    print(f"{result['pages']} pages in {args.pages.relative_to(ROOT) if args.pages.is_relative_to(ROOT) else args.pages}")
+    print(f"{'reader':12s} {'boilerplate in text':22s} {'boilerplate -> claims':22s} {'body kept':22s} "
+          f"{'dates right':12s} {'titles':7s} {'authors':8s} {'read s':>6s}")
+    n = result["pages"]
+    for reader in READERS:
+        t = result["totals"][reader]
+        print(f"{reader:12s} {percent(t['boiler_kept'], t['boiler']):22s} {percent(t['boiler_claimed'], t['boiler']):22s} "
+              f"{percent(t['body_kept'], t['body']):22s} {t['dates']}/{n:<10d} {t['titles']}/{n:<5d} "
+              f"{t['authors']}/{n:<6d} {t['seconds']:6.2f}")
+    print()
+    for name, reader, day, want, title_right, author in result["rows"]:
+        print(f"  {name:36s} {reader:12s} date {day or '-':10s} (true {want})  title {'ok' if title_right else 'wrong'}"
+              f"  author {author!r}")
+    found = corpora_pages(args.corpora)
+    print()
+    if not found:
+        print(f"no saved HTML pages under {args.corpora} (the shared corpora are plain text)")
+        return 0
+    print(f"{len(found)} saved HTML pages under {args.corpora}:")
+    for reader in READERS:
+        chars = claims = 0
+        for path in found:
+            try:
+                article, _ = read_page(path, reader)
+            except Exception as exc:  # noqa: BLE001 - one unreadable page is reported, not fatal
+                print(f"  {path}: {type(exc).__name__}: {exc}")
+                continue
+            chars += len(article.text)
+            claims += len(claim_spans(article))
+        print(f"  {reader:12s} {chars} characters of text, {claims} claims")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
