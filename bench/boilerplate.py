@@ -23,6 +23,11 @@ followed by a space; a sentence is in the text when it occurs there after spaces
 ``--corpora``: also reads every .html/.htm file under that folder (by default
 ``../shared/corpora``) and prints, per reader, the characters of text kept and the claims made
 (no truth there, so no accuracy figure).
+
+``--speed``: seconds to read pages built to be slow (the markup that once made html.parser
+quadratic, from ``tests/test_input_robustness.py``, and big pages of 2.4 to 2.9 MB), by each
+reader, and the reader ``claims.webpage.read_web_page`` chose (a page over
+``MAX_MAIN_TEXT_ELEMENTS`` elements goes to the simple reader).
 """
 from __future__ import annotations
 
@@ -173,11 +178,54 @@ def corpora_pages(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".html", ".htm") and p.is_file())
 
 
+def slow_pages() -> dict[str, str]:
+    lead = ("<html><body><p>A fire on the cargo ship Polar Star killed 12 sailors in Murmansk harbour on Tuesday, "
+            "officials said, and the port stayed shut.</p>")
+    paragraph = "The council met on Tuesday and voted to build the bridge. " * 5
+    return {name: lead + markup for name, markup in {
+        "stray tags <i>*160k </q>*160k": "<i>" * 160_000 + "</q>" * 160_000,
+        "comment opens <!--*160k": "<!--" * 160_000,
+        "tag opens <a*160k": "<a" * 160_000,
+        "cdata runs <![CDATA[x>*160k": "<![CDATA[x>" * 160_000,
+        "nested <div>*100k": "<div>" * 100_000 + "text" + "</div>" * 100_000,
+        "2.9 MB, 24k elements": "".join(f"<div class='c{i}'><p>{i}: {paragraph}</p></div>" for i in range(10_000)),
+        "2.8 MB, 350k <p>x</p>": "<p>x</p>" * 350_000,
+        "2.4 MB, 60k list links": "<ul>" + "<li><a href='/x'>Link text here</a></li>" * 60_000 + "</ul>",
+        "2.8 MB, one paragraph": "<p>" + paragraph * 15_000 + "</p>",
+    }.items()}
+
+
+def print_speed() -> None:
+    """CPU seconds of this process (the machine may be shared: wall time would measure the others):
+    the simple reader, trafilatura with no element limit, and the default (limit in force)."""
+    print(f"{'page':34s} {'MB':>5s} {'simple':>7s} {'trafilatura':>12s} {'default':>8s} {'read by':>12s}"
+          "   (CPU seconds)")
+    for name, source in slow_pages().items():
+        started = time.process_time()
+        webpage.read_web_page(source, reader="simple")
+        simple = time.process_time() - started
+        unlimited = default = "-"
+        reader = "simple"
+        if webpage.trafilatura_available():
+            with mock.patch.object(webpage, "MAX_MAIN_TEXT_ELEMENTS", 10**9):
+                started = time.process_time()
+                webpage.read_web_page(source, reader="trafilatura")
+                unlimited = f"{time.process_time() - started:.2f}"
+            started = time.process_time()
+            reader = webpage.read_web_page(source).reader
+            default = f"{time.process_time() - started:.2f}"
+        print(f"{name:34s} {len(source.encode()) / 1e6:5.2f} {simple:7.2f} {unlimited:>12s} {default:>8s} {reader:>12s}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=PAGES)
     parser.add_argument("--corpora", type=Path, default=CORPORA)
+    parser.add_argument("--speed", action="store_true", help="time the readers on pages built to be slow")
     args = parser.parse_args()
+    if args.speed:
+        print_speed()
+        return 0
     if not webpage.trafilatura_available():
         print("trafilatura is not installed (pip install -e '.[web]'); its column is the simple reader's")
     result = score_pages(args.pages)

@@ -1,8 +1,12 @@
 """Read a story: a folder of articles (.txt, .md, .html, .json, .jsonl) or one feed file.
 
-An optional ``meta.json`` (``articles[]``: id, file, outlet, date/datetime, headline) gives
-each file its id, outlet and publication time; its entries and feed records are checked against
-the field table of ``claims.meta_schema``.
+An optional ``meta.json`` (``articles[]``: id, file, outlet, date/datetime, headline, author)
+gives each file its id, outlet and publication time; its entries and feed records are checked
+against the field table of ``claims.meta_schema``, and their dates read by ``claims.meta_dates``
+(the day/month order of all-numeric dates from the entry, the file's ``date_order``/``locale``
+or its other dates, ``meta_dates.file_order``). A web page (``.html``, or HTML in a feed record)
+is read by ``claims.webpage``: its main text, and the headline, author and date its markup gives
+where the metadata gives none.
 
 Everything is per file and per record: a bad article, feed record or meta.json entry is one
 ``InputError`` naming the file (and line or record), a field read with a guess (an encoding, a
@@ -50,8 +54,9 @@ class Story:
 
 
 def parse_published(value) -> datetime | None:
-    """Parse an ISO-like date or datetime from metadata; None when absent, unreadable or past
-    what a datetime holds in UTC. (Whether the date is plausible is ``meta_schema.checked_date``.)"""
+    """Parse a metadata date (``claims.meta_dates``: ISO, RFC 2822, numeric day first, words);
+    None when absent, unreadable or past what a datetime holds in UTC. (Whether the date is
+    plausible is ``meta_schema.checked_date``.)"""
     if value is None or value == "":
         return None
     try:
