@@ -191,6 +191,8 @@ def slow_pages() -> dict[str, str]:
         "2.9 MB, 24k elements": "".join(f"<div class='c{i}'><p>{i}: {paragraph}</p></div>" for i in range(10_000)),
         "2.8 MB, 350k <p>x</p>": "<p>x</p>" * 350_000,
         "2.4 MB, 60k list links": "<ul>" + "<li><a href='/x'>Link text here</a></li>" * 60_000 + "</ul>",
+        "list links just under the limit": "<ul>" + "<li><a href='/x'>Link text here</a></li>"
+                                           * (webpage.MAX_MAIN_TEXT_ELEMENTS // 2 - 10) + "</ul>",
         "2.8 MB, one paragraph": "<p>" + paragraph * 15_000 + "</p>",
     }.items()}
 

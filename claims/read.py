@@ -35,7 +35,7 @@ from claims.html_text import HTMLError
 from claims.meta_dates import declared_order, file_order
 from claims.meta_schema import (FEED_DATE_KEYS, MAX_FEED_RECORDS, META_DATE_KEYS, TEXT_KEYS, JSONLimitError,
                                 check_fields, date_in_range, first_date, kind_of, loads, parse_date, shown)
-from claims.webpage import WebPage, read_web_page
+from claims.webpage import WebPage, read_web_page, trafilatura_available
 from claims.model import Article
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
@@ -98,7 +98,7 @@ def date_line_in_text(text: str) -> datetime | None:
     return None if date_in_range(when) else when
 
 
-def decode_article(path: Path, data: bytes, *, warnings: list | None = None) -> str:
+def decode_article(path: Path, data: bytes, *, warnings: list | None = None, html: bool = False) -> str:
     """The text of an article's bytes. UTF-8 is read as is; another encoding is guessed and
     named in an InputWarning appended to ``warnings`` (when given); binary data, or no text at
     all, is an InputError."""
@@ -108,7 +108,7 @@ def decode_article(path: Path, data: bytes, *, warnings: list | None = None) -> 
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(where, f"article too large ({len(data)} bytes; limit {MAX_ARTICLE_BYTES})")
     try:
-        decoded = decode_bytes(data)
+        decoded = decode_bytes(data, html=html)
     except NotText as exc:
         raise InputError(where, str(exc)) from None
     if not decoded.text.strip():  # UTF-16 spaces are not blank bytes
@@ -265,9 +265,9 @@ def read_file_article(path: Path, meta: dict | None, *, warnings: list | None = 
 
     A web page's headline, author and publication date (``claims.webpage``) fill in what the
     entry does not give: meta.json wins."""
-    text = decode_article(path, read_article_bytes(path), warnings=warnings)
-    page: WebPage | None = None
     fmt = path.suffix.lstrip(".").lower()
+    text = decode_article(path, read_article_bytes(path), warnings=warnings, html=fmt in ("html", "htm"))
+    page: WebPage | None = None
     if fmt in ("html", "htm"):
         try:
             page = read_web_page(text)
@@ -451,7 +451,19 @@ def read_story(path: str | Path) -> Story:
             story.problems.append(exc)
         except OSError as exc:
             story.problems.append(InputError(shown_path(file), f"cannot read: {exc.strerror or exc}"))
+    _note_simple_html(story)
     return _finish(story, root)
+
+
+def _note_simple_html(story: Story) -> None:
+    """One warning for a story whose web pages were read without trafilatura: their menus,
+    banners and comments may have become claims, and the fix is one install away."""
+    pages = [article for article in story.articles if article.format == "html"]
+    if pages and not trafilatura_available():
+        story.warnings.append(InputWarning(pages[0].path, (
+            f"{len(pages)} web page{'s' if len(pages) > 1 else ''} read without trafilatura: menus, cookie "
+            "banners, 'most read' lists and comments may be read as article text "
+            "(pip install 'claimcheck[web]' to leave them out)")))
 
 
 def _finish(story: Story, root: Path) -> Story:

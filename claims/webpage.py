@@ -22,11 +22,13 @@ publisher writes for it (``article:published_time``, ``datePublished``, ``pubdat
 Title: trafilatura's (og:title, the ``<h1>``, ``<title>``), else the simple reader's ``<h1>`` or
 ``<title>``. meta.json overrides all three (``claims.read``).
 
-Time: trafilatura's cost grows with the number of elements (measured: 25,000 ``<p>`` in 1.1 s,
-200,000 in 12.5 s; a 2.9 MB page of 24,000 elements in 2.9 s) and it is linear on the markup
-that made html.parser quadratic (``tests/test_input_robustness.py``: each under 0.3 s), so the
-page is parsed by lxml (linear) first and a page of more than ``MAX_MAIN_TEXT_ELEMENTS`` elements
-goes to the simple reader, with a warning.
+Time (``python bench/boilerplate.py --speed``, CPU seconds): trafilatura's cost grows with the
+number of elements (a 2.4 MB page of 120,000 list elements: 14 s; 350,000 ``<p>``: 18 s; a
+3.3 MB page of 24,000: 2.1 s), and it is linear on the markup that made html.parser quadratic
+(``tests/test_input_robustness.py``: 0.25 s at most). So the page is parsed by lxml (linear)
+first and one of more than ``MAX_MAIN_TEXT_ELEMENTS`` elements goes to the simple reader (2.2 s
+for the 350,000), with a warning; at the limit, a page of nothing but links takes 3 s. News
+article pages have a few thousand elements.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ from claims.meta_dates import read_date
 from claims.meta_schema import JSONLimitError, date_in_range, loads, shown
 
 TRAFILATURA, SIMPLE = "trafilatura", "simple"
-MAX_MAIN_TEXT_ELEMENTS = 40_000
+MAX_MAIN_TEXT_ELEMENTS = 25_000
 MIN_MAIN_TEXT_CHARS = 80  # less than this from trafilatura is a page it could not read
 
 # <meta> names and properties that carry the publication time, most specific first

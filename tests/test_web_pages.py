@@ -109,12 +109,20 @@ def test_evidence_offsets_index_the_extracted_text(capsys, tmp_path):
 
 
 def test_without_trafilatura_the_simple_reader_reads_the_page_and_its_date(monkeypatch, tmp_path):
+    import claims.read
+
     monkeypatch.setattr(webpage, "trafilatura_available", lambda: False)
-    story = page_story(tmp_path, "valley-times-council-vote.html")
-    article = read_story(story).articles[0]
+    monkeypatch.setattr(claims.read, "trafilatura_available", lambda: False)
+    story = page_story(tmp_path, "valley-times-council-vote.html", "metro-post-trial.html")
+    result = read_story(story)
+    article = next(a for a in result.articles if a.id == "valley-times-council-vote")
     assert article.published == datetime(2022, 11, 3, 23, 20)  # JSON-LD, -05:00 in UTC
     assert article.author == "Dana Whitfield"
     assert TRUTH["valley-times-council-vote.html"]["body"][0] in article.text
+    # one warning for the story says what was lost and how to get it back
+    assert [(Path(w.path).name, w.problem) for w in result.warnings] == [(
+        "metro-post-trial.html", "2 web pages read without trafilatura: menus, cookie banners, 'most read' lists "
+        "and comments may be read as article text (pip install 'claimcheck[web]' to leave them out)")]
 
 
 def test_a_page_too_big_for_trafilatura_is_read_simply_with_a_warning(monkeypatch, tmp_path):
@@ -156,7 +164,27 @@ def test_cp1252_page_is_read_and_the_encoding_named(tmp_path):
     assert "Ren\u00e9e Dubois" in result.articles[0].text and "\u2019" in result.articles[0].text
     assert result.articles[0].published == datetime(1999, 8, 17)
     first_bad = text.encode("cp1252").index("\u2019".encode("cp1252"))
-    assert [w.problem for w in result.warnings] == [f"not valid UTF-8 (byte {first_bad}); read as Windows-1252, a guess"]
+    assert [w.problem for w in result.warnings] == [
+        f"not valid UTF-8 (byte {first_bad}); read as Windows-1252, the charset the page declares"]
+
+
+@pytest.mark.parametrize("declared, encoding, note", [
+    ('<meta charset="iso-8859-2">', "iso-8859-2", "read as ISO-8859-2, the charset the page declares"),
+    ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1250">', "cp1250",
+     "read as Windows-1250, the charset the page declares"),
+    ("", "cp1252", "read as Windows-1252, a guess"),                     # no declaration: the guess
+    ('<meta charset="no-such-charset">', "cp1252", "read as Windows-1252, a guess"),
+])
+def test_a_page_that_is_not_utf8_is_read_in_the_charset_it_declares(tmp_path, declared, encoding, note):
+    story = tmp_path / "legacy"
+    story.mkdir()
+    words = "Caf\u00e9 owner Ren\u00e9 said 12 sailors died." if encoding == "cp1252" else \
+        "Prezydent \u0141odzi, Jan Wa\u0142\u0119sa, powiedzia\u0142, \u017ce zgin\u0119\u0142o 12 marynarzy."
+    text = f"<html><head>{declared}</head><body><article><p>{words}</p></article></body></html>"
+    (story / "page.html").write_bytes(text.encode(encoding))
+    result = read_story(story)
+    assert result.articles[0].text == words
+    assert [note in w.problem for w in result.warnings] == [True]
 
 
 def test_feed_record_holding_a_page(tmp_path):
