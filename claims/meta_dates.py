@@ -43,7 +43,7 @@ MAX_DATE_CHARS = 64  # no date is longer; dateutil on megabytes of text is slow 
 
 # Locales whose numeric dates put the month first (the US and the few that follow it).
 MONTH_FIRST_LOCALES = {"en-us", "en-ph", "en-as", "en-gu", "en-mp", "en-pr", "en-um", "en-vi", "es-us",
-                       "en-fm", "en-mh", "en-pw", "us"}
+                       "en-fm", "en-mh", "en-pw"}
 
 _ISO_FORMATS = ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                 "%Y-%m-%d", "%Y%m%d")
@@ -75,16 +75,17 @@ def spelled(day: date) -> str:
 
 
 def order_from_locale(value) -> str | None:
-    """The numeric-date order of a locale tag (``en-US``, ``en_GB``, ``fr``), or None when not a tag."""
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", value.strip()):
+    """The numeric-date order of a locale tag with a country (``en-US``, ``en_GB``, ``fr-FR``), or
+    None: a language alone (``en``) does not say whether its writers are American."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})+", value.strip()):
         return None
-    tag = value.strip().lower().replace("_", "-")
-    parts = tag.split("-")
-    return MONTH_FIRST if tag in MONTH_FIRST_LOCALES or "-".join(parts[:2]) in MONTH_FIRST_LOCALES else DAY_FIRST
+    language, country = value.strip().lower().replace("_", "-").split("-")[:2]
+    return MONTH_FIRST if f"{language}-{country}" in MONTH_FIRST_LOCALES else DAY_FIRST
 
 
 def declared_order(fields: dict) -> str | None:
-    """The order a record, entry or file declares with ``date_order`` or ``locale``/``language``."""
+    """The order a record, entry or file declares: ``date_order`` (``day-first``/``month-first``,
+    ``DMY``/``MDY``), else a ``locale`` or ``language`` tag with a country."""
     order = fields.get("date_order")
     if isinstance(order, str):
         normal = order.strip().lower().replace("_", "-").replace(" ", "-")
@@ -92,10 +93,17 @@ def declared_order(fields: dict) -> str | None:
             return DAY_FIRST
         if normal in (MONTH_FIRST, "mdy", "month"):
             return MONTH_FIRST
-    for key in ("locale", "language"):
-        found = order_from_locale(fields.get(key))
-        if found and (key == "locale" or "-" in str(fields[key]) or "_" in str(fields[key])):
-            return found
+    return order_from_locale(fields.get("locale")) or order_from_locale(fields.get("language"))
+
+
+def order_complaint(fields: dict) -> str | None:
+    """Why a ``date_order`` or ``locale`` given in ``fields`` says nothing, or None."""
+    order = fields.get("date_order")
+    if isinstance(order, str) and order.strip() and declared_order({"date_order": order}) is None:
+        return f"'date_order' {order[:40]!r} is not \"day-first\" or \"month-first\"; ignored"
+    locale = fields.get("locale")
+    if isinstance(locale, str) and locale.strip() and order_from_locale(locale) is None:
+        return f"'locale' {locale[:40]!r} is not a locale with a country (such as en-US or en-GB); ignored"
     return None
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from claims.encoding import NotText, decode_bytes
 from claims.errors import InputError, InputWarning
 from claims.html_text import HTMLError
-from claims.meta_dates import declared_order, file_order
+from claims.meta_dates import declared_order, file_order, order_complaint
 from claims.meta_schema import (FEED_DATE_KEYS, MAX_FEED_RECORDS, META_DATE_KEYS, TEXT_KEYS, JSONLimitError,
                                 check_fields, date_in_range, first_date, kind_of, loads, parse_date, shown)
 from claims.webpage import WebPage, read_web_page, trafilatura_available
@@ -161,7 +161,7 @@ def article_from_record(record: dict, path: Path, index: int, source_format: str
         text = page.text
         notes.extend(page.notes)
     published, date_notes = first_date(values, FEED_DATE_KEYS, hint=declared_order(values) or date_order)
-    notes.extend(date_notes)
+    notes.extend(date_notes + [complaint for complaint in [order_complaint(values)] if complaint])
     if published is None and page is not None:
         published = page.published
     if warnings is not None:
@@ -243,6 +243,9 @@ def read_feed(path: Path, problems: list | None = None, warnings: list | None = 
     top: dict = {}
     records = feed_records(path, text, collect, top)
     date_order = file_order([record for _, _, record in records], FEED_DATE_KEYS, top)
+    complaint = order_complaint(top)
+    if complaint and warnings is not None:
+        warnings.append(InputWarning(shown_path(path), complaint))
     for line, index, record in records:
         try:
             articles.append(article_from_record(record, path, index, "json", line=line, warnings=warnings,
@@ -282,7 +285,7 @@ def read_file_article(path: Path, meta: dict | None, *, warnings: list | None = 
     values = checked.values
     # the first field that parses: a datetime in an odd format must not hide a plain date
     published, date_notes = first_date(values, META_DATE_KEYS, hint=declared_order(values) or date_order)
-    notes = checked.warnings + date_notes
+    notes = checked.warnings + date_notes + [complaint for complaint in [order_complaint(values)] if complaint]
     if notes and warnings is not None:
         meta_path, entry = meta_label or (shown_path(path), "metadata")
         warnings.extend(InputWarning(meta_path, f"{entry}: {note}") for note in notes)
@@ -438,6 +441,9 @@ def read_story(path: str | Path) -> Story:
         story.problems.append(InputError(shown_path(root / "meta.json"), f"cannot read: {exc.strerror or exc}"))
     by_file = meta_entries(story.meta, root / "meta.json", set(names), story.problems, story.warnings)
     date_order = file_order([entry for entry, _ in by_file.values()], META_DATE_KEYS, story.meta)
+    complaint = order_complaint(story.meta)
+    if complaint:
+        story.warnings.append(InputWarning(shown_path(root / "meta.json"), complaint))
     for file in article_files(root, names, story.problems, story.warnings):
         try:
             if file.suffix.lower() in (".json", ".jsonl"):

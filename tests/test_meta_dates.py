@@ -155,3 +155,12 @@ def test_existing_overflow_guards_hold():
         read_date("0001-01-01T00:00:00+01:00")
     with pytest.raises(OverflowError):
         read_date("9999-12-31T23:00:00-05:00")
+
+
+def test_a_date_order_or_locale_that_says_nothing_is_a_warning(tmp_path):
+    story = story_with_meta(tmp_path, [{"date": "02/11/1999", "locale": "English"}], date_order="sideways")
+    found, warnings = published(story)
+    assert datetime(1999, 11, 2) in found.values()  # the default, with its own warning
+    assert [w.split(": ", 1)[1] for w in warnings if "ignored" in w] == [
+        "'date_order' 'sideways' is not \"day-first\" or \"month-first\"; ignored",
+        "articles[0] ('wire-a.txt'): 'locale' 'English' is not a locale with a country (such as en-US or en-GB); ignored"]
