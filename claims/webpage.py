@@ -123,7 +123,7 @@ def _with_trafilatura(source: str, notes: list[str]) -> WebPage | None:
     elements = sum(1 for _ in tree.iter())
     if elements > MAX_MAIN_TEXT_ELEMENTS:
         notes.append(f"page has {elements} HTML elements (over {MAX_MAIN_TEXT_ELEMENTS}); read with the "
-                               "simple reader, so menus, lists and comments may be read as article text")
+                     "simple reader, so menus, lists and comments may be read as article text")
         return None
     markup = _markup_by_lxml(tree)
     try:
