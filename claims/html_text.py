@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
@@ -21,6 +22,15 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", 
               "blockquote", "figcaption", "br", "tr", "pre", "ul", "ol", "table", "hr", "dd", "dt"}
 VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "area", "base", "col",
              "embed", "param", "track"}
+
+
+MAX_JSON_LD_CHARS = 200_000  # a JSON-LD block is a few kilobytes; more is not metadata
+
+
+def published_time_mark(itemprop, pubdate, css_class) -> bool:
+    """Whether a <time> element says it is the publication time (``pubdate`` is "" when present)."""
+    return ((itemprop or "").strip().lower() == "datepublished" or pubdate is not None
+            or "publish" in (css_class or "").lower())
 
 
 class HTMLError(ValueError):
@@ -41,6 +51,13 @@ class _Collector(HTMLParser):
         self.h1_parts: list[str] = []
         self.in_title = False
         self.in_h1 = False
+        # what the page says about itself, for claims.webpage: <meta> content by lower-cased
+        # name/property/itemprop (the first of each), JSON-LD texts, <time datetime> values
+        self.meta: dict[str, str] = {}
+        self.json_ld: list[str] = []
+        self.json_ld_parts: list[str] | None = None
+        self.marked_times: list[str] = []
+        self.article_times: list[str] = []
 
     def _emit(self, text: str) -> None:
         self.parts["body"].append(text)
@@ -48,9 +65,26 @@ class _Collector(HTMLParser):
             if depth:
                 self.parts[name].append(text)
 
+    def _note_markup(self, tag: str, attrs) -> None:
+        attributes = {name: (value if value is not None else "") for name, value in attrs}
+        if tag == "meta":
+            key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "")
+            key = key.strip().lower()
+            if key and attributes.get("content") and key not in self.meta:
+                self.meta[key] = attributes["content"]
+        elif tag == "script" and attributes.get("type", "").strip().lower() == "application/ld+json":
+            self.json_ld_parts = []
+        elif tag == "time" and attributes.get("datetime"):
+            if published_time_mark(attributes.get("itemprop"), attributes.get("pubdate"), attributes.get("class")):
+                self.marked_times.append(attributes["datetime"])
+            elif self.in_container["article"]:
+                self.article_times.append(attributes["datetime"])
+
     def handle_starttag(self, tag, attrs):
         if tag == "title":
             self.in_title = True
+        if tag in ("meta", "script", "time"):
+            self._note_markup(tag, attrs)
         if tag in VOID_TAGS:
             if tag in BLOCK_TAGS and not self.skip_depth:
                 self._emit("\n\n")
@@ -69,6 +103,9 @@ class _Collector(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "title":
             self.in_title = False
+        if tag == "script" and self.json_ld_parts is not None:
+            self.json_ld.append("".join(self.json_ld_parts))
+            self.json_ld_parts = None
         if tag in VOID_TAGS or not self.open_counts.get(tag):
             return
         while self.stack:
@@ -86,6 +123,10 @@ class _Collector(HTMLParser):
             self._emit("\n\n")
 
     def handle_data(self, data):
+        if self.json_ld_parts is not None:
+            if sum(map(len, self.json_ld_parts)) < MAX_JSON_LD_CHARS:
+                self.json_ld_parts.append(data)
+            return
         if self.in_title:
             self.title_parts.append(data)
             return
@@ -99,7 +140,7 @@ class _Collector(HTMLParser):
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Spaces collapsed; paragraphs are runs of lines between blank (whitespace-only) lines.
 
     Done line by line: the equivalent split on ``\\s*\\n\\s*\\n\\s*`` backtracks
@@ -142,9 +183,22 @@ def _defused(source: str) -> str:
     return source
 
 
-def html_to_text(source: str) -> tuple[str | None, str]:
-    """Return (title, text) of an HTML page. Entities are decoded; markup never reaches the text.
-    Raises HTMLError when the page cannot be parsed at all."""
+@dataclass
+class ParsedPage:
+    """An HTML page as the simple reader sees it: title and text, and the page's own metadata."""
+
+    title: str | None
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+    json_ld: list[str] = field(default_factory=list)
+    marked_times: list[str] = field(default_factory=list)   # <time> marked as the publication time
+    article_times: list[str] = field(default_factory=list)  # other <time datetime> inside <article>
+    h1: str | None = None
+
+
+def parse_page(source: str) -> ParsedPage:
+    """The page's title, text and metadata, in one linear pass. Entities are decoded; markup never
+    reaches the text. Raises HTMLError when the page cannot be parsed at all."""
     parser = _Collector()
     try:
         parser.feed(_defused(source))
@@ -152,8 +206,18 @@ def html_to_text(source: str) -> tuple[str | None, str]:
     except AssertionError as exc:  # html.parser's way of refusing markup _defused did not foresee
         raise HTMLError(f"unreadable HTML ({' '.join(str(exc).split())[:80]})") from None
     for name in ("article", "main", "body"):
-        text = _tidy("".join(parser.parts[name]))
+        text = tidy("".join(parser.parts[name]))
         if len(text) > 200 or (name == "body" and text):
             break
-    title = _tidy(" ".join(parser.h1_parts)) or _tidy(" ".join(parser.title_parts)) or None
-    return (html.unescape(title) if title else None), text
+    h1 = tidy(" ".join(parser.h1_parts)) or None
+    title = h1 or tidy(" ".join(parser.title_parts)) or None
+    return ParsedPage(title=html.unescape(title) if title else None, text=text, meta=parser.meta,
+                      json_ld=parser.json_ld, marked_times=parser.marked_times,
+                      article_times=parser.article_times, h1=html.unescape(h1) if h1 else None)
+
+
+def html_to_text(source: str) -> tuple[str | None, str]:
+    """Return (title, text) of an HTML page. Entities are decoded; markup never reaches the text.
+    Raises HTMLError when the page cannot be parsed at all."""
+    page = parse_page(source)
+    return page.title, page.text

@@ -15,6 +15,9 @@ id                          both      text, whole number    warning: the default
                                                             name, or feed name and record number)
 outlet, source              both      text                  warning: outlet left unknown
 headline, title             both      text                  warning: title left unknown
+author, byline              both      text                  warning: author left unknown
+locale, language,           both      text                  warning: ignored (they say which order an
+date_order                                                  all-numeric date is in: claims.meta_dates)
 date, datetime, published   both      text, whole number    warning: date dropped, article kept
 url, link                   both      text                  warning: url left unknown
 ==========================  ========  ====================  ==========================================
@@ -23,7 +26,9 @@ Only the fields an article cannot do without are problems (a meta entry's ``file
 article it describes; a record's text is the article); everything else is description, so a
 wrong one is dropped with a warning and the article is still checked.
 
-Dates: a date that does not parse, lies before ``EARLIEST_YEAR`` or more than
+Dates are read by ``claims.meta_dates`` (ISO, RFC 2822, all-numeric with a stated rule for the
+order of day and month, dates in words); a date read with a guess is kept with a warning. A date
+that does not parse, lies before ``EARLIEST_YEAR`` or more than
 ``MAX_DAYS_AHEAD`` days after today, or overflows when turned into UTC (year 1 with a
 positive offset, year 9999 with a negative one) is dropped with a warning naming the record.
 
@@ -39,6 +44,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+
+from claims.meta_dates import plain_days, read_date
 
 MAX_JSON_DEPTH = 64
 MAX_FEED_RECORDS = 10_000
@@ -68,6 +75,8 @@ FIELDS: dict[str, Field] = {
     **{key: Field(TEXT_OR_NUMBER, ("meta", "feed"), WARNING, "date dropped")
        for key in ("date", "datetime", "published")},
     "url": Field(TEXT, ("meta", "feed"), WARNING, "url left unknown"),
+    **{key: Field(TEXT, ("meta", "feed"), WARNING, "author left unknown") for key in ("author", "byline")},
+    **{key: Field(TEXT, ("meta", "feed"), WARNING, "ignored") for key in ("locale", "language", "date_order")},
     "link": Field(TEXT, ("feed",), WARNING, "url left unknown"),
 }
 TEXT_KEYS = ("text", "body", "content", "article")
@@ -128,25 +137,11 @@ def _has_text(record: dict) -> bool:
 
 # --- dates -------------------------------------------------------------------------------------
 
-_FORMATS = ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
-            "%Y-%m-%d", "%Y%m%d", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
-
-
-def parse_date(value) -> datetime:
-    """A naive UTC datetime from an ISO-like date or datetime; ValueError when it is not one,
-    OverflowError when its offset pushes it past year 1 or 9999."""
-    text = str(value).strip().replace("T", " ").replace("Z", "+00:00")
-    if len(text) > 64:  # no date is that long; strptime on megabytes of text is slow for nothing
-        raise ValueError("too long")
-    for fmt in _FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        break
-    else:
-        parsed = datetime.fromisoformat(text)
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+def parse_date(value, *, other_days=None, hint: str | None = None) -> datetime:
+    """A naive UTC datetime from a metadata date (ISO, RFC 2822, numeric, in words: see
+    ``claims.meta_dates``); ValueError when it is not one, OverflowError when its offset pushes it
+    past year 1 or 9999."""
+    return read_date(value, other_days=other_days, hint=hint).when
 
 
 def date_in_range(when: datetime, now: datetime | None = None) -> str | None:
@@ -159,30 +154,33 @@ def date_in_range(when: datetime, now: datetime | None = None) -> str | None:
     return None
 
 
-def checked_date(value) -> tuple[datetime | None, str | None]:
-    """(date, None) when ``value`` is a sane publication date, else (None, why not)."""
+def checked_date(value, *, other_days=None, hint: str | None = None) -> tuple[datetime | None, str | None, str | None]:
+    """(date, None, note) when ``value`` is a sane publication date, else (None, why not, None).
+    ``note`` says how a date was read when that was a guess (an ambiguous day and month)."""
     try:
-        when = parse_date(value)
-    except ValueError:
-        return None, "is not a date"
+        reading = read_date(value, other_days=other_days, hint=hint)
+    except ValueError as exc:
+        return None, ("has no day" if str(exc) == "has no day" else "is not a date"), None
     except OverflowError:
-        return None, "is out of range"
-    why = date_in_range(when)
-    return (None, why) if why else (when, None)
+        return None, "is out of range", None
+    why = date_in_range(reading.when)
+    return (None, why, None) if why else (reading.when, None, reading.note)
 
 
-def first_date(values: dict, keys: tuple[str, ...]) -> tuple[datetime | None, str | None]:
-    """The first of ``keys`` holding a sane date; when none does, (None, a warning about the
-    first one given) — or (None, None) when no date was given at all."""
+def first_date(values: dict, keys: tuple[str, ...], *, hint: str | None = None) -> tuple[datetime | None, list[str]]:
+    """The first of ``keys`` holding a sane date, and the warnings to give: how it was read when
+    that was a guess, or, when no key holds a date, why the first one given is not — none when
+    no date was given at all. ``hint``: the day/month order the file or record declares or shows."""
     complaint = None
+    other_days = plain_days(values, keys)
     for key in keys:
         if key not in values:
             continue
-        when, why = checked_date(values[key])
+        when, why, note = checked_date(values[key], other_days=other_days, hint=hint)
         if when is not None:
-            return when, None
+            return when, [f"'{key}' {note}"] if note else []
         complaint = complaint or f"'{key}' {shown(values[key])} {why}; date dropped"
-    return None, complaint
+    return None, [complaint] if complaint else []
 
 
 def shown(value, limit: int = 40) -> str:

@@ -33,6 +33,7 @@ class Article:
     title: str | None = None
     format: str = "txt"
     url: str | None = None  # where the article was published, when the metadata says
+    author: str | None = None  # the byline, from metadata or the web page's markup
 
 
 @dataclass

@@ -1,8 +1,12 @@
 """Read a story: a folder of articles (.txt, .md, .html, .json, .jsonl) or one feed file.
 
-An optional ``meta.json`` (``articles[]``: id, file, outlet, date/datetime, headline) gives
-each file its id, outlet and publication time; its entries and feed records are checked against
-the field table of ``claims.meta_schema``.
+An optional ``meta.json`` (``articles[]``: id, file, outlet, date/datetime, headline, author)
+gives each file its id, outlet and publication time; its entries and feed records are checked
+against the field table of ``claims.meta_schema``, and their dates read by ``claims.meta_dates``
+(the day/month order of all-numeric dates from the entry, the file's ``date_order``/``locale``
+or its other dates, ``meta_dates.file_order``). A web page (``.html``, or HTML in a feed record)
+is read by ``claims.webpage``: its main text, and the headline, author and date its markup gives
+where the metadata gives none.
 
 Everything is per file and per record: a bad article, feed record or meta.json entry is one
 ``InputError`` naming the file (and line or record), a field read with a guess (an encoding, a
@@ -27,9 +31,11 @@ from pathlib import Path
 
 from claims.encoding import NotText, decode_bytes
 from claims.errors import InputError, InputWarning
-from claims.html_text import HTMLError, html_to_text
+from claims.html_text import HTMLError
+from claims.meta_dates import declared_order, file_order, order_complaint
 from claims.meta_schema import (FEED_DATE_KEYS, MAX_FEED_RECORDS, META_DATE_KEYS, TEXT_KEYS, JSONLimitError,
                                 check_fields, date_in_range, first_date, kind_of, loads, parse_date, shown)
+from claims.webpage import WebPage, read_web_page, trafilatura_available
 from claims.model import Article
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
@@ -48,8 +54,9 @@ class Story:
 
 
 def parse_published(value) -> datetime | None:
-    """Parse an ISO-like date or datetime from metadata; None when absent, unreadable or past
-    what a datetime holds in UTC. (Whether the date is plausible is ``meta_schema.checked_date``.)"""
+    """Parse a metadata date (``claims.meta_dates``: ISO, RFC 2822, numeric day first, words);
+    None when absent, unreadable or past what a datetime holds in UTC. (Whether the date is
+    plausible is ``meta_schema.checked_date``.)"""
     if value is None or value == "":
         return None
     try:
@@ -91,7 +98,7 @@ def date_line_in_text(text: str) -> datetime | None:
     return None if date_in_range(when) else when
 
 
-def decode_article(path: Path, data: bytes, *, warnings: list | None = None) -> str:
+def decode_article(path: Path, data: bytes, *, warnings: list | None = None, html: bool = False) -> str:
     """The text of an article's bytes. UTF-8 is read as is; another encoding is guessed and
     named in an InputWarning appended to ``warnings`` (when given); binary data, or no text at
     all, is an InputError."""
@@ -101,7 +108,7 @@ def decode_article(path: Path, data: bytes, *, warnings: list | None = None) -> 
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(where, f"article too large ({len(data)} bytes; limit {MAX_ARTICLE_BYTES})")
     try:
-        decoded = decode_bytes(data)
+        decoded = decode_bytes(data, html=html)
     except NotText as exc:
         raise InputError(where, str(exc)) from None
     if not decoded.text.strip():  # UTF-16 spaces are not blank bytes
@@ -122,13 +129,15 @@ def read_article_bytes(path: Path, limit: int = MAX_ARTICLE_BYTES, what: str = "
 
 
 def article_from_record(record: dict, path: Path, index: int, source_format: str, *,
-                        line: int | None = None, warnings: list | None = None) -> Article:
+                        line: int | None = None, warnings: list | None = None,
+                        date_order: str | None = None) -> Article:
     """The article in feed record number ``index`` (0-based) of ``path``.
 
     Fields are checked against ``meta_schema.FIELDS``: a record without text (or not an object)
     is an InputError, a badly typed or implausible optional field an InputWarning appended to
     ``warnings`` (when given) and the field dropped. ``line`` is the record's line in a .jsonl
-    feed; every message names the record."""
+    feed; every message names the record. ``date_order``: the day/month order the feed declares
+    or shows (``meta_dates.file_order``); the record's own ``locale`` or ``date_order`` wins."""
     where = shown_path(path)
     label = f"record {index + 1}"
     if not isinstance(record, dict):
@@ -141,24 +150,28 @@ def article_from_record(record: dict, path: Path, index: int, source_format: str
     text = next((values[k] for k in TEXT_KEYS if values.get(k, "").strip()), None)
     if text is None:
         raise InputError(where, f"{label} has no text", line=line)
-    html_title = None
+    page = None
     if source_format == "html" or "<p" in text[:2000].lower():
         try:
-            html_title, text = html_to_text(text)
+            page = read_web_page(text)
         except HTMLError as exc:
             raise InputError(where, f"{label}: {exc}", line=line) from None
-        if not text.strip():
+        if not page.text.strip():
             raise InputError(where, f"{label}: no article text found in the HTML", line=line)
-    published, complaint = first_date(values, FEED_DATE_KEYS)
-    if complaint:
-        notes.append(complaint)
+        text = page.text
+        notes.extend(page.notes)
+    published, date_notes = first_date(values, FEED_DATE_KEYS, hint=declared_order(values) or date_order)
+    notes.extend(date_notes + [complaint for complaint in [order_complaint(values)] if complaint])
+    if published is None and page is not None:
+        published = page.published
     if warnings is not None:
         warnings.extend(InputWarning(where, f"{label}: {note}", line=line) for note in notes)
     return Article(
         id=values.get("id") or f"{shown_path(path.stem)}-{index + 1}", path=where, text=text,
         outlet=values.get("outlet") or values.get("source"), published=published,
-        title=values.get("title") or values.get("headline") or html_title, format="json",
+        title=values.get("title") or values.get("headline") or (page.title if page else None), format="json",
         url=_url(values.get("url") or values.get("link")),
+        author=values.get("author") or values.get("byline") or (page.author if page else None),
     )
 
 
@@ -185,14 +198,19 @@ def load_json(path: Path, text: str, *, line: int | None = None):
         raise InputError(where, str(exc), line=line) from None
 
 
-def feed_records(path: Path, text: str, problems: list) -> list[tuple[int | None, int, object]]:
+def feed_records(path: Path, text: str, problems: list,
+                 top: dict | None = None) -> list[tuple[int | None, int, object]]:
     """(line or None, record index, record) for every record of a feed's text, at most
     MAX_FEED_RECORDS. A .jsonl line that does not parse is a problem appended to ``problems``
     and keeps its record number, so the ids of the records after it do not shift; a .json
-    feed that does not parse raises InputError (nothing in it can be read)."""
+    feed that does not parse raises InputError (nothing in it can be read). A .json feed that
+    is an object with ``articles`` leaves its other fields in ``top`` (when given)."""
     where = shown_path(path)
     if path.suffix.lower() != ".jsonl":
-        items = json_records(load_json(path, text))
+        data = load_json(path, text)
+        if top is not None and isinstance(data, dict) and isinstance(data.get("articles"), list):
+            top.update((key, value) for key, value in data.items() if key != "articles")
+        items = json_records(data)
         if len(items) > MAX_FEED_RECORDS:
             problems.append(InputError(where, f"{len(items)} records; only the first {MAX_FEED_RECORDS} are read"))
         return [(None, i, record) for i, record in enumerate(items[:MAX_FEED_RECORDS])]
@@ -222,9 +240,16 @@ def read_feed(path: Path, problems: list | None = None, warnings: list | None = 
     collect = problems if problems is not None else []
     text = decode_article(path, read_article_bytes(path), warnings=warnings)
     articles = []
-    for line, index, record in feed_records(path, text, collect):
+    top: dict = {}
+    records = feed_records(path, text, collect, top)
+    date_order = file_order([record for _, _, record in records], FEED_DATE_KEYS, top)
+    complaint = order_complaint(top)
+    if complaint and warnings is not None:
+        warnings.append(InputWarning(shown_path(path), complaint))
+    for line, index, record in records:
         try:
-            articles.append(article_from_record(record, path, index, "json", line=line, warnings=warnings))
+            articles.append(article_from_record(record, path, index, "json", line=line, warnings=warnings,
+                                                date_order=date_order))
         except InputError as exc:
             collect.append(exc)
     if problems is None and collect:
@@ -233,40 +258,49 @@ def read_feed(path: Path, problems: list | None = None, warnings: list | None = 
 
 
 def read_file_article(path: Path, meta: dict | None, *, warnings: list | None = None,
-                      meta_label: tuple[str, str] | None = None) -> Article:
+                      meta_label: tuple[str, str] | None = None, date_order: str | None = None) -> Article:
     """One .txt/.md/.html article with its meta.json entry ``meta`` (or None).
 
     The entry's fields are checked against ``meta_schema.FIELDS``; a bad one is dropped with an
     InputWarning appended to ``warnings`` (when given), naming ``meta_label`` (meta.json's path
-    and the entry)."""
-    text = decode_article(path, read_article_bytes(path), warnings=warnings)
-    title = None
+    and the entry). ``date_order``: the day/month order meta.json declares or shows
+    (``meta_dates.file_order``); the entry's own ``locale`` or ``date_order`` wins.
+
+    A web page's headline, author and publication date (``claims.webpage``) fill in what the
+    entry does not give: meta.json wins."""
     fmt = path.suffix.lstrip(".").lower()
+    text = decode_article(path, read_article_bytes(path), warnings=warnings, html=fmt in ("html", "htm"))
+    page: WebPage | None = None
     if fmt in ("html", "htm"):
         try:
-            title, text = html_to_text(text)
+            page = read_web_page(text)
         except HTMLError as exc:
             raise InputError(shown_path(path), str(exc)) from None
-        fmt = "html"
+        fmt, text = "html", page.text
         if not text.strip():
             raise InputError(shown_path(path), "no article text found in the HTML")
+        if page.notes and warnings is not None:
+            warnings.extend(InputWarning(shown_path(path), note) for note in page.notes)
     checked = check_fields(meta or {}, "meta")
     values = checked.values
     # the first field that parses: a datetime in an odd format must not hide a plain date
-    published, complaint = first_date(values, META_DATE_KEYS)
-    notes = checked.warnings + ([complaint] if complaint else [])
+    published, date_notes = first_date(values, META_DATE_KEYS, hint=declared_order(values) or date_order)
+    notes = checked.warnings + date_notes + [complaint for complaint in [order_complaint(values)] if complaint]
     if notes and warnings is not None:
         meta_path, entry = meta_label or (shown_path(path), "metadata")
         warnings.extend(InputWarning(meta_path, f"{entry}: {note}") for note in notes)
     estimated = False
+    if published is None and page is not None:
+        published = page.published
     if published is None:
         published = date_line_in_text(text)
         estimated = published is not None
     return Article(
         id=values.get("id") or shown_path(path.stem), path=shown_path(path), text=text,
         outlet=values.get("outlet"), published=published, published_estimated=estimated,
-        title=values.get("headline") or values.get("title") or title, format=fmt,
+        title=values.get("headline") or values.get("title") or (page.title if page else None), format=fmt,
         url=_url(values.get("url")),
+        author=values.get("author") or values.get("byline") or (page.author if page else None),
     )
 
 
@@ -406,6 +440,10 @@ def read_story(path: str | Path) -> Story:
     except OSError as exc:
         story.problems.append(InputError(shown_path(root / "meta.json"), f"cannot read: {exc.strerror or exc}"))
     by_file = meta_entries(story.meta, root / "meta.json", set(names), story.problems, story.warnings)
+    date_order = file_order([entry for entry, _ in by_file.values()], META_DATE_KEYS, story.meta)
+    complaint = order_complaint(story.meta)
+    if complaint:
+        story.warnings.append(InputWarning(shown_path(root / "meta.json"), complaint))
     for file in article_files(root, names, story.problems, story.warnings):
         try:
             if file.suffix.lower() in (".json", ".jsonl"):
@@ -413,12 +451,25 @@ def read_story(path: str | Path) -> Story:
             else:
                 entry, label = by_file.get(file.name, (None, ""))
                 story.articles.append(read_file_article(file, entry, warnings=story.warnings,
-                                                        meta_label=(shown_path(root / "meta.json"), label)))
+                                                        meta_label=(shown_path(root / "meta.json"), label),
+                                                        date_order=date_order))
         except InputError as exc:
             story.problems.append(exc)
         except OSError as exc:
             story.problems.append(InputError(shown_path(file), f"cannot read: {exc.strerror or exc}"))
+    _note_simple_html(story)
     return _finish(story, root)
+
+
+def _note_simple_html(story: Story) -> None:
+    """One warning for a story whose web pages were read without trafilatura: their menus,
+    banners and comments may have become claims, and the fix is one install away."""
+    pages = [article for article in story.articles if article.format == "html"]
+    if pages and not trafilatura_available():
+        story.warnings.append(InputWarning(pages[0].path, (
+            f"{len(pages)} web page{'s' if len(pages) > 1 else ''} read without trafilatura: menus, cookie "
+            "banners, 'most read' lists and comments may be read as article text "
+            "(pip install 'claimcheck[web]' to leave them out)")))
 
 
 def _finish(story: Story, root: Path) -> Story:

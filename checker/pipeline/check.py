@@ -271,7 +271,7 @@ def result_to_dict(result: StoryResult) -> dict:
         "articles": [
             {"id": a.id, "path": a.path, "outlet": a.outlet,
              "published": a.published.isoformat(sep=" ") if a.published else None,
-             "published_estimated": a.published_estimated, "title": a.title, "url": a.url,
+             "published_estimated": a.published_estimated, "title": a.title, "author": a.author, "url": a.url,
              "claims": int(counts.get(a.id, 0)),
              "truncated": next((d.truncated for d in result.docs if d.article.id == a.id), False)}
             for a in result.story.articles
