@@ -99,6 +99,10 @@ def _load_rules(rules: Path | None, config: Path | None = None, isolated: bool =
                          select=select, ignore=ignore, min_severity=min_severity.value if min_severity else None)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 # --- commands ----------------------------------------------------------------------------------
 
 def _version(value: bool) -> None:
@@ -520,10 +524,10 @@ def nightly(
         summary, counts = result.summary, result.summary["counts"]
         new = counts["new"]
         sys.stderr.write(
-            f"{PROG} nightly: {summary['date']}: {counts['checked']} stories checked, {counts['failed']} failed, "
-            f"{counts['articles']} articles in {result.seconds:.1f} s; new: {new.get('error', 0)} errors, "
-            f"{new.get('warning', 0)} warnings, {new.get('info', 0)} info; {counts['resolved']} resolved; "
-            f"report: {result.folder / 'index.html'}\n")
+            f"{PROG} nightly: {summary['date']}: {_count(counts['checked'], 'story', 'stories')} checked, "
+            f"{counts['failed']} failed, {_count(counts['articles'], 'article')} in {result.seconds:.1f} s; "
+            f"new: {_count(new.get('error', 0), 'error')}, {_count(new.get('warning', 0), 'warning')}, "
+            f"{new.get('info', 0)} info; {counts['resolved']} resolved; report: {result.folder / 'index.html'}\n")
         if counts["failed"] or summary["inbox_problems"]:
             raise typer.Exit(EXIT_INPUT)
         failing = fail_on is not FailOn.never and new_at_or_above(summary, fail_on.value)

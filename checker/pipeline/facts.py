@@ -17,7 +17,7 @@ JSON contract (``claimcheck facts --format json``)::
 
     {"tool", "story", "facts": [{"id", "about", "attribute", "kind", "status", "severity",
       "first_seen", "last_seen", "values": [{"value", "normalized", "support", "first_seen",
-      "last_seen", "sources": [{"article", "outlet", "text", "start", "end"}]}]}]}
+      "last_seen", "sources": [{"article", "outlet", "label", "text", "start", "end"}]}]}]}
 
 ``support`` counts a value's independent sources; values are ordered by support, then by
 where the story first gives them. Fact ids are stable across checks, like finding ids.
@@ -69,6 +69,8 @@ def fact_sheet(result) -> list[dict]:
                 "value": claims[0].value, "normalized": normalized, "support": groups.count(articles),
                 "first_seen": first, "last_seen": last,
                 "sources": [{"article": c.article, "outlet": result.story_articles[c.article].outlet,
+                             # how reports name the source: outlet, else short headline, else file name
+                             "label": result.context.outlet(c.article),
                              "text": result.story_articles[c.article].text[c.start:c.end],
                              "start": c.start, "end": c.end} for c in claims]})
         order = {v["normalized"]: n for n, v in enumerate(values)}

@@ -24,7 +24,8 @@ QUIET = ("single source", "agree")  # statuses the HTML report folds away
 def outlets(value: dict) -> str:
     names: list[str] = []
     for source in value.get("sources") or []:
-        name = short_outlet(source["outlet"]) if source.get("outlet") else str(source.get("article") or "")
+        name = source.get("label") or (short_outlet(source["outlet"]) if source.get("outlet")
+                                       else str(source.get("article") or ""))
         if name not in names:
             names.append(name)
     return ", ".join(names)
