@@ -129,7 +129,7 @@ class Explanation:
         for answer in self.claims:
             c = answer.claim
             out.append("")
-            out.append(f"{self.claim_label(c)}: a {c.claim_type} claim ({str(c.attribute).replace('|', ' ')}), "
+            out.append(f"{self.claim_label(c)}: {_a(c.claim_type)} claim ({str(c.attribute).replace('|', ' ')}), "
                        f"in: {c.sentence}")
             for note in answer.notes:
                 out.append("  " + note)
@@ -283,7 +283,8 @@ class _Tracer:
         self.value_rules = [r for r in result.rules.enabled if r.kind == VALUE_KIND]
         self.views: dict[str, _RuleView] = {}
         self.sheet = {f["id"]: f for f in fact_sheet(result)}
-        self.articles = {a.id: (a.outlet or a.id) for a in result.story.articles}
+        # named as the headlines name them (outlet, else short headline, else file name)
+        self.articles = {a.id: result.context.article_label(a.id) for a in result.story.articles}
 
     def view(self, rule: Rule) -> _RuleView:
         if rule.id not in self.views:
@@ -314,7 +315,7 @@ class _Tracer:
             return PairAnswer(a, b, "not compared", steps=[Step("These are one claim.")])
         if a.claim_type != b.claim_type:
             return PairAnswer(a, b, "not compared", same_fact=False, steps=[Step(
-                f"Not compared: a {a.claim_type} claim and a {b.claim_type} claim are never compared.")])
+                f"Not compared: {_a(a.claim_type)} claim and {_a(b.claim_type)} claim are never compared.")])
         rules = self.rules_for(a)
         if not rules:
             steps = [Step(f"Not compared: no enabled value rule reads {a.claim_type} claims "
@@ -567,7 +568,7 @@ def _values_line(entry: dict) -> str:
     for value in entry.get("values") or []:
         outlets: list[str] = []
         for source in value.get("sources") or []:
-            name = source.get("outlet") or source.get("article")
+            name = source.get("label") or source.get("outlet") or source.get("article")
             if name not in outlets:
                 outlets.append(name)
         parts.append(f"{value['normalized']} ({', '.join(outlets)})")
@@ -737,3 +738,8 @@ def explain_pair(result, a: Claim, b: Claim) -> PairAnswer:
 
 __all__ = ["Explanation", "PairAnswer", "ClaimAnswer", "Step", "explain_value", "explain_claim", "explain_at",
            "explain_pair", "claim_at", "find_claim", "find_article"]
+
+
+def _a(word: str) -> str:
+    """The word with its indefinite article ("an age", "a count")."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
