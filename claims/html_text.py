@@ -15,6 +15,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from claims.lazy_re import lazy_compile
+
 SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
              "svg", "iframe", "template", "select", "option", "head"}
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li",
@@ -96,7 +98,7 @@ class _Collector(HTMLParser):
         self._emit(data)
 
 
-_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+_SPACE_RUN = lazy_compile(r"[ \t\r\f\v]+")
 
 
 def _tidy(text: str) -> str:
@@ -117,8 +119,8 @@ def _tidy(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
-_COMMENT_CLOSE = re.compile(r"--\s*>")  # what html.parser accepts as the end of a comment
+_TAG_OPEN = lazy_compile(r"<[A-Za-z/!?]")
+_COMMENT_CLOSE = lazy_compile(r"--\s*>")  # what html.parser accepts as the end of a comment
 
 
 def _defused(source: str) -> str:

@@ -40,6 +40,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from claims.lazy_re import lazy_compile
+
 MAX_JSON_DEPTH = 64
 MAX_FEED_RECORDS = 10_000
 EARLIEST_YEAR = 1800
@@ -192,7 +194,7 @@ def shown(value, limit: int = 40) -> str:
 
 # --- text from JSON ----------------------------------------------------------------------------
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -203,7 +205,7 @@ def clean_text(text: str) -> str:
 # --- JSON limits -------------------------------------------------------------------------------
 
 # Quotes, escapes and brackets: enough to follow nesting outside strings in one linear pass.
-_JSON_TOKEN = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
+_JSON_TOKEN = lazy_compile(r'\\.|["\[\]{}]', re.DOTALL)
 
 
 class JSONLimitError(ValueError):

@@ -38,13 +38,14 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
 """
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import COUNT, FRACTION, PERCENT, Option, Options, with_options
 from checker.engine.quote_families import Piece, QuoteFamily, content_stems, same_speaker
 from checker.engine.rule import Rule
+from checker.engine.similarity import score_matrix
 from checker.rules.quotes.common import message, piece_evidence, short
 
 KIND = "quote_paraphrase"
@@ -116,8 +117,8 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
     firsts = [pieces[g[0]] for g in groups]
     group_family = [family_of.get(p.pos) for p in firsts]
     texts = [" ".join(p.words) for p in firsts]
-    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=params["min_candidate_ratio"],
-                           workers=-1)
+    scores = score_matrix(texts, texts, fuzz.token_sort_ratio, params["min_candidate_ratio"], upper_only=True,
+                          workers=-1)
     stems = [content_stems(p.text) for p in firsts]
     candidates: list[tuple[int, int, float]] = []
     for x in range(len(groups)):
