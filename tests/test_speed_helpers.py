@@ -241,3 +241,23 @@ def test_the_stem_index_finds_the_paraphrasing_sentences_the_plain_scan_finds(se
         assert list(index.paraphrasing(stems, quoting, params)) == list(plain)  # same order of articles
         found += len(plain)
     assert found > 100  # the random statements do find paraphrases
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_paraphrase_candidates_from_the_stem_index_equal_scoring_every_pair(seed, monkeypatch):
+    from checker.engine import similarity
+    from checker.engine.quote_families import content_stems
+    from checker.rules.quotes.paraphrase import similar_pairs, similar_pairs_plain
+
+    rng = random.Random(seed)
+    texts = [_quote_like(rng) for _ in range(120)]
+    stems = [content_stems(t) for t in texts]
+    for params in ({"min_candidate_ratio": 45.0, "min_shared_content_words": 4, "min_content_overlap": 0.6},
+                   {"min_candidate_ratio": 30.0, "min_shared_content_words": 1, "min_content_overlap": 0.0},
+                   {"min_candidate_ratio": 45.0, "min_shared_content_words": 0, "min_content_overlap": 0.5}):
+        plain = similar_pairs_plain(texts, stems, params)
+        assert similar_pairs(texts, stems, params) == plain
+        assert len(plain) > 20
+        monkeypatch.setattr(similarity, "CDIST_MIN_PAIRS", 1)  # the plain version through cdist
+        assert similar_pairs_plain(texts, stems, params) == plain
+        monkeypatch.undo()
