@@ -261,3 +261,20 @@ def test_paraphrase_candidates_from_the_stem_index_equal_scoring_every_pair(seed
         monkeypatch.setattr(similarity, "CDIST_MIN_PAIRS", 1)  # the plain version through cdist
         assert similar_pairs_plain(texts, stems, params) == plain
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_prefix_filtered_candidates_equal_counting_every_pair(seed):
+    from checker.engine.align import _candidates, _candidates_plain
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(25)]
+    words = {i: set(rng.sample(vocabulary, rng.randint(0, 8))) for i in range(0, 160, 2)}
+    articles = {i: set(rng.sample(["a", "b", "c", "d"], rng.choice([1, 1, 1, 2]))) for i in words}
+    for same_article in (False, True):
+        for max_df in (0.05, 0.2, 0.5):
+            plain = _candidates_plain(words, articles, same_article, max_df)
+            for at_least in (0, 1, 2, 3, 5):
+                expected = {pair: n for pair, n in sorted(plain.items()) if n >= at_least}
+                fast = _candidates(words, articles, same_article, max_df, at_least)
+                assert list(fast.items()) == list(expected.items())
