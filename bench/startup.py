@@ -4,6 +4,8 @@
 
 Measures, each --repeat times, interleaved so that other load on the machine falls on all alike:
 - ``python -c pass`` (the interpreter alone, the floor);
+- ``import typer`` and ``import pydantic`` alone (the command line's libraries: the floor under
+  ``--help`` and under every command, which typer runs through pydantic);
 - ``claimcheck --help`` and ``claimcheck --version``;
 - ``claimcheck check STORY --format json`` split in two: start-up (everything the process did
   before it began reading the story's first article: interpreter, imports, rules file) and the
@@ -77,8 +79,9 @@ def main() -> None:
     import claims
     for package in (checker, claims):
         compileall.compile_dir(Path(package.__file__).parent, quiet=1)
-    figures: dict[str, list[float]] = {k: [] for k in ("python -c pass", "claimcheck --help", "claimcheck --version",
-                                                      "check: start-up", "check: the check", "check: whole")}
+    figures: dict[str, list[float]] = {k: [] for k in (
+        "python -c pass", "import typer", "import pydantic", "claimcheck --help", "claimcheck --version",
+        "check: start-up", "check: the check", "check: whole")}
     numpy_loaded = set()
     with tempfile.TemporaryDirectory() as tmp:
         mark_file = os.path.join(tmp, "mark.json")
@@ -86,6 +89,10 @@ def main() -> None:
         Path(driver).write_text(DRIVER)
         for _ in range(args.repeat):
             figures["python -c pass"].append(child_cpu([sys.executable, "-c", "pass"]))
+            # what the command line's libraries cost on their own: typer runs every parameter
+            # through a pydantic TypeAdapter, so a command imports pydantic too
+            figures["import typer"].append(child_cpu([sys.executable, "-c", "import typer"]))
+            figures["import pydantic"].append(child_cpu([sys.executable, "-c", "import pydantic; pydantic.TypeAdapter"]))
             figures["claimcheck --help"].append(child_cpu(cli + ["--help"]))
             figures["claimcheck --version"].append(child_cpu(cli + ["--version"]))
             whole = child_cpu([sys.executable, driver, mark_file, "check", str(args.story),

@@ -60,6 +60,7 @@ class StoryContext:
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
     _story_model: StoryModel | None = field(default=None, init=False, repr=False)
+    _filed: Counter | None = field(default=None, init=False, repr=False)  # outlet -> its articles in the story
 
     # --- claims ---------------------------------------------------------------------------------
 
@@ -192,7 +193,9 @@ class StoryContext:
         given: dict[str, list[str]] = {}
         for article_id in sorted(set(article_ids)):
             given.setdefault(self.outlet(article_id), []).append(article_id)
-        filed = Counter(self.outlet(article_id) for article_id in self.articles)
+        if self._filed is None:  # counted once: every finding's sources read it
+            self._filed = Counter(self.outlet(article_id) for article_id in self.articles)
+        filed = self._filed
 
         def label(name: str, ids: list[str]) -> str:
             if len(ids) < filed[name]:
