@@ -190,7 +190,8 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, index: Sentenc
         surname = name_key(speaker).split()[-1]
         if surname not in naming:
             naming[surname] = [a for a in ctx.article_ids() if surname in ctx.name_key_text(a)]
-        absent = [a for a in naming[surname] if a not in quoting and a not in paraphrased]
+        quoting_set = set(quoting)
+        absent = [a for a in naming[surname] if a not in quoting_set and a not in paraphrased]
     if not paraphrased and not absent:
         return None
     parts = []
