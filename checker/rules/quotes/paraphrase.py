@@ -7,10 +7,10 @@ Two ways to find one:
   setting) percent the same, and at least four words differ;
 - across families: two quotes from different articles, by the same speaker (or one
   unattributed), whose words differ too much to form a family but which say the same thing:
-  rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
-  (``process.cdist``, all pairs at once), then at least ``min_shared_content_words`` content
-  words (stemmed, stopwords dropped) must be shared, covering ``min_content_overlap`` of the
-  shorter quote's content words.
+  rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio``, and at least
+  ``min_shared_content_words`` content words (stemmed, stopwords dropped) shared, covering
+  ``min_content_overlap`` of the shorter quote's content words (only pairs sharing enough
+  content words are scored: a content-word index finds them).
 
 Inside a family the reworded piece is named against the longest version; across families two
 sources alone cannot tell which wording is verbatim, so both are shown (the best-matching
