@@ -32,6 +32,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -144,7 +145,9 @@ class SentenceIndex:
     """The reported sentences by content stem. Comparing every quoted statement with every
     reported sentence grew with the square of the story; a sentence sharing at least k of a
     statement's n stems must hold one of its n - k + 1 rarest, so only the sentences under
-    those stems are compared."""
+    those stems are compared. A sentence of at least n stems must share the overlap share of n
+    (often more than k), so it is looked up under fewer of the rarest stems: each stem's
+    sentences are kept shortest first, to take just the short ones under the others."""
 
     def __init__(self, sentences: dict[str, list[tuple]]) -> None:
         self.sentences = sentences
@@ -155,21 +158,34 @@ class SentenceIndex:
         for row, (_, _, sent_stems) in enumerate(self.rows):
             for stem in sent_stems:
                 self.postings[stem].append(row)
+        self.lengths: dict[str, list[int]] = {}  # each posting's sentence sizes, ascending
+        for stem, rows in self.postings.items():
+            rows.sort(key=lambda row: (len(self.rows[row][2]), row))
+            self.lengths[stem] = [len(self.rows[row][2]) for row in rows]
 
     def paraphrasing(self, stems: set[str], quoting: list[str], params: dict) -> dict[str, object]:
         """What ``paraphrasing_sentences`` gives, from the sentences sharing a rare stem."""
         at_least = max(1, params["min_shared_content_words"])  # a best sentence shares at least one
-        if len(stems) < at_least:
+        n = len(stems)
+        if n < at_least:
             return {}
+        # a sentence of n stems or more needs this many shared (the plain test with min() = n)
+        long_need = max(params["min_shared_content_words"], math.ceil(params["min_content_overlap"] * n), at_least)
+        long_prefix = max(0, n - long_need + 1)
         empty: list[int] = []
         rarest = sorted(stems, key=lambda stem: (len(self.postings.get(stem, empty)), stem))
         found: set[int] = set()
-        for stem in rarest[:len(stems) - at_least + 1]:
-            found.update(self.postings.get(stem, empty))
+        for i, stem in enumerate(rarest[:n - at_least + 1]):
+            posting = self.postings.get(stem, empty)
+            if i < long_prefix:
+                found.update(posting)
+            elif posting:
+                found.update(posting[:bisect.bisect_left(self.lengths[stem], n)])  # only the shorter sentences
+        quoting_set = set(quoting)
         best: dict[str, tuple[object, int]] = {}
         for row in sorted(found):
             article, sent, sent_stems = self.rows[row]
-            if article in quoting:
+            if article in quoting_set:
                 continue
             shared = len(stems & sent_stems)
             need = max(params["min_shared_content_words"],
