@@ -290,3 +290,13 @@ def test_looking_up_a_spelling_partner_adds_no_empty_spelling():
     spellings = defaultdict(list)
     assert _partner_match("Karolos", "Carolos", spellings) is False
     assert dict(spellings) == {}
+
+
+def test_the_fact_classes_read_by_libyaml_equal_the_plain_safe_loader():
+    import yaml
+
+    from checker.engine.facts import CLASSES_FILE
+
+    text = CLASSES_FILE.read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert yaml.load(text, Loader=loader) == yaml.safe_load(text)  # noqa: S506 - a safe loader
