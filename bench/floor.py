@@ -36,7 +36,7 @@ def floor(folders: list[Path]) -> dict:
     articles = sentences = figures = 0
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in SUFFIXES or not path.is_file():
+            if path.suffix.lower() not in SUFFIXES or not path.is_file() or path.stem.upper() == "README":
                 continue
             text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8", errors="replace"))
             sentences += sum(1 for _ in SENTENCE.finditer(text))
