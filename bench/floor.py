@@ -2,7 +2,8 @@
 
     python bench/floor.py INBOX_OR_STORY [...]
 
-Reads every article file (.txt/.md/.html) under the given folders, normalises it to NFC, splits
+Reads every article file (.txt/.md/.html) in the story folders under the given folders (a
+corpus's own README or SOURCE file beside the stories is not an article), normalises it to NFC, splits
 it into sentences with one regex and scans it with one combined numbers-and-dates regex. Prints
 the articles, the CPU seconds (user + system) and articles per CPU-second. bench/nightly.py runs
 it on the same inbox in the same run and gives claimcheck's CPU time as a multiple of it.
@@ -35,8 +36,9 @@ def floor(folders: list[Path]) -> dict:
     start = cpu()
     articles = sentences = figures = 0
     for folder in folders:
+        nested = any(p.is_dir() for p in folder.iterdir())  # an inbox or corpus of story folders
         for path in sorted(folder.rglob("*")):
-            if path.suffix.lower() not in SUFFIXES or not path.is_file() or path.stem.upper() == "README":
+            if path.suffix.lower() not in SUFFIXES or not path.is_file() or (nested and path.parent == folder):
                 continue
             text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8", errors="replace"))
             sentences += sum(1 for _ in SENTENCE.finditer(text))
