@@ -1,4 +1,5 @@
-"""The ``claimcheck`` command line: ``check``, ``claims``, ``rules``, ``review`` and ``serve``.
+"""The ``claimcheck`` command line: ``check``, ``claims``, ``facts``, ``explain``, ``rules``, ``review``,
+``serve`` and ``nightly``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 there are; 2 usage or input error (an
 input problem wins over findings); 3 internal error; 130 interrupted; 141 stdout closed early.
@@ -25,6 +26,8 @@ from checker.console import (EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_INPUT, EXIT_I
                             check_output_target, error_line, reporting_errors, warning_line, write_report)
 
 
+# the formats --statistics prints (checker/report/statistics.py)
+STATISTICS_FORMATS = ("text", "json", "csv")
 # the report formats, one module each under checker/report/
 ReportFormat = Enum("ReportFormat", {fmt: fmt for fmt in FORMATS}, type=str)
 
@@ -59,10 +62,41 @@ def _print_problems(problems, warnings=()) -> None:
         error_line(str(problem))
 
 
-def _load_rules(rules: Path | None):
-    from checker.pipeline.rules_file import load_rules
+# --- settings: claimcheck.yaml, --select/--ignore/--min-severity (checker/pipeline/config.py) ---
 
-    return load_rules(rules) if rules is not None else load_rules()
+class MinSeverity(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+CONFIG_OPTION = typer.Option(
+    None, "--config", show_default=False, metavar="FILE",
+    help="Settings file (claimcheck.yaml, or a pyproject.toml with a tool.claimcheck table). Default: the "
+         "nearest claimcheck.yaml, .claimcheck.yaml or such pyproject.toml in the story's folder or above it, "
+         "else in the working directory or above it.")
+ISOLATED_OPTION = typer.Option(False, "--isolated", "--no-config",
+                               help="Read no settings file: the rules file as it is.")
+SELECT_OPTION = typer.Option(
+    None, "--select", show_default=False, metavar="RULE[,RULE]",
+    help="Run only these rules: ids, kinds (value_conflict), id prefixes (quote), globs (*-conflict) or ALL "
+         "(repeatable; replaces the settings file's select).")
+IGNORE_OPTION = typer.Option(None, "--ignore", show_default=False, metavar="RULE[,RULE]",
+                             help="Do not run these rules (as --select; adds to the settings file's ignore).")
+MIN_SEVERITY_OPTION = typer.Option(None, "--min-severity", case_sensitive=False, show_default=False,
+                                   help="Drop findings less severe than this (default: the settings file's "
+                                        "min_severity, else info: keep all).")
+
+
+def _load_rules(rules: Path | None, config: Path | None = None, isolated: bool = False, near=(),
+                select: list[str] | None = None, ignore: list[str] | None = None,
+                min_severity: MinSeverity | None = None):
+    """The rules in force: the rules file, the settings file found near ``near`` (or given),
+    then the command line's selection."""
+    from checker.pipeline.config import load_settings
+
+    return load_settings(rules, config=config, isolated=isolated, near=[Path(p) for p in near],
+                         select=select, ignore=ignore, min_severity=min_severity.value if min_severity else None)
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -84,7 +118,8 @@ def _root(
 DB_HELP = ("Review database (SQLite; created on first use). Default: $CLAIMCHECK_DB, else "
            "reports/claimcheck.db.")
 STORY_HELP = "Story folder (articles as .txt/.md/.html/.json/.jsonl, optional meta.json) or a .json/.jsonl feed."
-RULES_HELP = "Rules file (YAML); default: the rules.yaml shipped with claimcheck."
+RULES_HELP = ("A whole rules file (YAML) instead of the rules.yaml shipped with claimcheck; to change a few "
+              "rules, use a claimcheck.yaml (--config).")
 
 
 @app.command()
@@ -109,6 +144,19 @@ def check(
         help="Stop the check after this many seconds (at most 86400, a day; there is always a limit, "
              "as hostile text can make the rules slow); the report then holds what was checked, and "
              "a problem says at which stage the time ran out (exit 2)."),
+    ours: Optional[Path] = typer.Option(
+        None, "--ours", show_default=False, metavar="ARTICLE",
+        help="Pre-publication check of our article (a file of the story, an article id, or a draft outside "
+             "it, read as one more article): report only the findings involving it, addressed to you; "
+             "--fail-on counts only those."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    select: Optional[list[str]] = SELECT_OPTION,
+    ignore: Optional[list[str]] = IGNORE_OPTION,
+    min_severity: Optional[MinSeverity] = MIN_SEVERITY_OPTION,
+    statistics: bool = typer.Option(False, "--statistics",
+                                    help="Print the number of findings per rule (count, severity, rule, "
+                                         "meaning) instead of the report (--format text, json or csv)."),
 ) -> None:
     """Check a story and report where its sources disagree."""
     with reporting_errors():
@@ -119,18 +167,39 @@ def check(
 
         if output is not None:
             check_output_target(output)
+        if statistics and fmt.value not in STATISTICS_FORMATS:
+            raise typer.BadParameter(f"--statistics prints {', '.join(STATISTICS_FORMATS)}, not {fmt.value}",
+                                     param_hint="'--format'")
         store_path = db_path(db, must_exist=True)
         store = ReviewStore(store_path) if store_path is not None else None
-        ruleset = _load_rules(rules)
+        ruleset = _load_rules(rules, config, isolated, [story], select, ignore, min_severity)
         deadline = time.monotonic() + timeout
-        result = check_story(story, ruleset, deadline=deadline, keep_partial=True)
+        result = check_story(story, ruleset, deadline=deadline, keep_partial=True, ours=ours)
         data = result_to_dict(result)
-        if store is not None:
+        if store is not None and ours is not None:
+            # a pre-publication check sees part of the story: it reads decisions, it records none
+            attach_reviews(data, store.reviews(data["story"]["id"], [f["id"] for f in data["findings"]]))
+        elif store is not None:
             attach_reviews(data, store.record_check(data))
-        options = {"color": use_color(output, color), "width": report_width(output)} if fmt is ReportFormat.text else {}
-        write_report(render(fmt.value, data, result, **options), output,
-                     for_terminal=fmt is ReportFormat.text)
+        if statistics:
+            from checker.report.statistics import render_statistics
+
+            write_report(render_statistics(data, ruleset, fmt.value), output, for_terminal=fmt is ReportFormat.text)
+        else:
+            options = {"color": use_color(output, color), "width": report_width(output)} \
+                if fmt is ReportFormat.text else {}
+            if fmt in (ReportFormat.text, ReportFormat.markdown):
+                # info findings are counted in one line unless the user asked for them by severity
+                options["show_info"] = min_severity is MinSeverity.info
+            write_report(render(fmt.value, data, result, **options), output,
+                         for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)
+        if ours is not None:
+            from checker.pipeline.ours import not_shown_line
+
+            line = not_shown_line(data)
+            if line:
+                sys.stderr.write(f"{PROG}: note: {line} (check without --ours to see them)\n")
         if result.problems:
             raise typer.Exit(EXIT_INPUT)
         failing = fail_on is not FailOn.never and any(
@@ -151,6 +220,8 @@ def claims(
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     color: Optional[bool] = typer.Option(None, "--color/--no-color", show_default=False,
                                          help="Colour the table (default: when stdout is a terminal)."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
 ) -> None:
     """List the claims extracted from a story: see why something was or was not flagged."""
     with reporting_errors():
@@ -160,7 +231,7 @@ def claims(
 
         if output is not None:
             check_output_target(output)
-        _load_rules(rules)  # a bad rules file is an error here too
+        _load_rules(rules, config, isolated, [story])  # a bad rules or settings file is an error here too
         result = extract_story(story)  # listing claims needs no rules applied
         claims = result.claims
         if types:
@@ -196,6 +267,10 @@ def facts(
                                          help="Colour the table (default: when stdout is a terminal)."),
     timeout: float = typer.Option(600.0, "--timeout", min=0.001, max=86400.0,
                                   help="Seconds the check may take; past it the sheet holds what was done."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    select: Optional[list[str]] = SELECT_OPTION,
+    ignore: Optional[list[str]] = IGNORE_OPTION,
 ) -> None:
     """The story's fact sheet: every fact, its values, which outlets say what, first and last
     seen, and its status (conflict, update, differ, single source, agree)."""
@@ -209,7 +284,8 @@ def facts(
 
         if output is not None:
             check_output_target(output)
-        result = check_story(story, _load_rules(rules), deadline=time.monotonic() + timeout, keep_partial=True)
+        ruleset = _load_rules(rules, config, isolated, [story], select, ignore)
+        result = check_story(story, ruleset, deadline=time.monotonic() + timeout, keep_partial=True)
         data = facts_to_dict(result)
         if fmt is FactsFormat.html:
             text = render_fact_page(data)
@@ -221,15 +297,91 @@ def facts(
             raise typer.Exit(EXIT_INPUT)
 
 
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    story: Path = typer.Argument(..., help=STORY_HELP, show_default=False, metavar="STORY"),
+    value: Optional[str] = typer.Option(None, "--value", show_default=False,
+                                        help="Explain every claim giving this value (118, \"Odessa\")."),
+    claim: Optional[str] = typer.Option(None, "--claim", show_default=False, metavar="ID",
+                                        help="Explain one claim (ids as 'claimcheck claims STORY' lists them)."),
+    at: Optional[list[str]] = typer.Option(None, "--at", show_default=False, metavar="ARTICLE:OFFSET",
+                                           help="Give twice: explain the two claims at these offsets (article id, "
+                                                "file name or path; offset into its text)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f", case_sensitive=False,
+                                      help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
+                                          help="Write to this file instead of stdout."),
+    timeout: float = typer.Option(600.0, "--timeout", min=0.001, max=86400.0, metavar="SECONDS",
+                                  help="Seconds the check may take."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+) -> None:
+    """Say why claims were or were not flagged: which claims match, whether two were compared,
+    which fact each belongs to, and which rule option or threshold decided."""
+    with reporting_errors():
+        from checker.pipeline.check import check_story
+        from checker.pipeline.explain import explain_at, explain_claim, explain_value
+        from checker.report.explain import render_explanation
+
+        asked = sum(x is not None for x in (value, claim)) + (1 if at else 0)
+        if asked != 1:
+            raise typer.BadParameter("give one of --value, --claim or two --at", param_hint="'--value'")
+        if at is not None and len(at) != 2:
+            raise typer.BadParameter(f"give --at twice (got {len(at)})", param_hint="'--at'")
+        if output is not None:
+            check_output_target(output)
+        result = check_story(story, _load_rules(rules, config, isolated, [story]),
+                             deadline=time.monotonic() + timeout, keep_partial=True)
+        if value is not None:
+            answer = explain_value(result, value)
+        elif claim is not None:
+            answer = explain_claim(result, claim)
+        else:
+            answer = explain_at(result, at[0], at[1])
+        write_report(render_explanation(answer.to_dict(), fmt.value), output, for_terminal=fmt is ExplainFormat.text)
+        _print_problems(result.problems, result.story.warnings)
+        if result.problems:
+            raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("rules")
 def list_rules(
+    rule_id: Optional[str] = typer.Argument(
+        None, metavar="RULE", show_default=False,
+        help="Show this rule: what it flags, its kind, severity, options with their defaults and the values "
+             "in force (after claimcheck.yaml), and an example. A kind name shows the kind's reference."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", show_default=False, metavar="KIND",
                                        help="Print one rule kind's reference instead: what it flags, its "
                                             "options and examples (as in docs/rules.md)."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    select: Optional[list[str]] = SELECT_OPTION,
+    ignore: Optional[list[str]] = IGNORE_OPTION,
+    story: Optional[Path] = typer.Option(None, "--story", show_default=False, metavar="STORY",
+                                         help="Use the settings file nearest this story (default: the one "
+                                              "nearest the working directory)."),
 ) -> None:
-    """List the loaded rules: id, kind, severity, enabled, claim types."""
+    """List the rules in force (id, kind, severity, enabled, claim types), or show one: claimcheck rules RULE."""
     with reporting_errors():
+        if rule_id is not None and kind is None:
+            from checker.report.rule_help import find_rule, render_rule, unknown_rule
+            from checker.rules import KINDS
+
+            ruleset = _load_rules(rules, config, isolated, [story] if story else [], select, ignore)
+            found = find_rule(ruleset, rule_id)
+            if found is not None:
+                write_stdout(render_rule(found, ruleset))
+                return
+            if rule_id not in KINDS:
+                raise typer.BadParameter(unknown_rule(ruleset, rule_id), param_hint="'RULE'")
+            kind = rule_id
         if kind is not None:
             from checker.rules import KINDS
 
@@ -246,22 +398,32 @@ def list_rules(
 
         from checker.console import terminal_text
 
-        ruleset = _load_rules(rules)
+        ruleset = _load_rules(rules, config, isolated, [story] if story else [], select, ignore)
         color = use_color(None, None)
         buffer = io.StringIO()
         console = Console(file=buffer, width=report_width(None), force_terminal=color, no_color=not color,
                           color_system="standard" if color else None, highlight=False, markup=False,
                           emoji=False)
         # a user's rules file is untrusted text like any article: ids and types are shown escaped
+        from checker.pipeline.config import config_summary
+
+        settings = config_summary(ruleset)
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title_justify="left",
-                      title=f"{len(ruleset.rules)} rules from {terminal_text(ruleset.path)}")
+                      title=f"{len(ruleset.rules)} rules from {terminal_text(ruleset.path)}"
+                            + (f"; {terminal_text(settings)}" if settings else ""),
+                      caption="claimcheck rules RULE shows one rule: its options, their values and an example.",
+                      caption_justify="left")
         for name in ("id", "kind", "severity", "enabled", "claim types", "defined at"):
             table.add_column(name, overflow="fold")
         for rule in ruleset.rules:
             line = rule.source.rsplit(":", 1)[-1] if ":" in rule.source else ""
+            where = f"line {terminal_text(line)}" if line and rule.source.startswith(ruleset.path + ":") \
+                else terminal_text(rule.source)
+            if rule.changed_by:
+                where += " (changed)"
             table.add_row(terminal_text(rule.id), terminal_text(rule.kind), terminal_text(rule.severity),
                           "yes" if rule.enabled else "no", terminal_text(", ".join(map(str, rule.claim_types))),
-                          f"line {terminal_text(line)}" if line else "")
+                          where)
         console.print(table)
         write_stdout(buffer.getvalue())
 
@@ -282,6 +444,11 @@ def serve(
         None, "--allow-host", show_default=False,
         help="With --host 0.0.0.0: a host name reviewers use to reach this server (repeatable); IP "
              "addresses and this machine's own names are always accepted."),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    select: Optional[list[str]] = SELECT_OPTION,
+    ignore: Optional[list[str]] = IGNORE_OPTION,
+    min_severity: Optional[MinSeverity] = MIN_SEVERITY_OPTION,
 ) -> None:
     """Serve the HTML report with buttons to confirm, dismiss, follow up and add notes."""
     with reporting_errors():
@@ -295,7 +462,8 @@ def serve(
             if not paths:
                 raise InputError(str(store.path), "no stories recorded here yet; name a story to serve")
         problems: list[InputError] = []
-        server = make_server(paths, store, host=host, port=port, rules=_load_rules(rules), reviewer=by,
+        ruleset = _load_rules(rules, config, isolated, paths, select, ignore, min_severity)
+        server = make_server(paths, store, host=host, port=port, rules=ruleset, reviewer=by,
                              on_problem=lambda exc: (problems.append(exc), error_line(str(exc))),
                              allow_hosts=allow_host)
         sys.stderr.write(f"{PROG}: serving {len(server.stories)} "
@@ -332,15 +500,22 @@ def nightly(
                                         help="Seconds one story may take (at most 86400, a day); past it the story "
                                              "is reported as failed."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
+    config: Optional[Path] = CONFIG_OPTION,
+    isolated: bool = ISOLATED_OPTION,
+    select: Optional[list[str]] = SELECT_OPTION,
+    ignore: Optional[list[str]] = IGNORE_OPTION,
+    min_severity: Optional[MinSeverity] = MIN_SEVERITY_OPTION,
 ) -> None:
     """Check every story of the day in parallel; report what is new and resolved since last night."""
     with reporting_errors():
         from checker.nightly.run import new_at_or_above, run_nightly
         from checker.review.store import ReviewStore, db_path
 
-        ruleset = _load_rules(rules)  # a bad rules file fails now, not in every worker
+        # a bad rules or settings file fails now, not in every worker; the settings file is the one
+        # nearest the inbox, for every story of the night
+        ruleset = _load_rules(rules, config, isolated, [inbox], select, ignore, min_severity)
         store = ReviewStore(db_path(db))
-        result = run_nightly(inbox, out, night, store=store, jobs=jobs, rules_path=ruleset.path,
+        result = run_nightly(inbox, out, night, store=store, jobs=jobs, rules_path=ruleset,
                              scheduler=scheduler, timeout_s=story_timeout)
         summary, counts = result.summary, result.summary["counts"]
         new = counts["new"]

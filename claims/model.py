@@ -128,6 +128,12 @@ class Claim:
     index: int = -1  # position in the story's claim list, set when the story's claims are collected
 
 
+def claim_id(claim: Claim) -> str:
+    """The claim's id as ``claimcheck claims`` lists it and ``claimcheck explain --claim`` takes
+    it: its place in the story's claims ("c17"), the same for every run over the same articles."""
+    return f"c{claim.index}"
+
+
 CLAIM_COLUMNS = [
     "article", "claim_type", "subject", "attribute", "value", "normalized", "low", "high",
     "unit", "negated", "context", "sentence", "sentence_index", "start", "end", "extra",

@@ -3,14 +3,18 @@ holds (the command line's ``--format json`` is the reference)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from checker import api
 from claims.model import CLAIM_COLUMNS
-from tests.helpers import EXAMPLE, HARBOUR_FIRE, ROOT, run_cli
+from tests.helpers import EXAMPLE, FIXTURES, HARBOUR_FIRE, ROOT, run_cli
+
+QUARRY = FIXTURES / "explain" / "quarry-blast"
 
 
 def test_findings_and_evidence_frames_hold_the_json_report(capsys):
@@ -36,7 +40,8 @@ def test_claims_frame_is_the_claims_listing(capsys):
     frame = api.claims(HARBOUR_FIRE)
     code, out, _ = run_cli(capsys, "claims", HARBOUR_FIRE, "--format", "json")
     listed = json.loads(out)
-    assert code == 0 and list(frame.columns) == CLAIM_COLUMNS and len(frame) == len(listed) > 0
+    assert code == 0 and list(frame.columns) == ["id", *CLAIM_COLUMNS] and len(frame) == len(listed) > 0
+    assert list(frame["id"]) == [c["id"] for c in listed]
     assert list(frame["value"]) == [c["value"] for c in listed]
     assert list(frame["normalized"]) == [c["normalized"] for c in listed]
     checked = api.check(HARBOUR_FIRE, ROOT / "rules.yaml")
@@ -56,3 +61,46 @@ def test_a_timeout_keeps_what_was_done():
     story = api.check(EXAMPLE, timeout=1e-9)
     assert story.problems and "time limit reached" in story.problems[0]
     assert story.findings.empty and list(story.findings.columns) == api.FINDING_COLUMNS
+
+
+def test_facts_frame_is_the_fact_sheet(capsys):
+    story = api.check(QUARRY)
+    code, out, _ = run_cli(capsys, "facts", QUARRY, "--format", "json")
+    sheet = json.loads(out)["facts"]
+    facts = story.facts
+    assert code == 0 and list(facts.columns) == api.FACT_COLUMNS
+    assert len(facts) == sum(len(f["values"]) for f in sheet)
+    assert list(dict.fromkeys(facts["fact"])) == [f["id"] for f in sheet]
+    toll = facts[facts["attribute"] == "worker killed"].set_index("normalized")
+    assert toll.loc["118", "status"] == "conflict" and toll.loc["118", "support"] == 2
+    assert toll.loc["118", "outlets"] == ["Daily Post", "Radio North"] and toll.loc["113", "articles"] == ["star"]
+
+
+def test_explain_from_python_is_the_command_line_answer(capsys):
+    story = api.check(QUARRY)
+    answer = story.explain(value="113")
+    _, out, _ = run_cli(capsys, "explain", QUARRY, "--value", "113", "--format", "json")
+    assert answer.to_dict() == json.loads(out)
+    cid = story.claims.query("value == '36 hours'")["id"].iloc[0]
+    assert "fewer than min_shared_words 2" in story.explain(claim=cid).text()
+    with pytest.raises(ValueError):
+        story.explain()
+
+
+def test_ours_from_python():
+    story = api.check(QUARRY, ours=FIXTURES / "explain" / "draft-116.txt")
+    assert story.ours == "draft-116" and story.not_shown == 1
+    assert story.findings["message"].str.startswith(("Your draft", "Only your draft")).all()
+    mine = story.evidence[story.evidence["ours"]]
+    assert set(mine["article"]) == {"draft-116"} and not story.evidence[~story.evidence["ours"]].empty
+
+
+def test_the_readme_example_runs():
+    """The README's Python API block, run as written from the repository root."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert "api.check(" in block and ".explain(" in block and ".facts" in block and "ours=" in block
+    proc = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Flagged: finding" in proc.stdout  # the explanation printed

@@ -112,3 +112,83 @@ def test_hostile_article_text_runs_nothing(browser, tmp_path):
         assert page.evaluate("window.pwned === undefined")
         assert dialogs == []
         assert "onerror" in page.inner_text("body")  # shown as text, not run
+
+
+def test_the_reviewer_name_is_remembered_across_pages(browser, tmp_path):
+    story = story_with_toll_conflict(tmp_path)
+    with serving(story, tmp_path / "review.db", reviewer="browser-test") as server:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "story/harbour-fire")
+        findings = server.stories["harbour-fire"].data["findings"]
+        first = page.locator(f'form.review-form[data-finding="{findings[0]["id"]}"]')
+        assert first.locator('input[name="by"]').input_value() == ""
+        assert first.locator('button[data-action="open"]').count() == 0  # nothing to reopen yet
+        first.locator('input[name="by"]').fill("Ana Lopez")
+        with page.expect_navigation():
+            first.locator('button[data-action="confirmed"]').click()
+        assert [d.reviewer for d in server.store.history("harbour-fire", findings[0]["id"])] == ["Ana Lopez"]
+        later = context.new_page()  # another tab of the same browser: the name is in every form
+        later.goto(server.url + "story/harbour-fire")
+        names = later.locator('form.review-form input[name="by"]')
+        assert [names.nth(i).input_value() for i in range(names.count())] == ["Ana Lopez"] * len(findings)
+        decided = later.locator(f'form.review-form[data-finding="{findings[0]["id"]}"]')
+        assert decided.locator('button[data-action="open"]').inner_text() == "Reopen"
+        context.close()
+
+
+def _story_with_a_misspelt_road(folder: Path) -> Path:
+    """Four reports: three write "Piedmont Road" (eleven times in all), one writes "Piemont Road"
+    once; one alone gives an age (an info finding)."""
+    story = folder / "road-chase"
+    story.mkdir()
+    piedmont = ("Police closed Piedmont Road after the chase. Traffic on Piedmont Road backed up for miles. "
+                "Shops along Piedmont Road stayed shut. ")
+    texts = {
+        "wire-a": piedmont * 2 + "The driver, Tom Riley, 52, was arrested.",
+        "paper-b": piedmont + "Witnesses on Piedmont Road saw the car.",
+        "site-c": piedmont + "The car stopped near Piedmont Road.",
+        "radio-d": "Officers searched the area along Piemont Road after the chase.",
+    }
+    for name, text in texts.items():
+        (story / f"{name}.txt").write_text(text, encoding="utf-8")
+    return story
+
+
+def test_report_puts_what_to_fix_first_and_folds_the_rest(browser, tmp_path):
+    """The static HTML report: "Fix before publishing" at the top, one line per error or warning;
+    the odd spelling's evidence first on its card with the common one's further uses folded; info
+    findings folded until the editor opens them."""
+    from checker.api import check
+    from checker.report.html import render_html
+
+    story = check(_story_with_a_misspelt_road(tmp_path))
+    page_file = tmp_path / "report.html"
+    page_file.write_text(render_html(story.data), encoding="utf-8")
+    loud = [f for f in story.data["findings"] if f["severity"] in ("error", "warning")]
+    info = [f for f in story.data["findings"] if f["severity"] == "info"]
+    [spelling] = [f for f in loud if f["rule"] == "spelling-variant"]
+    assert info and spelling["message"].startswith('Which spelling: "Piemont" (radio-d) or "Piedmont"')
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(page_file.as_uri())
+    fix = page.locator("#fix-first li")
+    assert fix.count() == len(loud)
+    assert page.locator("#fix-first").bounding_box()["y"] < page.locator("#sources").bounding_box()["y"]
+    assert "Which spelling" in fix.first.inner_text()
+
+    card = page.locator(f'[id="{spelling["id"]}"]')
+    columns = card.locator(".columns").first.locator(".column")
+    assert "Piemont" in columns.first.inner_text()  # the odd one first, not behind ten others
+    assert columns.count() == 2
+    more = card.locator("details.more-evidence")
+    assert not more.evaluate("d => d.open") and "more giving \"Piedmont\"" in more.locator("summary").inner_text()
+
+    fold = page.locator("details.info-fold")
+    first_info = page.locator(f'[id="{info[0]["id"]}"]')
+    assert not fold.evaluate("d => d.open") and not first_info.is_visible()
+    fold.locator("summary").click()
+    assert first_info.is_visible()
+    shot = tmp_path / "report-fix-first.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep_screenshot(shot)

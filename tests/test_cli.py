@@ -309,7 +309,9 @@ def test_text_format(tmp_path):
     assert "maks-returns-to-poland" in proc.stdout
     assert "5 articles" in proc.stdout
     assert "\x1b[" not in proc.stdout  # no colour when not writing to a terminal
-    assert "enabled: false" in proc.stdout
+    # the footer says how to change a rule without editing the installed rules file
+    assert "'claimcheck.yaml'" in proc.stdout and "'claimcheck rules RULE'" in proc.stdout
+    assert "rules.yaml" not in proc.stdout.split("────")[-1]
 
 
 # --- claims and rules commands -----------------------------------------------------------------
@@ -477,7 +479,7 @@ def test_render_markdown_escapes_cells(hand_made):
     assert "**15**" in md
     assert "```diff\n- we will\n+ we shall\n```" in md
     assert "`c.txt`" in md and "empty article" in md  # story-relative: no machine paths
-    assert "rules.yaml" in md
+    assert "`claimcheck.yaml` beside the story" in md and "`claimcheck rules RULE` shows" in md
 
 
 def test_render_csv_quotes_and_guards(hand_made):
@@ -502,7 +504,7 @@ def test_render_text_content(hand_made):
     assert "\x1b[" not in text
     for needle in ("demo", "2 articles", "1 error", "1 warning", "count-conflict", data["findings"][0]["id"],
                    "Daily | Post", "2024-05-01 09:30", "»12«", "story/c.txt", "empty article",
-                   "enabled: false", "Errors (1)", "Warnings (1)"):
+                   "claimcheck.yaml", "Errors (1)", "Warnings (1)"):
         assert needle in text, needle
     assert text.index("Errors (1)") < text.index("Warnings (1)")
     coloured = render_text(data, result, color=True, width=100)

@@ -81,3 +81,31 @@ def test_committed_html_report_is_current(result):
     committed = (ROOT / "reports" / "maks-returns-to-poland.html").read_text(encoding="utf-8")
     assert committed == render_html(result_to_dict(result), result), \
         "regenerate: claimcheck check examples/maks-returns-to-poland --format html --output reports/maks-returns-to-poland.html"
+
+
+def test_headlines_read_once(result):
+    """The bundled story's headlines: the question in words, sources by outlet or short headline
+    (never the hash ids of its file names), the house-style spelling last, as the editor fixes
+    the others."""
+    messages = {f.rule: f.message for f in result.findings}
+    assert messages["duration-conflict"] == \
+        "How long: 5 days (“Maksim Chmerkovskiy Planning To…”) or more than 7 days (Entertainment Tonight)?"
+    odesa = next(f.message for f in result.findings if f.rule == "spelling-variant" and "Odesa" in f.message)
+    assert odesa.startswith('Which spelling: "Odessa" (') and "or \"Odesa\" (" in odesa
+    for finding in result.findings:
+        assert not any(a.id in finding.message for a in result.story.articles), finding.message
+
+
+def test_text_and_markdown_put_what_to_fix_first_and_count_info(result):
+    from checker.report.text import render_text
+
+    data = result_to_dict(result)
+    loud = [f for f in data["findings"] if f["severity"] in ("error", "warning")]
+    info = [f for f in data["findings"] if f["severity"] == "info"]
+    for page in (render_text(data), render_markdown(data)):
+        fix = page.index(f"Fix before publishing ({len(loud)})")
+        assert fix < page.index("Diply")  # above the sources table
+        assert f"{len(info)} info findings not shown" in page
+        assert info[0]["message"][:60] not in page
+    assert info[0]["message"][:40] in render_text(data, show_info=True, width=400)
+    assert info[0]["message"][:40] in render_markdown(data, show_info=True)

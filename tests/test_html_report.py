@@ -166,7 +166,7 @@ def test_deterministic(example_data, example_page):
     assert render_html(example_data) == example_page
     # a report re-rendered from the saved JSON is the same page
     assert render_html(json.loads(json.dumps(example_data, default=str))) == example_page
-    assert "/work/" not in example_page and "rules.yaml" in example_page  # no absolute paths
+    assert "/work/" not in example_page and "<code>claimcheck.yaml</code>" in example_page  # no absolute paths
 
 
 def test_csp_allows_exactly_the_inline_style_and_script(example_page):
@@ -327,8 +327,9 @@ def test_hyphenated_numbers_and_spellings():
                                        evidence("a", "Odessa", "Odessa again"),
                                        evidence("b", "Odesa", "born in Odesa, Ukraine")],
                    kind="spelling_variant", severity="warning")
+    # the odd spelling first, the common one's second use folded but still marked
     assert diff_marked(render_html(contract([age, name]))) == ["25-year-old", "26-year-old",
-                                                               "Odessa", "Odessa", "Odesa"]
+                                                               "Odesa", "Odessa", "Odessa"]
 
 
 def test_same_words_in_every_source_mark_nothing():
@@ -359,14 +360,15 @@ def test_review_controls_give_each_finding_a_form():
     assert hidden.count(("story", "test-story")) == 2
     assert ("finding_id", "cc-aaaaaaaaaaaa") in hidden and ("finding_id", "cc-ffffffffffff") in hidden
     buttons = [a for t, a in found if t == "button" and a.get("name") == "status"]
-    assert len(buttons) == 10
-    assert [b["data-action"] for b in buttons[:5]] == ["confirmed", "dismissed", "follow-up", "corrected", "open"]
+    assert len(buttons) == 8  # both findings are open: nothing to reopen
+    assert [b["data-action"] for b in buttons[:4]] == ["confirmed", "dismissed", "follow-up", "corrected"]
     assert all(b["value"] == b["data-action"] for b in buttons)
     assert len([a for t, a in found if t == "textarea" and a.get("name") == "note"]) == 2
     assert len([a for t, a in found if t == "input" and a.get("name") == "by"]) == 2
     assert "0 decisions so far" in page
-    for label in ("Confirm", "Dismiss", "Follow up", "Corrected", "Reopen"):
+    for label in ("Confirm", "Dismiss", "Follow up", "Corrected"):
         assert f">{label}</button>" in page
+    assert ">Reopen</button>" not in page
 
 
 def test_no_forms_without_review_controls(example_page):
@@ -430,3 +432,47 @@ def test_a_finding_without_a_subject_says_it_is_about_the_whole_story():
     assert "<span>count (whole story)</span>" in render_html(data)
     assert "- About: count (whole story)" in render_markdown(data)
     assert ": </span>" not in render_html(data)
+
+
+# --- what to fix first, folded info, the odd one first -------------------------------------------
+
+def test_fix_first_lists_errors_then_disputes_then_updates_one_line_each():
+    update = finding("cc-000000000003", [evidence("a", "12"), evidence("b", "13")], severity="warning",
+                     message="How many people were injured: 12 (Wire A, 4 Mar), updated to 13 (Paper B, 5 Mar)",
+                     details={"notes": ["updated figure: 12 → 13"]})
+    spelling = finding("cc-000000000002", [evidence("a", "Odessa"), evidence("b", "Odesa")], severity="warning",
+                       kind="spelling_variant", message='Which spelling: "Odessa" (Wire A) or "Odesa" (Paper B)?')
+    error = age_conflict(message="How old is Jan Kowalski: 25 (Wire A) or 26 (Paper B)?")
+    note = finding("cc-000000000004", [evidence("a", "9")], severity="info", message="Only Wire A says how many: 9")
+    page = render_html(contract([update, spelling, error, note]))
+    fix = page[page.index('<section id="fix-first"'):page.index("</section>", page.index('id="fix-first"'))]
+    order = re.findall(r'<li>.*?<a href="#([^"]+)"', fix)
+    assert order == ["cc-aaaaaaaaaaaa", "cc-000000000002", "cc-000000000003"]  # no info line
+    assert fix.count('class="badge update"') == 1
+    assert page.index('id="fix-first"') < page.index('id="sources"')
+    # the update's card says so too
+    card = page[page.index('id="cc-000000000003"'):]
+    assert 'class="badge update">Update<' in card[:card.index("</article>")]
+
+
+def test_info_findings_are_folded_closed():
+    note = finding("cc-000000000004", [evidence("a", "9")], severity="info", message="Only Wire A says how many: 9")
+    page = render_html(contract([age_conflict(), note]))
+    fold = page[page.index('<details class="info-fold">'):]
+    assert "<details class=\"info-fold\" open" not in page
+    assert fold.index('id="cc-000000000004"') < fold.index("</details>")
+    assert "1 info finding:" in fold
+
+
+def test_most_common_value_folded_after_the_odd_one():
+    common = [evidence(f"w{n}", "Piedmont", f"Traffic on Piedmont Road ({n}).") for n in range(6)]
+    odd = evidence("odd", "Piemont", "Agents searched along Piemont Road.")
+    spelling = finding("cc-000000000005", common[:3] + [odd] + common[3:], severity="warning",
+                       kind="spelling_variant", message='Which spelling: "Piemont" (odd) or "Piedmont" (6 mentions: w0, w1 and 4 others)?')
+    page = render_html(contract([spelling]))
+    card = page[page.index('id="cc-000000000005"'):]
+    shown = card[:card.index("<details")]
+    assert shown.index("Agents searched along") < shown.index("Road (0)")
+    assert "Road (1)" not in shown
+    folded = card[card.index('<details class="more-evidence">'):card.index("</details>")]
+    assert "5 more giving &quot;Piedmont&quot;" in folded and "Road (5)" in folded

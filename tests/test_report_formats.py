@@ -6,7 +6,8 @@
 
 from the repository root (paths in the report are then relative, so the file is the same on every
 machine). The story (made up for this test) has an error, warnings, an info finding and a quote
-quoted differently, so every part of a report is exercised."""
+quoted differently, so every part of a report is exercised. The line, sarif and github formats
+(positions, schema, escaping) have tests of their own in test_report_integration.py."""
 from __future__ import annotations
 
 import pytest

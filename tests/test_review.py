@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import multiprocessing
+import re
 import sqlite3
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_an_edited_value_reopens_as_the_finding_that_replaces_it(capsys, tmp_pat
     assert "Paper B (paper-b) was edited: '14 sailors' is now '15 sailors'" in review["reopened_because"]
 
     _, out, _ = run_cli(capsys, "review", "list", "--all", "--db", db)
-    assert "(no longer found)" in out  # the old finding is kept, marked gone
+    assert "(no longer found)" in " ".join(out.split())  # the old finding is kept, marked gone (may wrap)
 
 
 def test_a_corrected_article_makes_the_finding_go_away(capsys, tmp_path):
@@ -135,7 +136,7 @@ def test_a_corrected_article_makes_the_finding_go_away(capsys, tmp_path):
     code, data = check_json(capsys, story, db)
     assert code == 0 and not [f for f in data["findings"] if f["rule"] == TOLL]
     _, out, _ = run_cli(capsys, "review", "list", "--status", "corrected", "--all", "--db", db)
-    assert finding["id"] in out and "(no longer found)" in out
+    assert finding["id"] in out and "(no longer found)" in " ".join(out.split())
 
 
 # --- the CLI -------------------------------------------------------------------------------------
@@ -188,6 +189,10 @@ def test_export_is_claimreview_shaped(capsys, tmp_path):
     assert {a["url"] for a in appearances} == {"https://example.org/paper-b", "https://example.org/site-c",
                                                "https://example.org/wire-a"}
     assert {a["publisher"]["name"] for a in appearances} == {"Paper B", "Site C", "Wire A"}
+    for appearance, ev in zip(appearances, finding["evidence"]):  # the whole sentence, ISO dates
+        assert appearance["sentence"] == ev["sentence"] and appearance["text"] in appearance["sentence"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", appearance["datePublished"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", review["datePublished"])
 
     out_file = tmp_path / "reviews.csv"
     code, _, err = run_cli(capsys, "review", "export", "--format", "csv", "--output", out_file, "--db", db)
@@ -195,6 +200,12 @@ def test_export_is_claimreview_shaped(capsys, tmp_path):
     rows = list(csv.DictReader(out_file.open(encoding="utf-8")))
     confirmed = [r for r in rows if r["finding_id"] == finding["id"]]
     assert confirmed[0]["status"] == "confirmed" and "https://example.org/paper-b" in confirmed[0]["urls"]
+    assert confirmed[0]["decided_at"] == review["datePublished"]
+    sentences = confirmed[0]["sentences"].splitlines()
+    assert len(sentences) == len(finding["evidence"])
+    for line, ev in zip(sentences, finding["evidence"]):
+        assert re.match(rf"{re.escape(ev['outlet'])}, \d{{4}}-\d{{2}}-\d{{2}}: ", line)
+        assert line.endswith(" ".join(ev["sentence"].split()))
     assert {r["status"] for r in rows} >= {"confirmed", "open"}
 
 

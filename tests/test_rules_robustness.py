@@ -21,7 +21,8 @@ from claims.clean import clean
 from claims.entities import StoryEntities
 from claims.errors import InputError
 from claims.extract import extract_claims
-from checker.rules import self_contradiction, single_source, spelling_variant, statement_negation, value_conflict
+from checker.rules import (house_style, self_contradiction, single_source, spelling_variant, statement_negation,
+                           value_conflict)
 from checker.rules.quotes import common as quote_common
 from checker.engine.context import StoryContext
 from checker.engine.findings import format_message, message_placeholders
@@ -378,8 +379,8 @@ def test_each_kind_passes_every_placeholder_the_table_declares(tmp_path, monkeyp
         assert "{" not in text, f"{kind} left a declared placeholder unfilled: {text}"
         return text
 
-    for module in (value_conflict, spelling_variant, self_contradiction, statement_negation, single_source,
-                   quote_common):
+    for module in (value_conflict, spelling_variant, house_style, self_contradiction, statement_negation,
+                   single_source, quote_common):
         monkeypatch.setattr(module, "format_message", recording)
     for _, data, case in load_cases("rules"):
         kind = data["kind"]

@@ -221,3 +221,49 @@ def test_bound_to_all_interfaces_only_addresses_and_known_names_are_answered(tmp
                                (f"review.newsroom.example:{port}", 200), (f"rebind.evil.example:{port}", 421),
                                (f"127.0.0.1:{port + 1}", 421)):
             assert request(server, "GET", "/", headers={"Host": host})[0] == expected, host
+
+
+def test_the_reviewer_name_is_remembered_escaped_and_forgotten_when_cleared(served):
+    server, _ = served
+    hostile = 'Ana "><script>alert(1)</script>; Path=/x, Set-Cookie: evil=1'
+    status, headers, _ = request(server, "POST", "/decide", decision(server, by=hostile))
+    assert status == 303
+    cookie = headers["set-cookie"]
+    assert cookie.startswith("claimcheck_reviewer=Ana%20%22%3E%3Cscript%3E")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "evil=1" not in cookie.split(";")[0]
+    assert "\r" not in cookie and "\n" not in cookie
+    sent = cookie.split(";")[0]
+    _, headers, page = request(server, "GET", "/story/harbour-fire", headers={"Cookie": f"other=1; {sent}"})
+    card = finding_card(page, toll_id(server))
+    value = re.search(r'<input type="text" name="by" autocomplete="name" value="([^"]*)">', card).group(1)
+    assert value == "Ana &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;; Path=/x, Set-Cookie: evil=1"
+    assert "<script>alert(1)" not in page
+    assert "script-src 'sha256-" in headers["content-security-policy"]  # the policy is unchanged
+    # no cookie, or a broken one: the field is empty and the server's reviewer decides
+    for jar in ({}, {"Cookie": 'claimcheck_reviewer="unterminated'}):
+        _, _, page = request(server, "GET", "/story/harbour-fire", headers=jar)
+        assert '<input type="text" name="by" autocomplete="name">' in page
+    # clearing the field forgets the name
+    _, headers, _ = request(server, "POST", "/decide", decision(server, by=""), headers={"Cookie": sent})
+    assert headers["set-cookie"].startswith("claimcheck_reviewer=; Max-Age=0")
+    assert [d.reviewer for d in server.store.history("harbour-fire", toll_id(server))][-1] == "tester"
+    # a client that sends no reviewer field leaves the cookie alone
+    form = {k: v for k, v in decision(server).items() if k != "by"}
+    assert "set-cookie" not in request(server, "POST", "/decide", form)[1]
+
+
+def test_reopen_is_offered_only_for_decided_findings_and_counts_are_singular(served):
+    server, _ = served
+    _, _, index = request(server, "GET", "/")
+    assert "<p>1 story. " in index and "1 stories" not in index
+    _, _, page = request(server, "GET", "/story/harbour-fire")
+    card = finding_card(page, toll_id(server))
+    card = card[:card.index("</article>")]
+    assert ">Reopen</button>" not in card and 'class="current"' not in card and "0 decisions so far" in card
+    request(server, "POST", "/decide", decision(server, status="dismissed"))
+    _, _, page = request(server, "GET", "/story/harbour-fire")
+    card = finding_card(page, toll_id(server))
+    card = card[:card.index("</article>")]
+    assert '<button type="submit" name="status" value="open" data-action="open">Reopen</button>' in card
+    assert 'value="dismissed" data-action="dismissed" class="current">Dismiss</button>' in card
+    assert "1 decision so far" in card

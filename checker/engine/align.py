@@ -82,7 +82,7 @@ def _candidates_plain(words: dict[int, set[str]], articles: dict[int, set[str]],
     for idx, ws in words.items():
         for word in ws:
             index[word].append(idx)
-    limit = max(5, int(max_df * len(words)))
+    limit = _df_limit(len(words), max_df)
     # two claims are in different articles unless both are in the same single one
     sole = {idx: next(iter(arts)) if len(arts) == 1 else None for idx, arts in articles.items()}
     shared: dict[tuple[int, int], int] = defaultdict(int)
@@ -108,7 +108,7 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
     for ws in words.values():
         for word in ws:
             frequency[word] += 1
-    limit = max(5, int(max_df * len(words)))
+    limit = _df_limit(len(words), max_df)
     usable = {idx: sorted((w for w in ws if frequency[w] <= limit), key=lambda w: (frequency[w], w))
               for idx, ws in words.items()}
     prefixes: dict[str, list[int]] = defaultdict(list)
@@ -128,6 +128,45 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
         n = len(sets[a] & sets[b])
         if n >= at_least:
             out[(a, b)] = n
+    return out
+
+
+def _df_limit(claims: int, max_df: float) -> int:
+    """In how many of a block's claims a word may occur and still propose a pair."""
+    return max(5, int(max_df * claims))
+
+
+def alignment_trace(rows: list[Claim], a: Claim, b: Claim, min_shared: int, min_jaccard: float,
+                    max_df: float = 0.5, min_overlap: float | None = None, prefix: int | None = None,
+                    min_sentence_overlap: float | None = None, subject_counts: bool = False) -> dict:
+    """How ``aligned_pairs`` (same arguments) measures the pair ``a``, ``b`` of the block
+    ``rows``: the context words they share, how many of those are rare enough in the block to
+    count, the Jaccard and overlap shares, the whole sentences' overlap, and whether each test
+    passes. Built on demand (``claimcheck explain``), never during a check."""
+    contexts = {r.index: word_set(r.context, prefix) for r in rows}
+    contexts.setdefault(a.index, word_set(a.context, prefix))
+    contexts.setdefault(b.index, word_set(b.context, prefix))
+    df: Counter[str] = Counter(w for ws in contexts.values() for w in ws)
+    limit = _df_limit(len(contexts), max_df)
+    wa, wb = contexts[a.index], contexts[b.index]
+    shared = sorted(wa & wb)
+    common = sorted(w for w in shared if df[w] > limit)
+    subject = 1 if subject_counts and a.subject and a.subject == b.subject else 0
+    jaccard = len(shared) / (len(wa | wb) or 1)
+    overlap = len(shared) / (min(len(wa), len(wb)) or 1)
+    needed = min_shared - (1 if subject_counts else 0)
+    counted = len(shared) - len(common)
+    out = {"shared": shared, "common": common, "needed": min_shared, "subject_counts": bool(subject),
+           "jaccard": jaccard, "overlap": overlap,
+           "context_ok": needed <= 0 or (counted >= needed and len(shared) + subject >= min_shared
+                                         and (jaccard >= min_jaccard
+                                              or (min_overlap is not None and overlap >= min_overlap)))}
+    if min_sentence_overlap is not None:
+        sa, sb = (_compared(content_words(str(r.sentence)), prefix) for r in (a, b))
+        both = len(sa & sb)
+        out["sentence_overlap"] = both / (min(len(sa), len(sb)) or 1)
+        out["sentence_shared"] = both
+        out["sentence_ok"] = both >= SENTENCE_MIN_SHARED and out["sentence_overlap"] >= min_sentence_overlap
     return out
 
 

@@ -35,9 +35,9 @@ from claims.entities import StoryEntities, name_key
 from claims.model import Article, Claim, Document, Sentence
 from checker.engine.facts import Fact, SourceGroups, StoryFacts, StoryModel, build_facts, story_model
 from checker.engine.findings import Evidence
+from checker.engine.wording import name_list, source_label
 from checker.engine.quote_families import CUT_MIN_WORDS, SETTINGS, Piece, QuoteFamily, build_families, quote_pieces
 
-MAX_IDS_NAMED = 3  # article ids a message lists for one outlet; past that, a count
 READS = ("claims", "facts", "quote_pieces", "quote_families", "sentences", "places", "article_text")
 
 
@@ -58,9 +58,11 @@ class StoryContext:
     _quote_pieces: dict[int, list[Piece]] = field(default_factory=dict, init=False, repr=False)
     _quote_families: list[QuoteFamily] | None = field(default=None, init=False, repr=False)
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _labels: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _filed_by: Counter | None = field(default=None, init=False, repr=False)
     _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
     _story_model: StoryModel | None = field(default=None, init=False, repr=False)
-    _filed: Counter | None = field(default=None, init=False, repr=False)  # outlet -> its articles in the story
 
     # --- claims ---------------------------------------------------------------------------------
 
@@ -181,24 +183,61 @@ class StoryContext:
                                   normalized=str(claim.normalized), sentence=claim.sentence)
 
     def outlet(self, article_id: str) -> str:
-        article = self.articles[article_id]
-        return article.outlet or article_id
+        """The article's short source label (``source_label``): its outlet, else a short form
+        of its headline, else its file name without hash-like ids."""
+        if article_id not in self._labels:
+            article = self.articles[article_id]
+            self._labels[article_id] = source_label(article.outlet, article.title, article_id,
+                                                    self._story_order(article_id) + 1)
+        return self._labels[article_id]
 
-    def sources(self, article_ids) -> str:
-        """The outlets of these articles, each once. An outlet that filed more articles in the
-        story than are given here is named with the articles' ids, since its name alone would
-        not say which ("13 (AP [a1]) vs 12 (AP [a2])"), or past three ids with how many of its
-        articles ("AP x4 of 6": the evidence lists them); one given with all its articles reads
-        "AP" or "AP x3"."""
+    def sources(self, article_ids, *, dated: bool = False) -> str:
+        """The sources of these articles, each outlet once ("AP ×3" when it filed three of
+        them), at most ``MAX_NAMED`` names ("NYT, Reuters, AP and 3 others"; ``name_list``).
+        With ``dated``, an outlet that filed other articles in the story too has each of these
+        named (``article_label``: "AP 30 Jul 11:30", "Wire One (second)"): what tells two
+        reports of one outlet apart in a value's sources, or says which one alone gives a figure."""
         given: dict[str, list[str]] = {}
-        for article_id in sorted(set(article_ids)):
+        for article_id in sorted(set(article_ids), key=self._story_order):
             given.setdefault(self.outlet(article_id), []).append(article_id)
-        if self._filed is None:  # counted once: every finding's sources read it
-            self._filed = Counter(self.outlet(article_id) for article_id in self.articles)
-        filed = self._filed
+        names: list[str] = []
+        for name, ids in given.items():
+            if dated and len(ids) < self._filed()[name]:
+                names += [self.article_label(i) for i in ids]
+            else:
+                names.append(name if len(ids) == 1 else f"{name} ×{len(ids)}")
+        return name_list(names)
 
-        def label(name: str, ids: list[str]) -> str:
-            if len(ids) < filed[name]:
-                return f"{name} [{', '.join(ids)}]" if len(ids) <= MAX_IDS_NAMED else f"{name} x{len(ids)} of {filed[name]}"
-            return name if len(ids) == 1 else f"{name} x{len(ids)}"
-        return ", ".join(label(name, ids) for name, ids in given.items())
+    def article_label(self, article_id: str) -> str:
+        """One article among its outlet's others: "AP 30 Jul 11:30", or undated "Wire One
+        (second)" (its short headline or file name); just the outlet when it filed only this."""
+        name = self.outlet(article_id)
+        if self._filed()[name] < 2:
+            return name
+        when = self.when(article_id)
+        if when:
+            return f"{name} {when}"
+        article = self.articles[article_id]
+        other = source_label(None, article.title, article_id, self._story_order(article_id) + 1)
+        return f"{name} ({other})" if other != name else name
+
+    def _filed(self) -> Counter:
+        if self._filed_by is None:
+            self._filed_by = Counter(self.outlet(a) for a in self.articles)
+        return self._filed_by
+
+    def when(self, article_id: str) -> str:
+        """"30 Jul 11:30" (the time only when the story has other articles that day), or ""."""
+        published = self.articles[article_id].published
+        if published is None:
+            return ""
+        day = f"{published.day} {published:%b}"
+        same_day = [a for a in self.articles.values() if a.published and a.published.date() == published.date()]
+        if len(same_day) > 1 and (published.hour, published.minute) != (0, 0):
+            day += f" {published:%H:%M}"
+        return day
+
+    def _story_order(self, article_id: str) -> int:
+        if not self._order:
+            self._order.update({a: n for n, a in enumerate(self.articles)})
+        return self._order.get(article_id, len(self._order))

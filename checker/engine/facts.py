@@ -827,6 +827,58 @@ def build_facts(claims: list[Claim], story, params) -> StoryFacts:
     return StoryFacts(_unique_ids(facts), blocks)
 
 
+# --- why (``claimcheck explain``: built on demand, never during a check) -------------------------
+
+def link_vetoes(a: Claim, b: Claim, story, params) -> list[str]:
+    """Why the tests that keep any two claims apart keep these two apart, in words (empty:
+    none does): what ``_alignment_links`` and the story model check before linking."""
+    out = []
+    if not _compatible(a.attribute, b.attribute, params["generic_attributes"]):
+        out.append(f"their attributes count different things ('{a.attribute}' / '{b.attribute}')")
+    if not same_role(a, b):
+        out.append("one dates a statement or is an offset from another event, the other does not")
+    if not same_scope(a, b):
+        out.append("they are narrowed differently (places, headings or modifiers that do not match)")
+    if _unanchored_offsets(a, b):
+        out.append("both are offsets ('N later') from a start their sentences do not share")
+    if _different_events(a, b, params["word_prefix"]):
+        out.append(f"they date different events ('{(a.extra or {}).get('event')}' / "
+                   f"'{(b.extra or {}).get('event')}')")
+    return out
+
+
+def slot_words(found: tuple[str, ...] | None) -> str:
+    """A story model slot (``slot``) in words."""
+    if not found:
+        return "nothing (the story model cannot say what it gives)"
+    if found[0] == "count":
+        return "a count of " + " ".join(w for w in found[1:] if w)
+    if found[0] == "time":
+        return f"the time of the {found[1]}" + (f" ({found[2]})" if len(found) > 2 and found[2] else "")
+    return f"the date of the {found[1]}"
+
+
+def join_refusal(block: FactBlock, fact_a: Fact, fact_b: Fact, params) -> str:
+    """Why clustering kept two linked claims in two facts, in words: an article gives two
+    conflicting values of them in two sentences over no strong link (the cannot-link), or two
+    conflicting values would meet that no link ties."""
+    test = conflicting(params)
+    rows_a = [c for c in fact_a.claims if c.index in block.articles]
+    rows_b = [c for c in fact_b.claims if c.index in block.articles]
+    for x in rows_a:
+        for y in rows_b:
+            shared = sorted(block.articles[x.index] & block.articles[y.index])
+            if not shared or x.sentence == y.sentence or not test(x, y):
+                continue
+            link = block.links.get((min(x.index, y.index), max(x.index, y.index)))
+            if link is None or not link.strong:
+                return (f"article {shared[0]} gives both {x.value!r} and {y.value!r}, in two sentences, and no "
+                        "alignment ties the two: one article rarely gives two values of one fact without saying "
+                        "so, so they are taken as two facts (the cannot-link)")
+    return ("joining them would bring together values that cannot both be true and that no link between "
+            "the two facts ties")
+
+
 def _unique_ids(facts: list[Fact]) -> list[Fact]:
     """Two facts that would share an id (same label, same best value) get a suffix, in story order."""
     seen: Counter[str] = Counter()

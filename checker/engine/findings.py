@@ -22,8 +22,12 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 def subject_label(finding: dict) -> str:
     """What a finding is about, for a report line: "age: Kennedy", or "count (whole story)" for a
-    finding with no subject of its own (a toll only one source gives, a negated statement)."""
+    finding with no subject of its own (a toll only one source gives, a negated statement). A
+    count is the story's, never the person nearest it in a sentence (whose name would label an
+    injured count with a victim's)."""
     claim_type, subject = finding.get("claim_type") or "", finding.get("subject") or ""
+    if claim_type == "count":
+        subject = ""
     return f"{claim_type}: {subject}" if subject else f"{claim_type} (whole story)"
 
 

@@ -24,12 +24,14 @@ from checker.engine.findings import SEVERITIES
 @dataclass(frozen=True)
 class Value:
     """What a value may be: its type; for a number its range (``low``/``high`` inclusive); for a
-    string its choices; for a list the ``Value`` of each item and its exact ``length``; ``regex``
-    for a string that is a pattern; ``nullable`` when null (None) is accepted too: it switches
-    the option off (no magic numbers standing for "off")."""
+    string its choices; for a list the ``Value`` of each item and its exact ``length``; for a
+    mapping (``dict``) the ``Value`` of each key (``key``) and of each value (``item``);
+    ``regex`` for a string that is a pattern; ``nullable`` when null (None) is accepted too: it
+    switches the option off (no magic numbers standing for "off")."""
 
     type: type
     item: Value | None = None
+    key: Value | None = None
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
@@ -60,6 +62,10 @@ def choice(*choices: str) -> Value:
 
 def list_of(item: Value, length: int | None = None) -> Value:
     return Value(list, item=item, length=length)
+
+
+def mapping_of(key: Value, item: Value) -> Value:
+    return Value(dict, key=key, item=item)
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,8 @@ def yaml_text(value: Any) -> str:
     """A default as rules.yaml would write it: ``[claim_type, attribute]``, ``0.1``, ``null``."""
     if value is None:
         return "null"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_text(k)}: {yaml_text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
@@ -168,6 +176,10 @@ def accepts_text(spec: Value) -> str:
         count = f"{spec.length} " if spec.length is not None else ""
         items = _plural(accepts_text(spec.item)) if spec.item is not None else "values"
         return f"a list of {count}{items}" + (", or null (off)" if spec.nullable else "")
+    if spec.type is dict:
+        keys = _plural(accepts_text(spec.key)) if spec.key is not None else "names"
+        items = accepts_text(spec.item) if spec.item is not None else "a value"
+        return f"a mapping of {keys} to {items}" + (", or null (off)" if spec.nullable else "")
     if spec.regex:
         return "a regex (RE2)"
     text = TYPE_NAMES.get(spec.type, spec.type.__name__)
@@ -254,6 +266,16 @@ def value_problem(spec: Value, value) -> tuple[str, int | None] | None:
                 if found:
                     problem, line = found
                     return f"item {i + 1} {problem}", line or (lines[i] if i < len(lines) else None)
+        return None
+    if spec.type is dict:
+        key_lines = getattr(value, "key_lines", {})
+        for key, item in value.items():
+            for part, part_spec in (("key", spec.key), ("value", spec.item)):
+                found = value_problem(part_spec, key if part == "key" else item) if part_spec is not None else None
+                if found:
+                    problem, line = found
+                    where = f"key {short_value(key)}" if part == "key" else f"{short_value(key)}"
+                    return f"{where} {problem}", line or key_lines.get(key)
         return None
     if spec.type in (int, float):
         if not math.isfinite(value):

@@ -21,6 +21,11 @@ class Rule:
     enabled: bool = True
     description: str = ""
     source: str = ""  # file:line where the rule is defined
+    # file:line of each claimcheck.yaml entry that changed the rule, in the order applied
+    changed_by: list[str] = field(default_factory=list)
+    # the folder a file named in the rule's options (a variants_file) is looked for first: the
+    # folder of the file that set it (None: beside the rules file)
+    base_dir: str | None = None
 
 
 @dataclass
@@ -29,6 +34,11 @@ class RuleSet:
     rules: list[Rule]
     # how quotes are aligned into families for the whole story (rules.yaml's 'quote_families:')
     quote_families: dict[str, Any] = field(default_factory=SETTINGS.defaults)
+    # findings less severe than this are dropped (claimcheck.yaml's min_severity, --min-severity)
+    min_severity: str = "info"
+    # what claimcheck.yaml and the command line changed (file, select, ignore, min_severity) for
+    # the report; None when the rules file is in force as it is
+    settings: dict[str, Any] | None = None
 
     @property
     def enabled(self) -> list[Rule]:

@@ -169,21 +169,50 @@ def _same_age_guessed_year(a, b) -> bool:
 
 def numeric_conflict(a, b, params) -> str | None:
     """'conflict', 'rounding' or None when the ranges agree."""
-    if scale(a) != scale(b) or _same_age_guessed_year(a, b):
-        return None
+    return numeric_verdict(a, b, params)[0]
+
+
+def numeric_verdict(a, b, params) -> tuple[str | None, str]:
+    """(``numeric_conflict``'s answer, why): the why is one of ``VERDICT_REASONS`` (what
+    ``claimcheck explain`` says about two values)."""
+    if scale(a) != scale(b):
+        return None, "scale"
+    if _same_age_guessed_year(a, b):
+        return None, "age at the event"
     ra, rb = value_range(a, params), value_range(b, params)
     if ra is None or rb is None:
-        return None
-    if _overlap(ra, rb) and not _same_hedge_different_figure(a, b) and not _approximations_apart(a, b):
-        return None
+        return None, "no range"
+    if _overlap(ra, rb):
+        if _same_hedge_different_figure(a, b):
+            reason = "same hedge"
+        elif _approximations_apart(a, b):
+            reason = "approximations apart"
+        else:
+            return None, "overlap"
+    else:
+        reason = "apart"
     if params["max_ratio"] is not None and _ratio(ra, rb) > params["max_ratio"]:
-        return None  # "45 seconds" and "2 days" measure different things, whatever the words say
+        return None, "max_ratio"  # "45 seconds" and "2 days" measure different things, whatever the words say
     if a.low == a.high and b.low == b.high and a.claim_type == "count":
         va, vb = float(a.low), float(b.low)
         # one figure is a rounded form of the other: 333,000 vs 333,333, 350 vs 354
         if abs(va - vb) <= params["rounding_tolerance"] * max(va, vb) and _trailing_zeros(va) != _trailing_zeros(vb):
-            return "rounding"
-    return "conflict"
+            return "rounding", "rounding_tolerance"
+    return "conflict", reason
+
+
+# why two values do or do not conflict (``numeric_verdict``), in words
+VERDICT_REASONS = {
+    "scale": "they are on different scales (one is not comparable with the other)",
+    "age at the event": "the same age, one report dating it only by its filing year: the age at the event",
+    "no range": "one of them is no range that can be compared",
+    "overlap": "their ranges overlap (after the tolerances)",
+    "same hedge": "both hedge the same way around different figures",
+    "approximations apart": "both are approximations, more than a tenth apart",
+    "apart": "their ranges do not overlap (after the tolerances)",
+    "max_ratio": "they are more than max_ratio times apart: about different things",
+    "rounding_tolerance": "one is a rounded form of the other (within rounding_tolerance)",
+}
 
 
 def is_numeric(row) -> bool:

@@ -77,10 +77,15 @@ class StoryOutcome:
 _RULES: dict = {}
 
 
-def _rules(path: str | None):
+def _rules(path):
     """The rule set, parsed once per worker process (parsing rules.yaml costs more than
-    checking a small story)."""
+    checking a small story). ``path`` may be the RuleSet itself, as the command line loads it
+    with claimcheck.yaml and --select/--ignore applied (a few KB to pickle per story)."""
+    from checker.engine.rule import RuleSet
     from checker.pipeline.rules_file import load_rules
+
+    if isinstance(path, RuleSet):
+        return path
 
     key = (path, os.stat(path).st_mtime_ns if path and os.path.exists(path) else None)
     if key not in _RULES:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claims.clean import clean
@@ -29,7 +29,8 @@ from checker.engine.context import StoryContext
 from checker.engine.deadline import StoryTimeout, check_deadline, rules_deadline
 from checker.engine.facts import Fact
 from checker.pipeline.facts import fact_sheet
-from checker.engine.findings import SEVERITIES, Finding, sort_findings
+from checker.pipeline.ours import add_ours, address_result, mark_ours
+from checker.engine.findings import SEVERITIES, SEVERITY_RANK, Finding, sort_findings
 from checker.engine.quote_families import render_family
 from checker.engine.rule import RuleSet
 from checker.pipeline.rules_file import load_rules
@@ -60,6 +61,10 @@ class StoryResult:
     timings: dict[str, float] = field(default_factory=dict)
     quote_families: list[dict] = field(default_factory=list)  # quote_families.render_family, for reports
     context: StoryContext | None = None  # what the rules read (None when the check stopped early)
+    # a pre-publication check (``ours``): our article's id; ``findings`` are then only those
+    # involving it, addressed to us, and ``other_findings`` those between other sources
+    ours: str | None = None
+    other_findings: list[Finding] = field(default_factory=list)
 
     @property
     def facts(self) -> list[Fact]:
@@ -104,7 +109,10 @@ def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None
         # one conflict, one finding: a second rule raising the same id keeps the stronger one
         if finding.id not in merged or len(finding.evidence) > len(merged[finding.id].evidence):
             merged[finding.id] = finding
-    return sort_findings(list(merged.values()))
+    # claimcheck.yaml's min_severity (--min-severity): a rule's findings vary in severity (a
+    # rounding difference is info), so findings are dropped, not rules
+    floor = SEVERITY_RANK.get(rules.min_severity, 0)
+    return sort_findings([f for f in merged.values() if SEVERITY_RANK.get(f.severity, 0) >= floor])
 
 
 @dataclass
@@ -197,12 +205,28 @@ def quote_family_view(rules: RuleSet, ctx: StoryContext) -> list[dict]:
 
 
 def check_story(source: str | Path | Story, rules: RuleSet | None = None,
-                deadline: float | None = None, keep_partial: bool = False) -> StoryResult:
+                deadline: float | None = None, keep_partial: bool = False,
+                ours: str | Path | None = None) -> StoryResult:
     """``deadline`` (a ``time.monotonic()`` value) is checked between stages, articles and rules
     and inside the long loops of extraction and rules; past it the check stops with
     StoryTimeout, or with ``keep_partial`` returns what was done, the time limit listed among
-    its problems. (Each article also has its own extraction budget.)"""
+    its problems. (Each article also has its own extraction budget.)
+
+    ``ours`` makes it a pre-publication check of our article (``checker.pipeline.ours``): a file
+    of the story, an article id, or a draft outside the story read as one more article; the
+    result's ``findings`` are then those involving it, worded to us."""
     rules = rules or load_rules()
+    ours_id = None
+    if ours is not None:
+        source = source if isinstance(source, Story) else read_story(source)
+        ours_id = add_ours(source, ours)
+    result = _check(source, rules, deadline, keep_partial)
+    if ours_id is not None:
+        address_result(result, ours_id)
+    return result
+
+
+def _check(source: str | Path | Story, rules: RuleSet, deadline: float | None, keep_partial: bool) -> StoryResult:
     ex = extract_story(source, deadline)
     story = ex.story
     if ex.stopped is not None:
@@ -240,7 +264,7 @@ def result_to_dict(result: StoryResult) -> dict:
     summary = {s: 0 for s in SEVERITIES}
     for finding in result.findings:
         summary[finding.severity] += 1
-    return {
+    data = {
         "tool": {"name": "claimcheck", "version": __version__},
         "story": {"id": result.story.id, "path": result.story.path},
         "rules": result.rules.path,
@@ -253,10 +277,17 @@ def result_to_dict(result: StoryResult) -> dict:
             for a in result.story.articles
         ],
         "findings": [f.to_dict() for f in result.findings],
-        "facts": fact_sheet(result),
+        # the fact sheet's statuses read every finding, also those a pre-publication check leaves out
+        "facts": fact_sheet(replace(result, findings=result.findings + result.other_findings)
+                            if result.other_findings else result),
         "quote_families": result.quote_families,
         "problems": [p.to_dict() for p in result.problems],
         "warnings": [w.to_dict() for w in result.story.warnings],
         "summary": {"articles": len(result.story.articles), "claims": len(result.claims),
                     "findings": summary},
+        # what claimcheck.yaml and the command line changed; absent when the rules file is in force as it is
+        **({"settings": result.rules.settings} if result.rules.settings else {}),
     }
+    if result.ours is not None:
+        mark_ours(data, result)
+    return data

@@ -13,6 +13,10 @@ aligned into families for the whole story (``checker.engine.quote_families.SETTI
 quote rule, value_conflict's ``quoted_statements`` and the reports' quotes side by side read those
 families. A rule that gives one of these settings itself is refused, saying where it moved.
 
+``build_rule`` also checks a claimcheck.yaml entry changing one rule (``base``: only the keys it
+gives), for ``checker.pipeline.config``, which reads that file with ``read_yaml`` under the same
+limits.
+
 Everything is checked when the file is loaded, never half-way through a report: every problem
 is an ``InputError`` naming the file and line. The file itself must be a regular file of at
 most ``MAX_RULES_BYTES`` in UTF-8; YAML nesting deeper than ``MAX_DEPTH`` or expanding (through
@@ -63,7 +67,7 @@ class _Refused(Exception):
         self.line = mark.line + 1 if mark is not None else None
 
 
-class _Mapping(dict):
+class LineMapping(dict):
     """A YAML mapping that knows its line and the line of each key, for error messages."""
 
     line: int | None = None
@@ -137,7 +141,7 @@ def _construct_mapping(loader, node):
             if ident in first:
                 raise _Refused(f"duplicate key {key_node.value!r} (first at line {first[ident]})", key_node.start_mark)
             first[ident] = key_node.start_mark.line + 1
-    mapping = _Mapping(yaml.SafeLoader.construct_mapping(loader, node))
+    mapping = LineMapping(yaml.SafeLoader.construct_mapping(loader, node))
     mapping.line = node.start_mark.line + 1
     # (after construct_mapping: merged '<<' keys come first, so a key written here wins)
     mapping.key_lines = {loader.construct_object(k): k.start_mark.line + 1 for k, _ in node.value}
@@ -155,33 +159,33 @@ _RulesLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _co
 _RulesLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def _read_text(file: Path, shown: str) -> str:
-    """The rules file's text: a regular file, at most MAX_RULES_BYTES, UTF-8."""
+def read_text(file: Path, shown: str, what: str = "rules file") -> str:
+    """The text of a rules (or ``what``) file: a regular file, at most MAX_RULES_BYTES, UTF-8."""
     if file.is_dir():
-        raise InputError(shown, "is a folder, not a rules file")
+        raise InputError(shown, f"is a folder, not a {what}")
     try:
         # non-blocking: opening a FIFO with no writer would otherwise wait for ever
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise InputError(shown, "rules file not found") from None
+        raise InputError(shown, f"{what} not found") from None
     except OSError as exc:
-        raise InputError(shown, f"cannot read the rules file: {exc.strerror or exc}") from None
+        raise InputError(shown, f"cannot read the {what}: {exc.strerror or exc}") from None
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if stat.S_ISDIR(mode):
-            raise InputError(shown, "is a folder, not a rules file")
+            raise InputError(shown, f"is a folder, not a {what}")
         if not stat.S_ISREG(mode):
-            raise InputError(shown, "not a regular file (a device, FIFO or socket); a rules file must be a file")
+            raise InputError(shown, f"not a regular file (a device, FIFO or socket); a {what} must be a file")
         try:
             data = handle.read(MAX_RULES_BYTES + 1)
         except OSError as exc:
-            raise InputError(shown, f"cannot read the rules file: {exc.strerror or exc}") from None
+            raise InputError(shown, f"cannot read the {what}: {exc.strerror or exc}") from None
     if len(data) > MAX_RULES_BYTES:
-        raise InputError(shown, f"rules file too large (over {MAX_RULES_BYTES:,} bytes)")
+        raise InputError(shown, f"{what} too large (over {MAX_RULES_BYTES:,} bytes)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(shown, f"rules file is not valid UTF-8 (byte {exc.start})",
+        raise InputError(shown, f"{what} is not valid UTF-8 (byte {exc.start})",
                          data.count(b"\n", 0, exc.start) + 1) from None
 
 
@@ -194,6 +198,13 @@ def _parse(text: str, shown: str):
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(shown, f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+
+
+def read_yaml(file: Path, what: str = "rules file"):
+    """A rules or settings file read and parsed with the checks above (size, UTF-8, nesting,
+    aliases): mappings and lists that know their lines, or None for an empty file."""
+    shown = str(file)
+    return _parse(read_text(file, shown, what), shown)
 
 
 # --- checking values -----------------------------------------------------------------------------
@@ -218,7 +229,7 @@ def _plain(value):
 def load_rules(path: str | Path | None = None) -> RuleSet:
     file = Path(path) if path else default_rules_path()
     shown = str(file)
-    data = _parse(_read_text(file, shown), shown)
+    data = _parse(read_text(file, shown), shown)
     if data is None:
         raise InputError(shown, "rules file is empty; expected a top-level 'rules:' list")
     if not isinstance(data, dict):
@@ -238,7 +249,7 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
             raise InputError(shown, f"rule {position + 1} must be a mapping (id, kind, severity, message, "
                                     f"claim_types), got {describe(entry)}",
                              lines[position] if position < len(lines) else None)
-        rule = _rule(entry, shown, file.parent, KINDS, claim_types)
+        rule = build_rule(entry, shown, file.parent, KINDS, claim_types)
         line = getattr(entry, "line", None)
         if rule.id in seen:
             raise InputError(shown, f"duplicate rule id {rule.id!r} (first at line {seen[rule.id]})", line)
@@ -253,23 +264,44 @@ def _quote_settings(data: dict, shown: str) -> dict[str, Any]:
     line = data.key_lines.get("quote_families")
     if given is not None and not isinstance(given, dict):
         raise InputError(shown, f"'quote_families' must be a mapping of settings, got {describe(given)}", line)
-    return _options(given or {}, SETTINGS, shown, line, where="'quote_families'", noun="setting")
+    return checked_options(given or {}, SETTINGS, shown, line, where="'quote_families'", noun="setting")
 
 
-def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: list[str]) -> Rule:
-    """One rule entry checked and built; InputError at its line for anything wrong."""
+def build_rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: list[str],
+          base: Rule | None = None, base_dir: Path | None = None) -> Rule:
+    """One rule entry checked and built; InputError at its line for anything wrong. With
+    ``base`` the entry changes that rule (claimcheck.yaml's ``rules:``): only the keys it gives,
+    each option it gives over the rule's own values; ``base_dir`` is the folder of the file
+    that gives the entry, where a file its options name is looked for first."""
     line = getattr(entry, "line", None)
-    name = short_value(entry["id"]) if "id" in entry else "'?'"
-    for key, expected in REQUIRED.items():
-        if key not in entry:
-            raise InputError(shown, f"rule {name} is missing '{key}'", line)
-        _check_type(shown, line, f"rule {name}: '{key}'", entry[key], expected)
+    if base is None:
+        name = short_value(entry["id"]) if "id" in entry else "'?'"
+        for key, expected in REQUIRED.items():
+            if key not in entry:
+                raise InputError(shown, f"rule {name} is missing '{key}'", line)
+            _check_type(shown, line, f"rule {name}: '{key}'", entry[key], expected)
+        merged = dict(entry)
+    else:
+        name = short_value(base.id)
+        for key, expected in REQUIRED.items():
+            if key in entry:
+                _check_type(shown, line, f"rule {name}: '{key}'", entry[key], expected)
+        if entry.get("id", base.id) != base.id:
+            raise InputError(shown, f"rule {name}: 'id' is {short_value(entry['id'])}; a rule is changed under "
+                                    "its own id (give a new rule a new id)", line)
+        if entry.get("kind", base.kind) != base.kind:
+            raise InputError(shown, f"rule {name}: its kind is {base.kind!r}; a rule's kind cannot be changed "
+                                    "(add a new rule with its own id, kind, severity, message and claim_types)", line)
+        merged = {"id": base.id, "kind": base.kind, "severity": base.severity, "message": base.message,
+                  "claim_types": base.claim_types, "enabled": base.enabled, "description": base.description}
+        merged.update(entry)
     for key, value in entry.items():
         if key not in REQUIRED and key not in OPTIONAL:
-            raise InputError(shown, f"rule {name}: unknown key {short_value(key)}", line)
+            raise InputError(shown, f"rule {name}: unknown key {short_value(key)} (known: "
+                                    f"{', '.join([*REQUIRED, *OPTIONAL])})", line)
         if key in OPTIONAL and not (key == "params" and value is None):  # an empty 'params:' is no params
             _check_type(shown, line, f"rule {name}: '{key}'", value, OPTIONAL[key])
-    rule_id, kind, severity, message = entry["id"], entry["kind"], entry["severity"], entry["message"]
+    rule_id, kind, severity, message = merged["id"], merged["kind"], merged["severity"], merged["message"]
     if not rule_id.strip():
         raise InputError(shown, "a rule's 'id' must not be empty", line)
     if kind not in kinds:
@@ -287,15 +319,18 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
     if unknown:
         raise InputError(shown, f"rule {name}: 'message' uses {{{unknown[0]}}}, which kind {kind!r} does not "
                                 f"provide (it provides {', '.join('{' + p + '}' for p in sorted(provided))})", line)
-    for i, claim_type in enumerate(entry["claim_types"], 1):
+    for i, claim_type in enumerate(merged["claim_types"], 1):
         if not isinstance(claim_type, str) or claim_type not in claim_types:
             raise InputError(shown, f"rule {name}: 'claim_types' item {i} is {describe(claim_type)}, not a claim "
                                     f"type (known: {', '.join(claim_types)})", line)
-    params = _params(entry, module, shown, name, line)
+    params = _params(entry, module, shown, name, line, base.params if base is not None else None)
+    here = f"{shown}:{line}"
     rule = Rule(id=rule_id, kind=kind, severity=severity, message=message,
-                claim_types=list(entry["claim_types"]), params=params,
-                enabled=entry.get("enabled", True), description=entry.get("description", ""),
-                source=f"{shown}:{line}")
+                claim_types=list(merged["claim_types"]), params=params,
+                enabled=merged.get("enabled", True), description=merged.get("description", ""),
+                source=base.source if base is not None else here,
+                changed_by=[*base.changed_by, here] if base is not None else [],
+                base_dir=str(base_dir) if base_dir is not None else (base.base_dir if base is not None else None))
     validate = getattr(module, "validate", None)
     if validate:
         given = entry.get("params")
@@ -308,22 +343,24 @@ def _rule(entry: dict, shown: str, rules_dir: Path, kinds: dict, claim_types: li
     return rule
 
 
-def _params(entry: dict, module, shown: str, name: str, line: int | None) -> dict[str, Any]:
-    """The kind's defaults overridden by the rule's ``params``, each checked against the kind's
-    ``OPTIONS``. A quote family setting given to a kind that reads quote families is refused
-    with where it belongs now."""
+def _params(entry: dict, module, shown: str, name: str, line: int | None,
+            base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The kind's defaults (or ``base``, a rule's own values) overridden by the rule's
+    ``params``, each checked against the kind's ``OPTIONS``. A quote family setting given to a
+    kind that reads quote families is refused with where it belongs now."""
     moved = [] if "quote_families" not in module.READS else [s for s in SETTINGS.names if s not in module.OPTIONS]
-    return _options(entry.get("params") or {}, module.OPTIONS, shown, line, where=f"rule {name}", noun="parameter",
-                    owner=f" for kind {module.KIND!r}", moved=moved)
+    return checked_options(entry.get("params") or {}, module.OPTIONS, shown, line, where=f"rule {name}", noun="parameter",
+                    owner=f" for kind {module.KIND!r}", moved=moved, base=base)
 
 
-def _options(given: dict, options: Options, shown: str, line: int | None, *, where: str, noun: str,
-             owner: str = "", moved: list[str] = ()) -> dict[str, Any]:
-    """``options``' defaults overridden by the ``given`` values, each checked; InputError at the
-    line of the first wrong one ("rule 'r1': parameter 'max_ratio' must be ...")."""
+def checked_options(given: dict, options: Options, shown: str, line: int | None, *, where: str, noun: str,
+             owner: str = "", moved: list[str] = (), base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``options``' defaults (or the ``base`` values) overridden by the ``given`` values, each
+    checked; InputError at the line of the first wrong one ("rule 'r1': parameter 'max_ratio'
+    must be ...")."""
     key_lines = getattr(given, "key_lines", {})
     given_line = getattr(given, "line", None) or line
-    values = options.defaults()
+    values = options.defaults() if base is None else _plain(base)
     for key, value in given.items():
         key_line = key_lines.get(key, given_line)
         if not isinstance(key, str):

@@ -12,11 +12,11 @@ from rich.text import Text
 from checker.console import DEFAULT_WIDTH, terminal_text
 from checker.report.common import dumps_json, jsonable
 from checker.report.csv import csv_text
-from claims.model import CLAIM_COLUMNS, Claim
+from claims.model import CLAIM_COLUMNS, Claim, claim_id
 
-CLAIM_TABLE_COLUMNS = ["article", "claim_type", "subject", "attribute", "value", "normalized", "sentence"]
+CLAIM_TABLE_COLUMNS = ["id", "article", "claim_type", "subject", "attribute", "value", "normalized", "sentence"]
 # claims table: longest text kept per column (cut with …); the sentence gets the rest of the line
-CLAIM_FIELD_WIDTHS = {"article": 24, "claim_type": 12, "subject": 24, "attribute": 18, "value": 20,
+CLAIM_FIELD_WIDTHS = {"id": 8, "article": 24, "claim_type": 12, "subject": 24, "attribute": 18, "value": 20,
                       "normalized": 20}
 MIN_SENTENCE = 24
 
@@ -41,11 +41,12 @@ def claims_records(claims: list[Claim]) -> list[dict]:
 
 def render_claims(claims: list[Claim], fmt: str, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
     """The extracted claims as a rich table, CSV or JSON, for ``claimcheck claims``."""
-    records = claims_records(claims)
+    # each claim with its id first: what ``claimcheck explain --claim`` takes
+    records = [{"id": claim_id(c), **r} for c, r in zip(claims, claims_records(claims))]
     if fmt == "json":
         return dumps_json(records, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
-        columns = CLAIM_COLUMNS
+        columns = ["id", *CLAIM_COLUMNS]
         rows = [[dumps_json(r[c]) if isinstance(r.get(c), (dict, list)) else r.get(c)
                  for c in columns] for r in records]
         return csv_text(rows, columns)
@@ -55,16 +56,17 @@ def render_claims(claims: list[Claim], fmt: str, *, color: bool = False, width: 
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, emoji=False,
                       markup=False, legacy_windows=False)
-    labels = ["article", "type", "subject", "attribute", "value", "normalized", "sentence"]
+    labels = ["id", "article", "type", "subject", "attribute", "value", "normalized", "sentence"]
     cells = [[_trim(r.get(c), CLAIM_FIELD_WIDTHS[c]) for c in CLAIM_TABLE_COLUMNS[:-1]] for r in records]
     widths = [max([len(label)] + [len(row[i]) for row in cells]) for i, label in enumerate(labels[:-1])]
     # one line per claim keeps the table scannable: the sentence gets what is left of the width
     # (the full sentence is in the csv and json output)
     gaps = 3 * (len(labels) - 1)  # padding and divider between neighbouring columns
-    # too wide: narrow the widest field, sparing the article id (needed to find the text) until last
+    # too wide: narrow the widest field, sparing the claim and article ids (needed to find the
+    # claim and its text) until last
     while sum(widths) + gaps + MIN_SENTENCE > width and max(widths) > 8:
-        others = widths[1:]
-        widest = 1 + others.index(max(others)) if max(others) > 8 else 0
+        others = widths[2:]
+        widest = 2 + others.index(max(others)) if max(others) > 8 else 1
         widths[widest] -= 1
     cells = [[_trim(cell, w) for cell, w in zip(row, widths)] for row in cells]
     sentence_width = max(MIN_SENTENCE, width - sum(widths) - gaps)

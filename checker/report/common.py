@@ -23,11 +23,14 @@ import html
 import json
 import math
 import re
+from collections import Counter
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from checker.engine.findings import SEVERITIES
+from checker.engine.findings import SEVERITIES, SEVERITY_RANK, subject_label
+from checker.engine.wording import short_outlet, source_label, surface_word
+from checker.rules.value_conflict import is_update as _value_update
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 SEVERITY_HELP = {
@@ -76,6 +79,15 @@ def source_name(ev: dict, articles: dict[str, dict]) -> str:
     return ev.get("outlet") or article.get("outlet") or ""
 
 
+def label_of(ev: dict, articles: dict[str, dict]) -> str:
+    """How the headlines name an evidence's source when it has no outlet: its short headline or
+    its file name without hash-like ids ("article 002"), as ``checker.engine.wording`` does."""
+    article_id = str(ev.get("article") or "")
+    article = articles.get(article_id, {})
+    position = list(articles).index(article_id) + 1 if article_id in articles else 0
+    return source_label(None, article.get("title"), article_id, position)
+
+
 def published(ev: dict, articles: dict[str, dict]) -> str:
     article = articles.get(ev.get("article"), {})
     when = ev.get("published") or article.get("published")
@@ -94,6 +106,120 @@ def by_severity(data: dict) -> dict[str, list[dict]]:
     for finding in data.get("findings", []):
         groups.setdefault(finding.get("severity", "info"), []).append(finding)
     return groups
+
+
+# what an editor fixes first, after severity: facts in dispute, then a report contradicting itself
+# or another, then spellings, then quotes
+KIND_RANK = {"value_conflict": 0, "self_contradiction": 1, "statement_negation": 1, "spelling_variant": 2}
+FOLD_AFTER = 1  # evidence of the most common value or spelling shown before the rest is folded ...
+FOLD_FROM = 4  # ... when it has at least this many pieces
+
+
+def is_update(finding: dict) -> bool:
+    """A figure the story revised (a later report's new count), labelled "update", not a dispute."""
+    return finding.get("kind") == "value_conflict" and _value_update(finding.get("details") or {})
+
+
+def importance(finding: dict) -> tuple:
+    """Sort key, most important first: severity, then disputes before updates, facts before
+    spellings before quotes, the more confident first."""
+    confidence = finding.get("confidence")
+    confidence = confidence if isinstance(confidence, (int, float)) and math.isfinite(confidence) else 0.0
+    return (-SEVERITY_RANK.get(str(finding.get("severity")), 0), is_update(finding),
+            KIND_RANK.get(str(finding.get("kind")), 3), -confidence)
+
+
+def fix_first(data: dict) -> list[dict]:
+    """The errors and warnings, most important first: the report's "Fix before publishing" list."""
+    loud = [f for f in data.get("findings") or [] if f.get("severity") in ("error", "warning")]
+    return sorted(loud, key=importance)
+
+
+def ordered_findings(findings: list[dict]) -> list[dict]:
+    return sorted(findings, key=importance)
+
+
+def hidden_info_line(n: int) -> str:
+    return (f"{n} info finding{'' if n == 1 else 's'} not shown "
+            "(possible disagreements and single-source figures); --min-severity info lists them.")
+
+
+def _evidence_key(finding: dict, ev: dict) -> str | None:
+    """Which value or spelling a piece of evidence gives, for the kinds that compare them."""
+    if finding.get("kind") == "spelling_variant":
+        return str(ev.get("text"))
+    if finding.get("kind") == "value_conflict":
+        return str(ev.get("normalized"))
+    return None
+
+
+def arranged_evidence(finding: dict) -> tuple[list[dict], list[dict]]:
+    """(shown, folded): a finding's evidence with the odd value or spelling first (fewest
+    sources, then mentions; a house-style spelling last, as the headline orders them) and the
+    most common one last, of which only ``FOLD_AFTER`` pieces are shown and the rest folded
+    when it has ``FOLD_FROM`` or more: "Piemont" before one "Piedmont", not behind fourteen."""
+    evidence = list(finding.get("evidence") or [])
+    keys = [_evidence_key(finding, ev) for ev in evidence]
+    if any(k is None for k in keys) or len(set(keys)) < 2:
+        return evidence, []
+    counts = Counter(keys)
+    sources = {k: len({ev.get("article") for ev, key in zip(evidence, keys) if key == k}) for k in counts}
+    preferred = str((finding.get("details") or {}).get("preferred") or "").lower()
+    if finding.get("kind") == "spelling_variant":
+        order = sorted(counts, key=lambda k: (k.lower() == preferred, counts[k], sources[k], k))
+    else:
+        first = {k: keys.index(k) for k in counts}
+        order = sorted(counts, key=lambda k: (sources[k], counts[k], first[k]))
+    by_key = {k: [ev for ev, key in zip(evidence, keys) if key == k] for k in order}
+    common = order[-1]
+    if counts[common] < FOLD_FROM:
+        return [ev for k in order for ev in by_key[k]], []
+    shown = [ev for k in order for ev in (by_key[k] if k != common else by_key[k][:FOLD_AFTER])]
+    return shown, by_key[common][FOLD_AFTER:]
+
+
+def folded_line(finding: dict, folded: list[dict], articles: dict[str, dict]) -> str:
+    """"13 more mentions of "Piedmont" (AP, NYT)": what the folded evidence holds."""
+    if not folded:
+        return ""
+    key = _evidence_key(finding, folded[0])
+    names = []
+    for ev in folded:
+        name = short_outlet(source_name(ev, articles)) if source_name(ev, articles) else str(ev.get("article"))
+        if name not in names:
+            names.append(name)
+    what = f'"{key}"' if finding.get("kind") == "spelling_variant" else str(key)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} others" if len(names) > 3 else "")
+    return f"{len(folded)} more giving {what} ({shown})"
+
+
+def what(fact: dict) -> str:
+    """What the fact is, in words: "people killed", "date of the crash", "age of A. Smith"; a
+    count's noun as its sources write it ("passengers killed", not the stem "passenger")."""
+    attribute, about = fact.get("attribute") or fact.get("kind") or "", fact.get("about") or ""
+    if fact.get("kind") == "count":
+        texts = [str(source.get("text") or "") for value in fact.get("values") or []
+                 for source in value.get("sources") or []]
+        attribute = " ".join(surface_word(word, texts) or word for word in attribute.split())
+    if not about:
+        return attribute
+    return f"{attribute} of {'the ' if fact.get('kind') == 'date' else ''}{about}"
+
+
+def facts_by_id(data: dict) -> dict[str, dict]:
+    return {str(f.get("id")): f for f in data.get("facts") or []}
+
+
+def about(finding: dict, facts: dict[str, dict]) -> str:
+    """What a finding is about, for its meta line: its story fact ("fact: passengers killed")
+    when it has one, else its subject ("age: Kennedy", "count (whole story)")."""
+    fact = facts.get(str(finding.get("fact")))
+    return f"fact: {what(fact)}" if fact and what(fact) else subject_label(finding)
+
+
+def badge(finding: dict) -> str:
+    """The severity as a report shows it, with "update" for a revised figure: "warning · update"."""
+    return str(finding.get("severity", "info")) + (" · update" if is_update(finding) else "")
 
 
 def review_line(finding: dict) -> str | None:
@@ -209,6 +335,24 @@ def dumps_json(value: Any, **options: Any) -> str:
 def file_name(path: str | None) -> str:
     # a committed Markdown report must not depend on where the checker was run from
     return PurePath(path).name if path else "rules.yaml"
+
+
+def settings_footer(data: dict) -> list[tuple[str, bool]]:
+    """The reports' last line, how to change the rules, as (text, is_code) pieces each format
+    marks up: a claimcheck.yaml beside the story, never an edit of the installed rules file; and
+    which settings files were in force (by name: a committed report must not depend on where
+    the checker was run from)."""
+    pieces = [("To turn a rule off or change its severity or options, set it under ", False), ("rules:", True),
+              (" in a ", False), ("claimcheck.yaml", True), (" beside the story or in a folder above it (", False),
+              ("claimcheck rules RULE", True), (" shows what a rule does and its options).", False)]
+    files = (data.get("settings") or {}).get("files") or []
+    if files:
+        pieces.append((" Settings in force: ", False))
+        for i, path in enumerate(files):
+            pieces += [(", ", False)] if i else []
+            pieces.append((file_name(path), True))
+        pieces.append((".", False))
+    return pieces
 
 
 def story_relative(path: str | None, story_path: str | None) -> str:

@@ -1,4 +1,10 @@
-"""The report as CSV: one row per evidence of every finding, safe to open in a spreadsheet."""
+"""The report as CSV: one row per evidence of every finding, safe to open in a spreadsheet.
+
+``text`` is the evidence's words as matched (the span ``start``-``end`` of the article's text);
+``sentence`` is the whole sentence they stand in, what a reader needs to judge them. Dates are
+ISO 8601 (``timestamps.iso8601``): ``published`` a date alone when the article gave only a date,
+``reviewed_at`` the decision's UTC time.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,13 +12,14 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from checker.report.common import articles_by_id, jsonable, source_name
+from checker.report.timestamps import iso8601
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
 
 CSV_COLUMNS = ["finding_id", "rule", "kind", "severity", "claim_type", "subject", "message",
                "article", "outlet", "published", "value", "normalized", "start", "end", "text",
-               "review_status", "review_note", "reviewer", "reviewed_at"]
+               "sentence", "review_status", "review_note", "reviewer", "reviewed_at"]
 
 
 def csv_safe(value: Any) -> Any:
@@ -53,10 +60,10 @@ def render_csv(data: dict, result: StoryResult | None = None) -> str:
         head = [f.get("id"), f.get("rule"), f.get("kind"), f.get("severity"), f.get("claim_type"),
                 f.get("subject"), f.get("message")]
         review = f.get("review") or {}
-        tail = [review.get("status"), review.get("note"), review.get("reviewer"), review.get("decided_at")]
+        tail = [review.get("status"), review.get("note"), review.get("reviewer"), iso8601(review.get("decided_at"))]
         for ev in f.get("evidence") or [{}]:
             published = ev.get("published") or articles.get(ev.get("article"), {}).get("published")
-            rows.append(head + [ev.get("article"), source_name(ev, articles) or None, published,
+            rows.append(head + [ev.get("article"), source_name(ev, articles) or None, iso8601(published),
                                 ev.get("value"), ev.get("normalized"), ev.get("start"), ev.get("end"),
-                                ev.get("text")] + tail)
+                                ev.get("text"), ev.get("sentence")] + tail)
     return csv_text(rows, CSV_COLUMNS)

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.console import DEFAULT_WIDTH, terminal_text
-from checker.report.common import dumps_json, esc
+from checker.engine.wording import short_outlet, value_words
+from checker.report.common import dumps_json, esc, what
 from checker.report.csv import csv_text
 
 FACT_FORMATS = ("table", "json", "csv", "html")
@@ -20,26 +21,18 @@ CSV_COLUMNS = ["fact", "status", "severity", "kind", "about", "attribute", "valu
 QUIET = ("single source", "agree")  # statuses the HTML report folds away
 
 
-def what(fact: dict) -> str:
-    """What the fact is, in words: "people killed", "date of the crash", "age of A. Smith"."""
-    attribute, about = fact.get("attribute") or fact.get("kind") or "", fact.get("about") or ""
-    if not about:
-        return attribute
-    return f"{attribute} of {'the ' if fact.get('kind') == 'date' else ''}{about}"
-
-
 def outlets(value: dict) -> str:
     names: list[str] = []
     for source in value.get("sources") or []:
-        name = source.get("outlet") or source.get("article") or ""
+        name = short_outlet(source["outlet"]) if source.get("outlet") else str(source.get("article") or "")
         if name not in names:
             names.append(name)
     return ", ".join(names)
 
 
 def values_line(fact: dict) -> str:
-    """ "12 (AP, Reuters) vs 14 (NYT)"; a value two or more sources give shows how many."""
-    return " vs ".join(f"{v['normalized']} ({outlets(v)})" for v in fact.get("values") or [])
+    """ "12 (AP, Reuters) vs 14 (NYT)"; dates and bounds in words ("31 Oct 1999", "more than 7 days")."""
+    return " vs ".join(f"{value_words(v['normalized'])} ({outlets(v)})" for v in fact.get("values") or [])
 
 
 def render_facts(data: dict, fmt: str, *, color: bool = False, width: int = DEFAULT_WIDTH) -> str:
@@ -75,7 +68,7 @@ def render_facts(data: dict, fmt: str, *, color: bool = False, width: int = DEFA
 
 def _fact_row(fact: dict) -> str:
     values = "<br>".join(
-        f'<span class="mono">{esc(v["normalized"])}</span> '
+        f'<span class="mono">{esc(value_words(v["normalized"]))}</span> '
         f'<span class="muted">{esc(outlets(v))}{" · " + str(v["support"]) + " sources" if v["support"] > 1 else ""}</span>'
         for v in fact.get("values") or [])
     status = esc(fact["status"]) + (f' <span class="muted">({esc(fact["severity"])})</span>' if fact.get("severity") else "")

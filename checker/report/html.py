@@ -33,11 +33,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from checker.engine.findings import REVIEW_STATUSES, SEVERITIES, subject_label
+from checker.engine.findings import REVIEW_STATUSES, SEVERITIES
 from checker.report.fact_sheet import html_section
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
-                                   csp_hash, diff_segments, esc, evidence_context, file_name, format_diff, published,
+from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, by_severity,
+                                   changed_families, csp_hash, diff_segments, esc, evidence_context,
+                                   fix_first, folded_line, format_diff, is_update, ordered_findings, published,
                                    source_name, story_relative)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -50,6 +52,7 @@ class ReviewControls:
     action: str  # URL the decision form POSTs to, e.g. "/decide"
     csrf_token: str  # put in a hidden input named "csrf_token"
     story: str  # story id, hidden input "story"
+    reviewer: str = ""  # the name this reviewer gave last time, filled into the "by" input
 
 
 STATUS_TITLES = {"open": "Open", "confirmed": "Confirmed", "dismissed": "Dismissed",
@@ -125,6 +128,16 @@ table.sources { width: 100%; border-collapse: collapse; background: var(--card);
 .filter-foot { display: flex; gap: 14px; align-items: center; margin-top: 6px; font-size: .85rem; }
 .filter-count { font-weight: 600; }
 
+.fix-first { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 20px;
+  margin: 18px 0 0; }
+.fix-first h2 { margin: 0 0 8px; border: 0; padding: 0; }
+.fix-first ol { margin: 0; padding-left: 0; list-style-position: inside; }
+.fix-first li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; padding: 2px 0; }
+.fix-first li .badge { margin-right: 8px; }
+.fix-first li .rule { margin-left: 8px; }
+.badge.update { background: #eef4ec; color: #2d6a2d; border-color: #9cc59c; }
+details.info-fold > summary, details.more-evidence > summary { cursor: pointer; color: var(--muted); margin: 10px 0; }
+details.info-fold > summary { font-weight: 600; }
 .finding, .family { background: var(--card); border: 1px solid var(--line); border-left: 5px solid var(--info);
   border-radius: 10px; padding: 16px 20px; margin: 14px 0; scroll-margin-top: 120px; }
 .finding.sev-error { border-left-color: var(--error); }
@@ -443,6 +456,8 @@ def _header(data: dict) -> str:
     if any("review" in f for f in findings):
         review = f'<p class="review-summary"><strong>Review:</strong> {esc(_review_counts(findings))}</p>'
     toc = ['<a href="#sources">Sources</a>', '<a href="#findings">Findings</a>']
+    if fix_first(data):
+        toc.insert(0, '<a href="#fix-first">Fix before publishing</a>')
     if data.get("facts"):
         toc.append('<a href="#facts">Fact sheet</a>')
     if changed_families(data):
@@ -556,9 +571,9 @@ def _review_info(finding: dict) -> str:
     return '<div class="review-info">' + "".join(lines) + "</div>"
 
 
-def _finding_meta(finding: dict, family_link: str) -> str:
+def _finding_meta(finding: dict, family_link: str, facts: dict[str, dict]) -> str:
     parts = [f'<span>rule <code>{esc(finding.get("rule"))}</code> ({esc(finding.get("kind"))})</span>',
-             f'<span>{esc(subject_label(finding))}</span>']
+             f'<span>{esc(about(finding, facts))}</span>']
     conf = _confidence(finding)
     if conf:
         parts.append(f"<span>confidence {conf}</span>")
@@ -572,9 +587,9 @@ def _finding_meta(finding: dict, family_link: str) -> str:
 def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str, dict]) -> str:
     article = articles.get(ev.get("article"), {})
     outlet = source_name(ev, articles)
-    outlet_html = esc(outlet) if outlet else '<span class="muted">(no outlet)</span>'
+    outlet_html = esc(outlet) if outlet else f'<span class="muted">{esc(label_of(ev, articles))}</span>'
     if safe_url(article.get("url")):
-        outlet_html = _link(article.get("url"), outlet or "(no outlet)")
+        outlet_html = _link(article.get("url"), outlet or label_of(ev, articles))
     headline = article.get("title")
     return "\n".join([
         '<div class="column">',
@@ -588,12 +603,25 @@ def _evidence_column(ev: dict, diffs: list[tuple[int, int]], articles: dict[str,
     ])
 
 
-def _evidence_columns(evidence: list[dict], articles: dict[str, dict]) -> str:
+def _evidence_columns(evidence: list[dict], articles: dict[str, dict], diffs=None) -> str:
     if not evidence:
         return ""
-    diffs = _evidence_diffs(evidence)
+    diffs = diffs if diffs is not None else _evidence_diffs(evidence)
     columns = [_evidence_column(ev, ranges, articles) for ev, ranges in zip(evidence, diffs)]
     return '<div class="columns">\n' + "\n".join(columns) + "\n</div>"
+
+
+def _arranged_evidence(finding: dict, articles: dict[str, dict]) -> str:
+    """The odd value or spelling first; the most common one's further evidence folded (each
+    text still marked against all the others)."""
+    shown, folded = arranged_evidence(finding)
+    diffs = _evidence_diffs(shown + folded)
+    out = _evidence_columns(shown, articles, diffs[:len(shown)])
+    if folded:
+        out += ('\n<details class="more-evidence">'
+                f"<summary>{esc(folded_line(finding, folded, articles))}</summary>\n"
+                + _evidence_columns(folded, articles, diffs[len(shown):]) + "\n</details>")
+    return out
 
 
 def _segments_html(segments: list) -> str:
@@ -637,12 +665,16 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
     fid = esc(finding.get("id"))
     status = _status(finding)
     current = ' class="current"'
+    decisions = (finding.get("review") or {}).get("decisions")
+    decisions = decisions if isinstance(decisions, int) else 0
+    # a finding nobody has decided has nothing to reopen: "Reopen" is offered (and marked as
+    # the current state, for a finding the checker reopened) only once it has been decided
+    unreviewed = status == "open" and not decisions
     buttons = "".join(
         f'<button type="submit" name="status" value="{value}" data-action="{value}"'
         f'{current if value == status else ""}>{label}</button>'
-        for value, label in REVIEW_BUTTONS)
-    decisions = (finding.get("review") or {}).get("decisions")
-    decisions = decisions if isinstance(decisions, int) else 0
+        for value, label in REVIEW_BUTTONS if not (value == "open" and unreviewed))
+    by_value = f' value="{esc(review.reviewer)}"' if review.reviewer else ""
     return "\n".join([
         f'<form class="review-form" method="post" action="{esc(review.action)}" data-finding="{fid}">',
         f'<input type="hidden" name="csrf_token" value="{esc(review.csrf_token)}">',
@@ -652,7 +684,7 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
         # the page was loaded is refused rather than applied to evidence nobody saw
         f'<input type="hidden" name="evidence_hash" value="{esc(finding.get("evidence_hash"))}">',
         '<label>Note <textarea name="note" rows="2"></textarea></label>',
-        '<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"></label>',
+        f'<label>Reviewer (optional) <input type="text" name="by" autocomplete="name"{by_value}></label>',
         f'<div class="buttons">{buttons}</div>',
         f'<span class="decisions" data-decisions="{esc(decisions)}">{esc(_plural(decisions, "decision"))}'
         " so far</span>",
@@ -661,7 +693,8 @@ def _review_form(finding: dict, review: ReviewControls) -> str:
 
 
 def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str],
-                  review: ReviewControls | None) -> str:
+                  review: ReviewControls | None, facts: dict[str, dict] | None = None) -> str:
+    facts = facts or {}
     sev = str(finding.get("severity", "info"))
     status = _status(finding)
     family = (finding.get("details") or {}).get("family")
@@ -672,11 +705,12 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
         f'data-kind="{esc(finding.get("kind"))}" data-status="{esc(status)}">',
         '<div class="finding-head">'
         f'<span class="badge sev-{esc(sev)}">{esc(SEVERITY_SINGULAR.get(sev, sev))}</span>'
-        f"<h3>{esc(finding.get('message'))}</h3>{_status_badge(status)}</div>",
+        + ('<span class="badge update">Update</span>' if is_update(finding) else "")
+        + f"<h3>{esc(finding.get('message'))}</h3>{_status_badge(status)}</div>",
         '<div class="finding-body">',
-        _finding_meta(finding, family_link),
+        _finding_meta(finding, family_link, facts),
         _review_info(finding),
-        _evidence_columns(finding.get("evidence") or [], articles),
+        _arranged_evidence(finding, articles),
         _quote_diff(finding),
         "</div>",
         _review_form(finding, review) if review else "",
@@ -684,9 +718,28 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
     ] if part)
 
 
+def _fix_first_section(data: dict) -> str:
+    """"Fix before publishing": every error and warning in one line, most important first, each
+    linking to its card."""
+    loud = fix_first(data)
+    if not loud:
+        return ""
+    items = []
+    for finding in loud:
+        sev = str(finding.get("severity"))
+        items.append(
+            f'<li><span class="badge sev-{esc(sev)}">{esc(SEVERITY_SINGULAR.get(sev, sev))}</span>'
+            + ('<span class="badge update">Update</span>' if is_update(finding) else "")
+            + f'<a href="#{esc(finding.get("id"))}" title="{esc(finding.get("message"))}">{esc(finding.get("message"))}</a>'
+            f'<code class="rule muted">{esc(finding.get("rule"))}</code></li>')
+    return "\n".join(['<section id="fix-first" class="fix-first">',
+                      f"<h2>Fix before publishing ({len(loud)})</h2>", "<ol>", *items, "</ol>", "</section>"])
+
+
 def _findings_section(data: dict, articles: dict[str, dict], review: ReviewControls | None) -> str:
     findings = data.get("findings") or []
     family_ids = {str(f.get("id")) for f in changed_families(data)}
+    facts = facts_by_id(data)
     out = ['<section id="findings">', f"<h2>Findings ({len(findings)})</h2>"]
     if not findings:
         out.append("<p>No findings: the sources agree on every claim checked.</p>")
@@ -698,7 +751,14 @@ def _findings_section(data: dict, articles: dict[str, dict], review: ReviewContr
         out.append(f"<h2>{esc(title)} ({len(group)})</h2>")
         if not group:
             out.append(f'<p class="muted">No {esc(title.lower())}.</p>')
-        out += [_finding_card(f, articles, family_ids, review) for f in group]
+        cards = [_finding_card(f, articles, family_ids, review, facts) for f in ordered_findings(group)]
+        if sev == "info" and cards:
+            # folded: possible disagreements and single-source figures are for awareness
+            out += ['<details class="info-fold">',
+                    f"<summary>{_plural(len(group), 'info finding')}: possible disagreements and single-source "
+                    "figures (click to show)</summary>", *cards, "</details>"]
+        else:
+            out += cards
         out.append("</section>")
     out.append("</section>")
     return "\n".join(out)
@@ -769,9 +829,7 @@ def _footer(data: dict) -> str:
     return "\n".join([
         '<footer id="severities">',
         f"<dl>{terms}</dl>",
-        f"<p>To turn a rule off, set <code>enabled: false</code> on it in "
-        f"<code>{esc(file_name(data.get('rules')))}</code> (or copy that file and pass it with "
-        "<code>--rules</code>).</p>",
+        "<p>" + "".join(f"<code>{esc(t)}</code>" if code else esc(t) for t, code in settings_footer(data)) + "</p>",
         f"<p>{esc(tool.get('name') or 'claimcheck')} {esc(tool.get('version') or '')}</p>",
         "</footer>",
     ])
@@ -790,6 +848,7 @@ def render_html(data: dict, result: StoryResult | None = None, *, review: Review
         "<body>",
         '<div class="page">',
         _header(data),
+        _fix_first_section(data),
         "<main>",
         _sources_table(data, articles),
         _findings_section(data, articles, review),

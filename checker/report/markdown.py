@@ -7,10 +7,13 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
-from checker.engine.findings import SEVERITIES, subject_label
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
-                                   diff_segments, evidence_context, file_name, format_diff, published,
-                                   review_counts_line, review_line, source_name, story_relative, value_span)
+from checker.engine.findings import SEVERITIES
+from checker.report.common import (about, facts_by_id, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
+                                   by_severity, changed_families, diff_segments, evidence_context,
+                                   fix_first, folded_line, format_diff, hidden_info_line, ordered_findings,
+                                   published, review_counts_line, review_line, source_name, story_relative,
+                                   value_span)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -65,8 +68,15 @@ def _md_evidence(ev: dict) -> str:
         (f"**{core}**" if core else "") + (" " if shown[b:b + 1].isspace() else "") + md_escape(shown[b:])
 
 
-def render_markdown(data: dict, result: StoryResult | None = None) -> str:
-    """The text report as Markdown: summary table, a section per severity, sources as tables.
+def _anchor(finding: dict) -> str:
+    """An HTML anchor for a finding (its id is a fingerprint: letters, digits and '-')."""
+    return "finding-" + re.sub(r"[^A-Za-z0-9-]", "", str(finding.get("id")))
+
+
+def render_markdown(data: dict, result: StoryResult | None = None, *, show_info: bool = False) -> str:
+    """The text report as Markdown: summary table, "Fix before publishing" (errors and warnings,
+    one line each, most important first), a section per severity, sources as tables. Info
+    findings are counted in one line unless ``show_info``.
 
     Only ids and file names appear, never absolute paths, so the same story gives the same
     Markdown wherever it is checked (reports are committed next to the stories).
@@ -75,6 +85,7 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
     summary = data.get("summary", {})
     counts = summary.get("findings", {})
     articles = articles_by_id(data)
+    facts = facts_by_id(data)
     out: list[str] = [f"# claimcheck report: {md_escape(story.get('id'))}", ""]
     out += ["| | |", "|---|---|",
             f"| Story | {md_escape(story.get('id'))} |",
@@ -86,6 +97,11 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
     tool = data.get("tool") or {}
     if tool:
         out.append(f"| Tool | {md_escape(tool.get('name'))} {md_escape(tool.get('version'))} |")
+    loud = fix_first(data)
+    if loud:
+        out += ["", f"## Fix before publishing ({len(loud)})", ""]
+        out += [f"{n}. **{md_escape(badge(f))}** [{md_escape(f.get('message'))}](#{_anchor(f)}) {md_code(f.get('rule'))}"
+                for n, f in enumerate(loud, 1)]
     out += ["", "**Articles**", "", "| article | outlet | published | claims |", "|---|---|---|---:|"]
     for article in data.get("articles", []):
         claims = f"{article.get('claims', 0)}" + (" (truncated)" if article.get("truncated") else "")
@@ -96,14 +112,17 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
     groups = by_severity(data)
     for sev in SEVERITIES:
         out += [f"## {SEVERITY_TITLES[sev]}", ""]
-        findings = groups.get(sev) or []
+        findings = ordered_findings(groups.get(sev) or [])
         if not findings:
             out += [f"No {SEVERITY_TITLES[sev].lower()}.", ""]
             continue
+        if sev == "info" and not show_info:
+            out += [md_escape(hidden_info_line(len(findings))), ""]
+            continue
         for f in findings:
-            out += [f"### [{sev}] {md_escape(f.get('message'))}", ""]
+            out += [f'<a id="{_anchor(f)}"></a>', "", f"### [{md_escape(badge(f))}] {md_escape(f.get('message'))}", ""]
             out.append(f"- Rule: {md_code(f.get('rule'))} ({md_escape(f.get('kind'))})")
-            out.append(f"- About: {md_escape(subject_label(f))}")
+            out.append(f"- About: {md_escape(about(f, facts))}")
             conf = f.get("confidence")
             if isinstance(conf, (int, float)) and math.isfinite(conf):
                 out.append(f"- Confidence: {conf:.2f}")
@@ -112,11 +131,14 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
             if review:
                 out.append(f"- Review: {md_escape(review)}")
             out += ["", "| source | published | evidence |", "|---|---|---|"]
-            for ev in f.get("evidence", []):
+            shown, folded = arranged_evidence(f)
+            for ev in shown:
                 name = source_name(ev, articles)
                 source = f"{md_escape(name)} ({md_escape(ev.get('article'))})" if name else md_escape(ev.get("article"))
                 out.append(f"| {source} | {md_escape(published(ev, articles))} | {_md_evidence(ev)} |")
             out.append("")
+            if folded:
+                out += [f"_{md_escape(folded_line(f, folded, articles))}_", ""]
             diff = (f.get("details") or {}).get("diff")
             if isinstance(diff, str) and diff:
                 out += ["Quote differences:", ""]
@@ -155,6 +177,5 @@ def render_markdown(data: dict, result: StoryResult | None = None) -> str:
         out.append("")
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
-            f"To turn a rule off, set `enabled: false` on it in {md_code(file_name(data.get('rules')))} "
-            "(or copy that file and pass it with `--rules`).", ""]
+            "".join(md_code(t) if code else t for t, code in settings_footer(data)), ""]
     return "\n".join(out)

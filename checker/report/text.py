@@ -14,10 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.console import DEFAULT_WIDTH, terminal_data, terminal_text
-from checker.engine.findings import SEVERITIES, subject_label
-from checker.report.common import (SEVERITY_HELP, SEVERITY_TITLES, articles_by_id, by_severity, changed_families,
-                                   diff_segments, evidence_context, format_diff, published, review_counts_line,
-                                   review_line, source_name, value_span)
+from checker.engine.findings import SEVERITIES
+from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
+                                   by_severity, changed_families, diff_segments, evidence_context, fix_first,
+                                   folded_line, format_diff, hidden_info_line, ordered_findings, published,
+                                   review_counts_line, review_line, source_name, value_span)
+from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
@@ -85,14 +87,14 @@ def _highlighted(ev: dict, color: bool) -> Text:
     return text
 
 
-def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Group:
+def _finding_block(finding: dict, articles: dict[str, dict], color: bool, facts: dict[str, dict]) -> Group:
     sev = finding.get("severity", "info")
     head = Text()
-    head.append(f"[{sev.upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
+    head.append(f"[{badge(finding).upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
     head.append(terminal_text(finding.get("message", ""), MESSAGE_LIMIT), style="bold")
     meta = Text(style="dim")
     meta.append(f"rule {finding.get('rule')} ({finding.get('kind')})")
-    meta.append(f" · {subject_label(finding)}")
+    meta.append(f" · {about(finding, facts)}")
     conf = finding.get("confidence")
     if isinstance(conf, (int, float)) and math.isfinite(conf):
         meta.append(f" · confidence {conf:.2f}")
@@ -105,12 +107,15 @@ def _finding_block(finding: dict, articles: dict[str, dict], color: bool) -> Gro
     table.add_column("Source", ratio=2, overflow="fold")
     table.add_column("Published", width=10, overflow="fold")
     table.add_column("Evidence", ratio=6, overflow="fold")
-    for ev in finding.get("evidence", []):
-        source = Text(terminal_text(source_name(ev, articles) or "(no outlet)", NAME_LIMIT),
+    shown, folded = arranged_evidence(finding)
+    for ev in shown:
+        source = Text(terminal_text(source_name(ev, articles) or label_of(ev, articles), NAME_LIMIT),
                       style="bold" if color else "")
         source.append("\n" + terminal_text(ev.get("article", ""), NAME_LIMIT), style="dim")
         table.add_row(source, terminal_text(published(ev, articles), NAME_LIMIT), _highlighted(ev, color))
     parts: list[Any] = [head, meta, table]
+    if folded:
+        parts.append(Text(terminal_text(folded_line(finding, folded, articles), MESSAGE_LIMIT), style="dim"))
     diff = (finding.get("details") or {}).get("diff")
     if isinstance(diff, str) and diff:
         parts.append(Text("Quote differences:", style="bold"))
@@ -140,9 +145,27 @@ def _family_block(family: dict, color: bool) -> Group:
     return Group(*parts)
 
 
+def _fix_first_lines(data: dict, color: bool) -> list[Text]:
+    """"Fix before publishing": each error and warning in one line, most important first."""
+    loud = fix_first(data)
+    if not loud:
+        return []
+    lines = [Text(f"Fix before publishing ({len(loud)})", style="bold")]
+    for n, finding in enumerate(loud, 1):
+        sev = str(finding.get("severity"))
+        line = Text(f"{n:>3}. ")
+        line.append(f"[{badge(finding).upper()}] ", style=SEVERITY_STYLES.get(sev, "bold"))
+        line.append(terminal_text(finding.get("message", ""), MESSAGE_LIMIT))
+        line.append(f" ({terminal_text(finding.get('rule'), NAME_LIMIT)})", style="dim")
+        lines.append(line)
+    return lines
+
+
 def render_text(data: dict, result: StoryResult | None = None, *, color: bool = False,
-                width: int = DEFAULT_WIDTH) -> str:
-    """A terminal report: header, findings by severity (errors first), input problems, footer.
+                width: int = DEFAULT_WIDTH, show_info: bool = False) -> str:
+    """A terminal report: header, "Fix before publishing" (errors and warnings, one line each),
+    findings by severity (errors first, the most important first within each), input problems,
+    footer. Info findings are counted in one line unless ``show_info``.
 
     Every string of the report is untrusted (article text, outlet names, titles, file names,
     rule ids and messages from a user's rules file), so each is shown through ``terminal_text``:
@@ -156,6 +179,7 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     story = data.get("story", {})
     summary = data.get("summary", {})
     articles = articles_by_id(data)
+    facts = facts_by_id(data)
 
     title = Text("claimcheck", style="bold")
     title.append(f" · story {terminal_text(story.get('id'), NAME_LIMIT)}", style="bold")
@@ -168,6 +192,11 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     if story.get("path"):
         console.print(Text(f"{story['path']}", style="dim"))
     console.print()
+    fix = _fix_first_lines(data, color)
+    for line in fix:
+        console.print(line)
+    if fix:
+        console.print()
 
     sources = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     sources.add_column("Article", overflow="fold")
@@ -186,13 +215,17 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
     if not data.get("findings"):
         console.print(Text("No findings: the sources agree on every claim checked.", style="green" if color else ""))
     for sev in SEVERITIES:
-        findings = groups.get(sev) or []
+        findings = ordered_findings(groups.get(sev) or [])
         if not findings:
             continue
         console.print(Rule(Text(f"{SEVERITY_TITLES[sev]} ({len(findings)})", style=SEVERITY_STYLES[sev]),
                            align="left", style="dim"))
+        if sev == "info" and not show_info:
+            console.print(Text(hidden_info_line(len(findings)), style="dim"))
+            console.print()
+            continue
         for finding in findings:
-            console.print(_finding_block(finding, articles, color))
+            console.print(_finding_block(finding, articles, color, facts))
             console.print()
 
     changed = changed_families(data)
@@ -216,7 +249,5 @@ def render_text(data: dict, result: StoryResult | None = None, *, color: bool = 
         line = Text(f"{sev:<8}", style=SEVERITY_STYLES[sev])
         line.append(SEVERITY_HELP[sev], style="dim")
         console.print(line)
-    rules_path = data.get("rules") or "rules.yaml"
-    console.print(Text(f"To turn a rule off, set 'enabled: false' on it in {rules_path} "
-                       "(or copy that file and pass it with --rules).", style="dim"))
+    console.print(Text("".join(f"'{t}'" if code else t for t, code in settings_footer(data)), style="dim"))
     return buffer.getvalue()

@@ -217,13 +217,17 @@ def export(
 
 def claim_review(row: dict) -> dict:
     """One finding and its review as a ClaimReview-like object (https://schema.org/ClaimReview):
-    the claim is the inconsistency, each source stating part of it is an appearance."""
+    the claim is the inconsistency, each source stating part of it is an appearance, with the
+    words matched (``text``) and the whole sentence they stand in (``sentence``). Dates are ISO
+    8601: an appearance's publication date, the review's decision time (UTC)."""
+    from checker.report.timestamps import iso8601
+
     review = row["review"]
     appearances = []
     for ev in row["evidence"]:
         appearance = {"@type": "CreativeWork", "url": ev.get("url"), "headline": ev.get("title"),
-                      "datePublished": ev.get("published"), "text": ev.get("text"),
-                      "identifier": ev.get("article")}
+                      "datePublished": iso8601(ev.get("published")), "text": ev.get("text"),
+                      "sentence": ev.get("sentence"), "identifier": ev.get("article")}
         if ev.get("outlet"):
             appearance["publisher"] = {"@type": "Organization", "name": ev["outlet"]}
         appearances.append(appearance)
@@ -236,7 +240,7 @@ def claim_review(row: dict) -> dict:
                          "ratingExplanation": review["note"] or None},
         "reviewStatus": review["status"],
         "author": {"@type": "Person", "name": review["reviewer"]} if review["reviewer"] else None,
-        "datePublished": review["decided_at"],
+        "datePublished": iso8601(review["decided_at"]),
         "reopenedBecause": review["reopened_because"],
         "rule": row["rule"], "severity": row["severity"], "stillFound": row["present"],
     }
@@ -249,18 +253,31 @@ def export_json(rows: list[dict]) -> str:
 
 
 def export_csv(rows: list[dict]) -> str:
+    """One row per finding; ``sentences`` gives each source's evidence in its whole sentence, one
+    line per source ("Outlet, 2024-05-07: sentence"); dates are ISO 8601."""
     from checker.report.csv import csv_safe
+    from checker.report.timestamps import iso8601
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["story", "finding_id", "rule", "severity", "message", "status", "note", "reviewer",
-                     "decided_at", "reopened_because", "still_found", "outlets", "urls"])
+                     "decided_at", "reopened_because", "still_found", "outlets", "urls", "sentences"])
     for r in rows:
         review = r["review"]
         outlets = "; ".join(dict.fromkeys(ev.get("outlet") or ev.get("article") for ev in r["evidence"]))
         urls = " ".join(dict.fromkeys(ev["url"] for ev in r["evidence"] if ev.get("url")))
+        sentences = "\n".join(_sentence_line(ev) for ev in r["evidence"])
         writer.writerow([csv_safe(v) if isinstance(v, str) else v for v in (
             r["story"], r["finding_id"], r["rule"], r["severity"], r["message"], review["status"], review["note"],
-            review["reviewer"] or "", review["decided_at"] or "", review["reopened_because"] or "",
-            "yes" if r["present"] else "no", outlets, urls)])
+            review["reviewer"] or "", iso8601(review["decided_at"]) or "", review["reopened_because"] or "",
+            "yes" if r["present"] else "no", outlets, urls, sentences)])
     return buffer.getvalue()
+
+
+def _sentence_line(ev: dict) -> str:
+    from checker.report.timestamps import iso8601
+
+    source = ev.get("outlet") or ev.get("article") or "?"
+    when = iso8601(ev.get("published"))
+    said = " ".join(str(ev.get("sentence") or ev.get("text") or "").split())
+    return f"{source}, {when}: {said}" if when else f"{source}: {said}"

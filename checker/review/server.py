@@ -11,6 +11,9 @@ fact-checker's own machine or a newsroom's intranet:
 - accepts only known stories, finding ids and statuses, and refuses (409) a decision made on a
   page whose evidence has changed since it was loaded; article text is only ever escaped into
   HTML, never run; pages carry a Content-Security-Policy that allows no script but our own;
+- remembers the reviewer's name: a decision's "Reviewer" field is kept in a cookie
+  (``REVIEWER_COOKIE``: HttpOnly, SameSite=Strict, percent-encoded) and filled in, escaped, on
+  the next page; it is only a default for a form field, never a credential;
 - each request uses its own database connection and writes in a transaction
   (``review.store``), so reviewers acting at once lose nothing;
 - under load: a listen backlog of ``LISTEN_BACKLOG``, a fixed pool of worker threads and a
@@ -41,11 +44,12 @@ import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from checker.review.store import STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
+from checker.review.store import MAX_REVIEWER, STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
 from claims.errors import InputError, stage_failure
 
 MAX_BODY = 64 * 1024
@@ -60,6 +64,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 DECIDE_PATH = "/decide"
 RECHECK_PATH = "/recheck"
 _STORY_PATH = re.compile(r"^/story/([^/]+)$")
+REVIEWER_COOKIE = "claimcheck_reviewer"
+REVIEWER_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -350,11 +356,12 @@ class ReviewHandler(BaseHTTPRequestHandler):
             self._send_text(HTTPStatus.BAD_REQUEST, exc.problem)
             return
         self._log(f"{story.id} {finding_id}: {decision.status} by {decision.reviewer}")
+        remember = reviewer_cookie(form["by"]) if "by" in form else {}
         if "application/json" in self.headers.get("Accept", ""):
             self._send(HTTPStatus.OK, "application/json",
-                       json.dumps({"ok": True, "decision": decision.to_dict()}).encode("utf-8"))
+                       json.dumps({"ok": True, "decision": decision.to_dict()}).encode("utf-8"), remember)
             return
-        self._redirect(f"/story/{quote(story.id, safe='')}#{quote(finding_id, safe='')}")
+        self._redirect(f"/story/{quote(story.id, safe='')}#{quote(finding_id, safe='')}", remember)
 
     def _recheck(self, form: dict[str, str]) -> None:
         story = self._story(form.get("story", ""))
@@ -396,7 +403,17 @@ class ReviewHandler(BaseHTTPRequestHandler):
         data = copy.deepcopy(story.data)
         attach_reviews(data, self.server.store.reviews(story.id, [f["id"] for f in data["findings"]]))
         return render_html(data, review=ReviewControls(action=DECIDE_PATH, csrf_token=self.server.csrf_token,
-                                                       story=story.id))
+                                                       story=story.id, reviewer=self._remembered_reviewer()))
+
+    def _remembered_reviewer(self) -> str:
+        """The name this browser last gave as reviewer (the cookie), or "" for none."""
+        jar = SimpleCookie()
+        try:
+            jar.load(self.headers.get("Cookie", ""))
+        except CookieError:
+            return ""
+        morsel = jar.get(REVIEWER_COOKIE)
+        return reviewer_name(unquote(morsel.value)) if morsel is not None else ""
 
     def _error_page(self, story: ServedStory) -> str:
         return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -433,7 +450,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
                 "<th>Info</th><th>Not reviewed</th><th></th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
         return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>claimcheck review</title>"
                 f"<style>{INDEX_STYLE}</style></head><body><h1>claimcheck review</h1>"
-                f"<p>{len(stories)} stories. Decisions are saved to {html.escape(str(self.server.store.path))}.</p>"
+                f"<p>{len(stories)} {'story' if len(stories) == 1 else 'stories'}. Decisions are saved to {html.escape(str(self.server.store.path))}.</p>"
                 f"{body}</body></html>")
 
     # --- request checks ------------------------------------------------------------------------
@@ -519,12 +536,12 @@ class ReviewHandler(BaseHTTPRequestHandler):
         # the request's reading deadline is spent; writing the answer gets a time of its own
         self.connection.settimeout(self.server.request_timeout)
 
-    def _redirect(self, location: str) -> None:
+    def _redirect(self, location: str, extra: dict | None = None) -> None:
         self._start_response()
         self.send_response(HTTPStatus.SEE_OTHER)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in {**SECURITY_HEADERS, **(extra or {})}.items():
             self.send_header(name, value)
         self.end_headers()
 
@@ -539,6 +556,25 @@ class ReviewHandler(BaseHTTPRequestHandler):
 INDEX_STYLE = ("body{font-family:system-ui,sans-serif;margin:2rem;color:#1d2330}"
                "table{border-collapse:collapse}td,th{padding:.4rem .8rem;border-bottom:1px solid #dde}"
                "th{text-align:left}.failed{color:#b42318}")
+
+
+def reviewer_name(value: str) -> str:
+    """A reviewer's name as remembered: one line, no control characters, no longer than the
+    store accepts (it is shown in a form and written to the store)."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    return name[:MAX_REVIEWER]
+
+
+def reviewer_cookie(value: str) -> dict[str, str]:
+    """The Set-Cookie header that remembers (or, for an empty name, forgets) the reviewer's name.
+    Percent-encoded, so no name can add an attribute or a header; HttpOnly and SameSite=Strict:
+    no script reads it and no other site sends it."""
+    name = reviewer_name(value)
+    attributes = "Path=/; HttpOnly; SameSite=Strict"
+    if not name:
+        return {"Set-Cookie": f"{REVIEWER_COOKIE}=; Max-Age=0; {attributes}"}
+    return {"Set-Cookie": f"{REVIEWER_COOKIE}={quote(name, safe='')}; Max-Age={REVIEWER_COOKIE_MAX_AGE_S}; "
+                          f"{attributes}"}
 
 
 def _plain_response(status: HTTPStatus, message: str, extra: str = "") -> bytes:

@@ -32,13 +32,15 @@ table in checker/rules/ and the quote family settings in checker/engine/quote_fa
 edit those, then regenerate (a test fails when this file is stale). -->
 
 `rules.yaml` at the top of the repository holds the default rules; the installed package
-ships a copy, and `--rules FILE` uses another file. Each rule:
+ships a copy. Do not edit the installed copy: a `claimcheck.yaml` beside your stories changes
+rules, adds rules and sets the house style on top of it (see the README's Configuration
+section), and `--rules FILE` replaces it with a whole file of your own. Each rule:
 
 ```yaml
 - id: count-conflict          # unique; every finding names it
   kind: value_conflict        # which check (a module in checker/rules/)
   severity: error             # error, warning or info
-  message: "Sources disagree on {{attribute}}: {{values}}"
+  message: "{{question}}: {{choices}}"  # the headline, in words; the kind's fields
   claim_types: [count]        # which claims it reads
   enabled: true               # optional; false switches the rule off
   params: {{...}}               # the kind's options; unknown options are an error
@@ -46,9 +48,10 @@ ships a copy, and `--rules FILE` uses another file. Each rule:
 
 An option that can be switched off is off with `null`. A bad rules file stops the run with exit
 code 2 and one line naming the file, the line and the problem (unknown kind, missing key, wrong
-type, unknown parameter, bad regex, duplicate id). `claimcheck rules` lists the rules in force;
-`claimcheck rules --kind KIND` prints a kind's reference as below (its module docstring, which
-`help()` shows too). The test cases of each kind are data in `tests/fixtures/rules/<kind>.yaml`.
+type, unknown parameter, bad regex, duplicate id); so does a bad `claimcheck.yaml`. `claimcheck
+rules` lists the rules in force; `claimcheck rules RULE` shows one rule with its options' defaults
+and the values in force; `claimcheck rules --kind KIND` prints a kind's reference as below (its
+module docstring, which `help()` shows too). The test cases of each kind are data in `tests/fixtures/rules/<kind>.yaml`.
 """
 
 QUOTE_FAMILIES = """## Quote families

@@ -23,7 +23,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/spelling_variant.yaml)::
     - id: spelling-variant
       kind: spelling_variant
       severity: warning
-      message: "Name spelled more than one way: {values}"
+      message: "Which spelling: {choices}"
       claim_types: [name]
       params:
         variants_file: ukrainian_toponym_pairs.tsv
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,10 +51,11 @@ from checker.engine.deadline import within_time
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import COUNT, FLAG, TEXT, WORDS, Option, Options, choice, list_of, with_options
 from checker.engine.rule import Rule
+from checker.engine.wording import choices
 
 KIND = "spelling_variant"
 READS = ("claims", "sentences")
-MESSAGE_FIELDS = ("subject", "values", "sources", "preferred")
+MESSAGE_FIELDS = ("choices", "subject", "values", "sources", "preferred")
 OPTIONS = Options(
     Option("variants_file", None, TEXT.or_null(),
            "a TSV of spelling pairs, beside rules.yaml or in claims/data/ (null: no file)"),
@@ -68,42 +69,60 @@ OPTIONS = Options(
     Option("detect_unlisted", True, FLAG,
            "also find variants no list names (equal transliteration keys, one letter apart in a full name)"),
     Option("min_length", 4, COUNT, "the shortest name compared without a list"),
-    Option("ignore", [], WORDS, "spellings never reported"),
+    Option("ignore", [], WORDS, "spellings never reported (claimcheck.yaml's house_style accept list adds to it)"),
 )
 __doc__ = with_options(__doc__, OPTIONS)
 DATA_DIR = Path(__file__).resolve().parents[2] / "claims" / "data"
 _CACHE: dict[tuple, list[tuple[str, str]]] = {}
 
 
-def _resolve_file(name: str, rules_dir: Path) -> Path:
-    for candidate in (Path(name), rules_dir / name, DATA_DIR / name, DATA_DIR / Path(name).name):
+def _resolve_file(name: str, folders: list[Path]) -> Path:
+    for candidate in (Path(name), *(folder / name for folder in folders), DATA_DIR / name, DATA_DIR / Path(name).name):
         if candidate.is_file():
             return candidate
-    raise ValueError(f"variants_file {name!r} not found (looked beside the rules file and in {DATA_DIR})")
+    beside = " or ".join(str(f) for f in folders) or "the rules file"
+    raise ValueError(f"variants_file {name!r} not found (looked in {beside} and in {DATA_DIR})")
+
+
+def rule_folders(rule, rules_dir: Path) -> list[Path]:
+    """Where a file a rule names is looked for: beside the settings file that set the rule's
+    options (``rule.base_dir``), then beside the rules file."""
+    base_dir = getattr(rule, "base_dir", None)
+    return [Path(base_dir), rules_dir] if base_dir else [rules_dir]
+
+
+def read_pairs_file(name: str, folders: list[Path], columns: list[str], enabled_column: str | None,
+                    ) -> list[tuple[str, str]]:
+    """The pairs of a variants TSV: the two forms in ``columns``, without rows whose
+    ``enabled_column`` says false (read once per file and columns)."""
+    key = (name, tuple(str(f) for f in folders), tuple(columns), enabled_column)
+    if key not in _CACHE:
+        path = _resolve_file(name, folders)
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if len(columns) != 2 or missing:
+                raise ValueError(f"{path}: needs two form columns, missing {missing}")
+            loaded = []
+            for row in reader:
+                if enabled_column and str(row.get(enabled_column, "true")).lower() == "false":
+                    continue
+                short = [c for c in columns if row.get(c) is None]
+                if short:
+                    raise ValueError(f"{path}: line {reader.line_num} has no {short[0]!r} value")
+                a, b = row[columns[0]].strip(), row[columns[1]].strip()
+                if a and b and a.lower() != b.lower():
+                    loaded.append((a, b))
+            _CACHE[key] = loaded
+    return _CACHE[key]
 
 
 def load_pairs(rule, rules_dir: Path) -> list[tuple[str, str]]:
     params = rule.params
-    key = (params["variants_file"], str(rules_dir), tuple(params["form_columns"]), params["enabled_column"])
     pairs: list[tuple[str, str]] = []
     if params["variants_file"]:
-        if key not in _CACHE:
-            path = _resolve_file(params["variants_file"], rules_dir)
-            with path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle, delimiter="\t")
-                cols = params["form_columns"]
-                missing = [c for c in cols if c not in (reader.fieldnames or [])]
-                if len(cols) != 2 or missing:
-                    raise ValueError(f"{path}: needs two form columns, missing {missing}")
-                loaded = []
-                for row in reader:
-                    if params["enabled_column"] and str(row.get(params["enabled_column"], "true")).lower() == "false":
-                        continue
-                    a, b = row[cols[0]].strip(), row[cols[1]].strip()
-                    if a and b and a.lower() != b.lower():
-                        loaded.append((a, b))
-                _CACHE[key] = loaded
-        pairs.extend(_CACHE[key])
+        pairs.extend(read_pairs_file(params["variants_file"], rule_folders(rule, rules_dir),
+                                     params["form_columns"], params["enabled_column"]))
     for pair in params["pairs"]:
         if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(p, str) for p in pair):
             raise ValueError("each entry of 'pairs' must be a list of two strings")
@@ -154,6 +173,7 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
     matcher = _listed_matcher(tuple(pairs), rule.params["preferred"])
     groups = matcher.groups
     found: dict[frozenset, list] = defaultdict(list)
+    ignore = {i.lower() for i in rule.params["ignore"]}  # accepted spellings (house_style's accept)
     for article in ctx.article_ids():
         for sent in ctx.sentences(article):
             if matcher.can_skip and sent.lowered is not None and \
@@ -161,7 +181,7 @@ def _listed(rule, ctx) -> list[tuple[frozenset, str | None, list]]:
                 continue
             for m in matcher.pattern.finditer(sent.text):
                 word = m.group()
-                if not word[0].isupper():
+                if not word[0].isupper() or word.lower() in ignore:
                     continue
                 forms, _ = groups[word.lower()]
                 found[forms].append((article, sent, word, sent.start + m.start(), sent.start + m.end()))
@@ -287,6 +307,20 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     return findings
 
 
+def _choices(ctx, spellings: list[str], by_spelling: dict[str, set[str]], mentions: Counter,
+             preferred: str | None) -> str:
+    """'"Piemont" (NYT) or "Piedmont" (14 mentions: AP ×3, NYT ×2)?': the odd spelling first
+    (fewest sources, then fewest mentions), the common one last, with how often each is written
+    when more than once; a house-style spelling always last (the others are what to fix)."""
+    house = (preferred or "").lower()
+    odd_first = sorted(spellings, key=lambda s: (s.lower() == house, len(by_spelling[s]), mentions[s], s))
+    options = []
+    for s in odd_first:
+        named = ctx.sources(by_spelling[s])
+        options.append((f'"{s}"', f"{mentions[s]} mentions: {named}" if mentions[s] > 1 else named))
+    return choices(options)
+
+
 def _two_words_of_one_name(rows) -> bool:
     """Two spellings side by side in one name ("New Woman All Women" clinic) are two of its words,
     not one word spelled two ways. A list (``pairs``) still catches such names."""
@@ -317,14 +351,16 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
         per_article[article].add(text.lower())
     mixed = sorted(a for a, used in per_article.items() if len(used) > 1)
     values = " vs ".join(f'"{s}" ({ctx.sources(by_spelling[s])})' for s in spellings)
+    mentions = Counter(text for _, text, *_ in evidence)
     notes = []
     if mixed:
         notes.append(f"inside one article: {ctx.sources(mixed)} uses both")
     if preferred:
         notes.append(f"house style: {preferred}")
     message = format_message(rule.message, values=values, preferred=preferred or "",
-                                            sources=ctx.sources(set().union(*by_spelling.values())),
-                                            subject=spellings[0])
+                             choices=_choices(ctx, spellings, by_spelling, mentions, preferred),
+                             sources=ctx.sources(set().union(*by_spelling.values())),
+                             subject=spellings[0])
     if notes:
         message += " (" + "; ".join(notes) + ")"
     ev = [ctx.span_evidence(a, s, e, value=t, normalized=t.lower(), sentence=sent)

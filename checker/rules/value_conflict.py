@@ -70,6 +70,13 @@ the same day or when their names differ ("Tuesday" / "Thursday", within ``max_ev
 days), and with ``news_day_window`` a running story's reports each dating the event to their
 own filing day are updates, not conflicts.
 
+Headlines (``checker.engine.wording``): ``{question}`` asks what is in dispute, from the fact and
+the claim type, never a stemmed attribute ("How many people were injured", "How old is Maksim
+Chmerkovskiy", "When was the crash"; "Which figure" when the story's words do not say what a
+figure counts), and ``{choices}`` gives the values with their sources, the odd value first
+("12 (AP) or 13 (NYT, Reuters)?"; an update "12 (AP, 29 Jul), updated to 13 (AP, 30 Jul)");
+``{values}`` keeps the older "12 (AP) vs 13 (NYT)".
+
 Labels, not silence: when the differing sources were published at different times the message
 says which is later; a larger count of a ``cumulative`` attribute (killed, injured, ...) in the
 later report, above every earlier figure, is likely an update and takes ``update_severity``; a
@@ -81,7 +88,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
     - id: duration-conflict
       kind: value_conflict
       severity: warning
-      message: "Sources disagree on how long: {values}"
+      message: "{question}: {choices}"
       claim_types: [duration]
       params: {block_by: [claim_type], generic_attributes: [duration], subject_as_context: true,
                max_ratio: 5, min_shared_words: 2, min_context_jaccard: 0.3, min_context_overlap: 0.5}
@@ -93,25 +100,28 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from claims.dates import DAY_NAMES
 from checker.engine.align import components, same_but_number, word_set
 from checker.engine.context import StoryContext
 from checker.engine.deadline import within_time
-from checker.engine.facts import one_day
+from checker.engine.facts import Fact, one_day
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import (COUNT, FLAG, FRACTION, NON_NEGATIVE, POSITIVE, REGEXES, SEVERITY, WORDS, Option,
                                     Options, Value, choice, compiled_patterns, list_of, with_options)
 from checker.engine.rule import Rule
+from checker.engine.wording import choices, question, value_words
 from checker.engine.values import (categorical_conflict, figures_apart, hedged_both_ways, is_numeric,
-                                   numeric_conflict, same_figure, scale)
+                                   numeric_conflict, numeric_verdict, same_figure, scale)
 
 KIND = "value_conflict"
 READS = ("facts",)
 BLOCK_FIELDS = ("claim_type", "subject", "attribute", "head", "unit")  # Claim fields (head: the attribute's noun)
-MESSAGE_FIELDS = ("subject", "attribute", "values", "sources", "claim_type", "later")
+MESSAGE_FIELDS = ("question", "choices", "subject", "attribute", "values", "sources", "claim_type", "later")
+UPDATED_FIGURE = "updated figure: "
+RISING_COUNT = "a rising count in a later report is likely an update"
 OPTIONS = Options(
     Option("block_by", ["claim_type", "attribute"], list_of(choice(*BLOCK_FIELDS)),
            "claim fields two claims must share to be compared (head: the attribute's noun without its verb)"),
@@ -225,30 +235,15 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     # (the facts hold only the claims whose attribute matches ``attributes``)
     for block in ctx.facts(rule.claim_types, params).blocks:
         row_of = {r.index: r for r in block.rows}
-        pairs = [pair for pair, link in within_time(block.links.items(), "comparing claims")
-                 if pair[0] in row_of and pair[1] in row_of
-                 and (link.aligned or block.fact_of.get(pair[0]) is block.fact_of.get(pair[1]) is not None)]
+        pairs = compared_pairs(block, row_of)
         conflicts: list[tuple[int, int]] = []
         kinds: dict[tuple[int, int], str] = {}
         for a_idx, b_idx in pairs:
-            a, b = row_of[a_idx], row_of[b_idx]
-            if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
-                              params["max_event_gap"] if params["min_event_shared"] is not None else 0):
-                continue
-            kind = numeric_conflict(a, b, params) if is_numeric(a) else (
-                "conflict" if categorical_conflict(a, b, params) else None)
-            if kind and params["news_day_window"] is not None and _own_news_days(a, b, ctx, params["news_day_window"]):
-                continue
+            kind, _ = judge_pair(row_of[a_idx], row_of[b_idx], params, ctx)
             if kind:
                 conflicts.append((a_idx, b_idx))
                 kinds[(a_idx, b_idx)] = kind
-        # whether an article also gives the other's value is read from the aligned pairs
-        neighbours: dict[int, set[int]] = {}
-        for a_idx, b_idx in pairs:
-            if block.links[(a_idx, b_idx)].aligned:
-                neighbours.setdefault(a_idx, set()).add(b_idx)
-                neighbours.setdefault(b_idx, set()).add(a_idx)
-        stated = _Stated(row_of, block.articles, neighbours, params)
+        stated = stated_values(block, row_of, pairs, params)
         conflicts = [c for c in conflicts if stated.disagree(*c)]
         if not conflicts:
             continue
@@ -270,8 +265,44 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
             fact = next((block.fact_of[i] for i in group if i in block.fact_of), None)
             findings.append(_finding(rule, group_rows, [kinds[c] for c in group_conflicts], ctx,
                                      aligned=any(block.links[c].aligned for c in group_conflicts),
-                                     ties=ties, fact=fact.id if fact else None))
+                                     ties=ties, fact=fact))
     return findings
+
+
+def compared_pairs(block, row_of: dict) -> list[tuple[int, int]]:
+    """The pairs of the block's rows the rule compares: those the pairwise alignment ties, and
+    those the story model ties when it keeps both claims in one fact."""
+    return [pair for pair, link in within_time(block.links.items(), "comparing claims")
+            if pair[0] in row_of and pair[1] in row_of
+            and (link.aligned or block.fact_of.get(pair[0]) is block.fact_of.get(pair[1]) is not None)]
+
+
+def judge_pair(a, b, params, ctx) -> tuple[str | None, str]:
+    """(kind of conflict or None, why) for two compared claims: why is "unsure" (a claim too
+    unsure to raise a finding: ``min_claim_confidence``), "own news days" (``news_day_window``)
+    or the value comparison's reason (``checker.engine.values.VERDICT_REASONS``; "categorical"
+    for citizenship and places)."""
+    if not _confident(a, b, params["min_claim_confidence"], params["confident_if_shared"],
+                      params["max_event_gap"] if params["min_event_shared"] is not None else 0):
+        return None, "unsure"
+    if is_numeric(a):
+        kind, why = numeric_verdict(a, b, params)
+    else:
+        kind, why = ("conflict" if categorical_conflict(a, b, params) else None), "categorical"
+    if kind and params["news_day_window"] is not None and _own_news_days(a, b, ctx, params["news_day_window"]):
+        return None, "own news days"
+    return kind, why
+
+
+def stated_values(block, row_of: dict, pairs: list[tuple[int, int]], params) -> _Stated:
+    """What tells, for a conflicting pair, whether an article also gives the other's value
+    (read from the aligned pairs)."""
+    neighbours: dict[int, set[int]] = {}
+    for a_idx, b_idx in pairs:
+        if block.links[(a_idx, b_idx)].aligned:
+            neighbours.setdefault(a_idx, set()).add(b_idx)
+            neighbours.setdefault(b_idx, set()).add(a_idx)
+    return _Stated(row_of, block.articles, neighbours, params)
 
 
 class _Stated:
@@ -303,15 +334,30 @@ class _Stated:
     def disagree(self, a_idx: int, b_idx: int) -> bool:
         """Some article carrying claim a and another carrying b, neither of which gives the
         other's value too."""
+        return self.why_not(a_idx, b_idx) is None
+
+    def why_not(self, a_idx: int, b_idx: int) -> str | None:
+        """Why two conflicting claims make no disagreement between sources, in words (None: they
+        do disagree)."""
         a, b = self.row_of[a_idx], self.row_of[b_idx]
         if same_but_number(a, b):
-            return True  # one copy with a figure changed: what else each article says is beside the point
-        if a.claim_type == "count" and (self._part_of(a, b) or self._part_of(b, a)
-                                        or self._beside(a, b) or self._beside(b, a)):
-            return False
+            return None  # one copy with a figure changed: what else each article says is beside the point
+        if a.claim_type == "count":
+            for part, total in ((a, b), (b, a)):
+                if self._part_of(part, total):
+                    return f"{part.value!r} is added to another figure of its sentence to make {total.value!r}"
+                if self._beside(part, total):
+                    return f"the sentence giving {part.value!r} also gives {total.value!r}"
         free_a = {x for x in self.articles[a_idx] if not self.states(x, b_idx, a_idx)}
         free_b = {y for y in self.articles[b_idx] if not self.states(y, a_idx, b_idx)}
-        return bool(free_a and free_b and (len(free_a) > 1 or free_a != free_b))
+        if free_a and free_b and (len(free_a) > 1 or free_a != free_b):
+            return None
+        both = sorted((self.articles[a_idx] - free_a) | (self.articles[b_idx] - free_b))
+        if both:
+            return (f"article {both[0]} also gives the other value, so the two values are two facts it states"
+                    if len(both) == 1 else f"articles {', '.join(both)} also give the other value, so the two "
+                                           "values are two facts they state")
+        return "both values come from one article only"
 
     def states(self, article: str, target_idx: int, rival_idx: int) -> bool:
         key = (article, target_idx, rival_idx)
@@ -353,7 +399,7 @@ class _Stated:
 
 
 def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, ties: list[str],
-             fact: str | None) -> Finding:
+             fact: Fact | None) -> Finding:
     """One finding for one group of conflicting claims: every value with its sources, the best
     supported first (wire copies count once). Labels, not silence: a figure the story revised,
     later outlets agreeing on the new one, is an update (``update_severity``); a difference only
@@ -372,44 +418,96 @@ def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, tie
     values_text = " vs ".join(f"{value} ({_sources(ctx, groups, arts)})" for value, arts in by_value.items())
     severity = rule.severity
     notes = []
+    shown_notes = []  # the notes the headline carries (an update's chain is its choices)
     chain = _update_chain(by_value, ctx) if rows[0].claim_type == "count" else None
+    update = False
     if all(k == "rounding" for k in pair_kinds):
         severity = params["rounding_severity"]
         notes.append("the values differ only by rounding")
+        shown_notes.append(notes[-1])
     elif chain and groups.count(by_value[chain[-1]]) >= 2:
         severity = params["update_severity"]
-        notes.append("updated figure: " + " → ".join(chain))
+        notes.append(UPDATED_FIGURE + " → ".join(chain))
+        update = True
     else:
         ranked = _later_value(rows, ctx)
         if ranked:
             later_value, later_articles = ranked
             notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
+            shown_notes.append(f"the later report ({ctx.sources(later_articles, dated=True)}) says "
+                               f"{value_words(later_value)}")
             attr = str(rows[0].attribute)
             if rows[0].claim_type == "count" and any(p.search(attr) for p in compiled_patterns(params["cumulative"])):
                 later_lows = [r.low for r in rows if r.article in later_articles and r.low is not None]
                 earlier_highs = [r.high for r in rows if r.article not in later_articles and r.high is not None]
                 if later_lows and earlier_highs and min(later_lows) > max(earlier_highs):  # above every earlier figure
                     severity = params["update_severity"]
-                    notes.append("a rising count in a later report is likely an update")
+                    notes.append(RISING_COUNT)
+                    update = True
+                    shown_notes.pop()  # the choices read "X, updated to Y"
         if severity == "error" and min(groups.count(arts) for arts in by_value.values()) < 2:
             severity = "warning"  # a value one source alone gives is never an error
     if not aligned and severity != "info":
         severity = "info"
         notes.append("possible: the story model ties these claims, their sentences share little")
+        shown_notes.append("possibly two facts: their sentences share little")
     first = rows[0]
     attribute = str(first.attribute).replace("|", " ")
+    asked = question(str(first.claim_type), rows, about=fact.about if fact else "",
+                     attribute=fact.attribute if fact else "")
     message = format_message(rule.message,
         subject=first.subject or "the story", attribute=attribute, values=values_text,
+        question=asked.direct, choices=_choices(ctx, groups, by_value, rows, update=update),
         sources=ctx.sources([r.article for r in rows]), claim_type=first.claim_type,
-        later="; ".join(notes))
-    if notes and "{later}" not in rule.message:
-        message += " (" + "; ".join(notes) + ")"
+        later="; ".join(shown_notes))
+    if shown_notes and "{later}" not in rule.message:
+        message += " (" + "; ".join(shown_notes) + ")"
     distinct = sorted(by_value)
     return Finding(rule=rule.id, kind=KIND, severity=severity, claim_type=str(first.claim_type),
                    subject=str(first.subject), message=message,
                    evidence=[ctx.evidence(r) for r in rows],
                    key=(str(first.attribute), *distinct), confidence=0.7 if severity == "info" else 0.8,
-                   details={"values": by_value, "notes": notes, "same_fact": ties}, fact=fact)
+                   details={"values": by_value, "notes": notes, "same_fact": ties},
+                   fact=fact.id if fact else None)
+
+
+def is_update(details: dict) -> bool:
+    """Whether a value finding is a figure the story revised (its notes say so), which reports
+    badge "update" rather than present as a dispute."""
+    return any(str(n).startswith(UPDATED_FIGURE) or n == RISING_COUNT for n in details.get("notes") or ())
+
+
+def _choices(ctx, groups, by_value: dict[str, list[str]], rows: list, *, update: bool) -> str:
+    """The headline's values with their sources: the odd value first (fewest independent
+    sources), the best supported last; an update in the order the story moved through them.
+    An outlet that gives two of the values is named with each report's time ("AP 30 Jul
+    11:30")."""
+    outlets = Counter(name for arts in by_value.values() for name in {ctx.outlet(a) for a in arts})  # values per outlet
+    first_seen = {value: n for n, value in reversed(list(enumerate(str(r.normalized) for r in rows)))}
+
+    def published(value):
+        times = [ctx.articles[a].published for a in by_value[value]]
+        return min((t for t in times if t is not None), default=None)
+    if update:
+        order = sorted(by_value, key=lambda v: (published(v) is None, published(v).isoformat() if published(v) else "",
+                                                first_seen[v]))
+    else:
+        order = sorted(by_value, key=lambda v: (groups.count(by_value[v]), first_seen[v]))
+    options = []
+    for value in order:
+        articles = by_value[value]
+        named = ctx.sources(articles, dated=update or any(outlets[ctx.outlet(a)] > 1 for a in articles))
+        if update:  # when the story gave each figure: "5,000 (Wire One, 6 Feb), updated to 7,200 (Wire Two, 7 Feb)"
+            dated = [a for a in articles if ctx.articles[a].published is not None]
+            first_report = min(dated, key=lambda a: ctx.articles[a].published) if dated else articles[0]
+            when = ctx.when(first_report)
+            if when and when not in named:
+                named += f", {when}"
+        copies = groups.copies(articles)
+        if copies and len(articles) > 1:
+            named += f"; {copies + 1} are one wire copy"
+        options.append((value_words(value), named))
+    return choices(options, update=update)
 
 
 def _sources(ctx, groups, articles: list[str]) -> str:

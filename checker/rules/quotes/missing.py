@@ -23,7 +23,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
     - id: quote-missing
       kind: quote_missing
       severity: info
-      message: "{subject}: quoted by {sources}; {change}"
+      message: "Quote of {subject} missing from some sources: quoted by {sources}; {change}"
       claim_types: [quote]
 
     PASS  b: "The camps cannot take one more family," said Ilona Varga.
