@@ -29,23 +29,24 @@ from claims.context import ExtractContext
 from claims.entities import KIN_NOUNS
 from claims.model import Claim
 from claims.numbers import NUMBER, parse_number
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "age"
 
 _NAME = r"[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}"
-APPOSITIVE = re.compile(rf"(?P<name>{_NAME}), (?P<age>\d{{1,3}})(?=[,.;)]| years? old)")
-_COMMA_NUMBER = re.compile(r", \d")  # what every APPOSITIVE match holds; a fast scan (literal start)
-YEAR_OLD = re.compile(rf"\b(?P<age>{NUMBER})[- ]years?[- ]old\b", re.I)
-AGED = re.compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMBER})\b", re.I)
-WHEN_WAS = re.compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
+APPOSITIVE = lazy_compile(rf"(?P<name>{_NAME}), (?P<age>\d{{1,3}})(?=[,.;)]| years? old)")
+_COMMA_NUMBER = lazy_compile(r", \d")  # what every APPOSITIVE match holds; a fast scan (literal start)
+YEAR_OLD = lazy_compile(rf"\b(?P<age>{NUMBER})[- ]years?[- ]old\b", re.I)
+AGED = lazy_compile(rf"\b(?:aged|at age|at the age of|age) (?P<age>\d{{1,3}}|{NUMBER})\b", re.I)
+WHEN_WAS = lazy_compile(rf"\bwhen (?P<who>he|she|{_NAME}) was (?P<age>\d{{1,3}}|{NUMBER})\b(?![- ](?:years?|months?)[- ]?(?:ago|later))")
 # the year an age held: "a 14-year-old refugee in 1994", not "has run the port since 2015"
-YEAR = re.compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
+YEAR = lazy_compile(r"\b(?:in|of|during) (1[89]\d\d|20\d\d)\b")
 # what may stand between "N-year-old" and the person's name: "son Shai", "sister, Lauren
 # Bessette", "Cuban rafter Elian Gonzalez"; a preposition, conjunction or verb ends the phrase
-_NOUN_PHRASE_GAP = re.compile(r"(?: (?!(?:and|or|but|of|in|on|at|to|for|with|by|from|who|that|which|was|is|"
+_NOUN_PHRASE_GAP = lazy_compile(r"(?: (?!(?:and|or|but|of|in|on|at|to|for|with|by|from|who|that|which|was|is|"
                               r"has|had|said|says|told)\b)[A-Za-z][a-z-]*(?<!ed)){0,3}(?: named| called)?,? ")
 # "the six-year-old case", "a 30-year-old Datsun": things, not people, have these ages
-_THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
+_THING_AFTER = lazy_compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|ban|embargo|treaty|accord|"
                           r"agreement|policy|program|programme|company|firm|business|building|house|home|"
                           r"plane|aircraft|jet|car|truck|ship|submarine|boat|vessel|bridge|record|marriage|"
                           r"mystery|investigation|murder|killing|slaying|manhunt|search|campaign|regime|"
@@ -53,14 +54,14 @@ _THING_AFTER = re.compile(r" (?:[a-z]+ )?(?:case|war|conflict|feud|dispute|law|b
                           r"crisis|tree|church|school|station|reactor|satellite|rule|system)s?"
                           # the thing ends the phrase: not "a 17-year-old school student"
                           r"(?=[,.;:)!?]| (?:of|in|on|at|for|to|that|which|was|is|has|had|and|with|by)\b|$)")
-KIN_APPOSITIVE = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er) (?P<kin>{'|'.join(KIN_NOUNS)}), (?P<age>\d{{1,3}})(?=[,.;)])")
+KIN_APPOSITIVE = lazy_compile(rf"\b(?P<whose>[Hh]is|[Hh]er) (?P<kin>{'|'.join(KIN_NOUNS)}), (?P<age>\d{{1,3}})(?=[,.;)])")
 FEMALE_KIN = {"wife", "sister", "mother", "daughter", "widow", "fiancee", "girlfriend", "aunt", "niece",
               "granddaughter", "grandmother", "stepdaughter"}
-_KIN_AFTER = re.compile(rf" (?P<kin>{'|'.join(KIN_NOUNS)})\b")
-_WHOSE_BEFORE = re.compile(r"(?:\b(?P<pronoun>[Hh]is|[Hh]er)|'s) (?:an? )?$")
+_KIN_AFTER = lazy_compile(rf" (?P<kin>{'|'.join(KIN_NOUNS)})\b")
+_WHOSE_BEFORE = lazy_compile(r"(?:\b(?P<pronoun>[Hh]is|[Hh]er)|'s) (?:an? )?$")
 # "between 18 and", "ages 5 to", "5- and 8-year-olds", "five- and seven-year-old": a range's
 # second end; not "Matthew and"
-_RANGE_BEFORE = re.compile(r"(?:\b(?:between|from|ages? of)|(?:\d[\w-]*|\b[a-z]+-)\s+(?:and|to|or))\s*$", re.I)
+_RANGE_BEFORE = lazy_compile(r"(?:\b(?:between|from|ages? of)|(?:\d[\w-]*|\b[a-z]+-)\s+(?:and|to|or))\s*$", re.I)
 
 
 def _as_of(ctx: ExtractContext, text: str, pos: int) -> tuple[int | None, str]:
@@ -108,7 +109,7 @@ def _make(ctx, sent, m, group, subject, age, binding) -> Claim | None:
 
 
 # "The Aurora was just six years old", "It is 20 years old": the subject of a predicative age
-_AGED_SUBJECT = re.compile(r"(?:^|[,;:] |\band )(?P<subj>(?:The|the) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?|It|it) "
+_AGED_SUBJECT = lazy_compile(r"(?:^|[,;:] |\band )(?P<subj>(?:The|the) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?|It|it) "
                            r"(?:was|is|had been|has been|would have been) (?:just |only |nearly |almost |about )?$")
 
 
@@ -122,7 +123,7 @@ def _thing_was_aged(ctx: ExtractContext, sent, m) -> bool:
                    for p in ctx.entities.people(ctx.doc, sent))
 
 
-_INDEFINITE_BEFORE = re.compile(r"(?:(?P<word>\w+) )?\b[Aa]n? $")
+_INDEFINITE_BEFORE = lazy_compile(r"(?:(?P<word>\w+) )?\b[Aa]n? $")
 _COPULAS = {"is", "was", "be", "been", "being", "became", "becomes", "remains", "remained", "as"}
 
 

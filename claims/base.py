@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from claims.model import Sentence
+from claims.lazy_re import lazy_compile
 
 STOPWORDS = set("""
 a an the and or but if then than that this these those there here of to in on at by for from with
@@ -18,8 +19,8 @@ said says told say saying according while because although though however also u
 one two three four five first last next new per via its it's he's she's they're we're i'm
 """.split())
 
-CLAUSE_BREAK = re.compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
-_CONTENT_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+CLAUSE_BREAK = lazy_compile(r"\s*(?:--|[,;:()\u2013\u2014\"]|\s_\s)\s*")
+_CONTENT_WORD = lazy_compile(r"[A-Za-z][A-Za-z'-]+")
 
 
 # Pure functions of one word or sentence, called for every claim and again by several rules on
@@ -88,4 +89,4 @@ def has_any(text: str | None, words: tuple[str, ...]) -> bool:
     return False
 
 
-NEGATION = re.compile(r"\b(?:not|never|no longer|n't|neither|nor)\b|n't\b", re.I)
+NEGATION = lazy_compile(r"\b(?:not|never|no longer|n't|neither|nor)\b|n't\b", re.I)

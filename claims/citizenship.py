@@ -15,16 +15,17 @@ from claims.base import NEGATION, has_any
 from claims.context import ExtractContext
 from claims.gazetteer import country_of
 from claims.model import Claim
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "citizenship"
 
 _NAT = r"(?:U\.S\.|U\.K\.|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
 # "a French national" is a person; "the French national team" is not
-HOLDER = re.compile(rf"\b(?P<nat>{_NAT})(?:-(?P<nat2>{_NAT}))? (?:citizens?|citizenship|nationals|national(?! [a-z])|passport[- ]holders?)\b")
-OF_COUNTRY = re.compile(rf"\b(?:citizens?|citizenship|nationals?) of (?:the )?(?P<nat>{_NAT})\b")
+HOLDER = lazy_compile(rf"\b(?P<nat>{_NAT})(?:-(?P<nat2>{_NAT}))? (?:citizens?|citizenship|nationals|national(?! [a-z])|passport[- ]holders?)\b")
+OF_COUNTRY = lazy_compile(rf"\b(?:citizens?|citizenship|nationals?) of (?:the )?(?P<nat>{_NAT})\b")
 # every HOLDER and OF_COUNTRY match holds one of these: other sentences are not scanned
 CITIZEN_WORDS = ("citizen", "national", "passport")
-LOST = re.compile(r"\b(?:lost|renounced|renouncing|gave up|giving up|stripped of|revoked|revoke|lose|losing|relinquish\w*)\b", re.I)
+LOST = lazy_compile(r"\b(?:lost|renounced|renouncing|gave up|giving up|stripped of|revoked|revoke|lose|losing|relinquish\w*)\b", re.I)
 
 
 def extract(ctx: ExtractContext) -> list[Claim]:

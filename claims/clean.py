@@ -15,6 +15,7 @@ from typing import Callable
 
 from claims.base import has_any
 from claims.model import Article, Document, Paragraph, Sentence, ascii_lowered
+from claims.lazy_re import lazy_compile
 
 _MOJIBAKE = r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}"
 _SIMPLE = {
@@ -23,15 +24,15 @@ _SIMPLE = {
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
     "\r": " ", "\t": " ", "\u2028": "\n", "\u2029": "\n",
 }
-_NORMALISE = re.compile(
+_NORMALISE = lazy_compile(
     "(" + _MOJIBAKE + r")|(``|'')|([\u200b\u200c\u200d\u2060\ufeff\u00ad])|(\S[\u0300-\u036f]+)|(["
     + "".join(_SIMPLE) + "])"
 )
 
 
 # what only the full normalisation handles; text without any of it (most articles) takes a fast path
-_RARE = re.compile(r"[\u00c2-\u00f4\u200b\u200c\u200d\u2060\ufeff\u00ad\u0300-\u036f]")
-_LDC_QUOTE = re.compile(r"``|''")
+_RARE = lazy_compile(r"[\u00c2-\u00f4\u200b\u200c\u200d\u2060\ufeff\u00ad\u0300-\u036f]")
+_LDC_QUOTE = lazy_compile(r"``|''")
 _SIMPLE_TABLE = str.maketrans(_SIMPLE)
 
 
@@ -99,7 +100,7 @@ def _normalise_common(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
 
 
 # a flyer's keyword within 300 characters of both ends of a one-line paragraph
-FLYER = re.compile(r"\b(?:survey|newsletter|sweepstakes|entered to win|chance to win|grand prize)\b", re.I)
+FLYER = lazy_compile(r"\b(?:survey|newsletter|sweepstakes|entered to win|chance to win|grand prize)\b", re.I)
 FLYER_REACH = 300
 FLYER_WORDS = ("survey", "newsletter", "sweepstakes", "to win", "grand prize")  # in every FLYER match
 
@@ -128,8 +129,8 @@ NOISE_TESTS: list[tuple[str, Callable[[str], object]]] = [
     ("dateline stamp", re.compile(r"^(?:\w{3,9}\.? \d{1,2}, \d{4}|\d{4}-\d\d-\d\d)(?: \d{1,2}:\d\d\s?(?:[ap]m)?(?: [A-Z]{2,4})?)?$", re.I).match),
 ]
 
-_TERMINAL = re.compile(r"[.!?:;\"')\]]\s*$")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_TERMINAL = lazy_compile(r"[.!?:;\"')\]]\s*$")
+_WORD = lazy_compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
 def _looks_like_headline(text: str, words: list[str]) -> bool:
@@ -182,8 +183,8 @@ ABBREVIATIONS = {
     "mt", "ft", "ave", "blvd", "gens", "reps", "sens", "atty", "supt", "insp", "det", "u.s",
     "u.n", "u.k", "a.m", "p.m", "d.c", "e.g", "i.e", "etc", "approx", "est", "fig", "ph.d",
 }
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
-_LAST_TOKEN = re.compile(r"([A-Za-z.]+)\.$")
+_BOUNDARY = lazy_compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
+_LAST_TOKEN = lazy_compile(r"([A-Za-z.]+)\.$")
 
 
 def split_sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -206,7 +207,7 @@ def split_sentences(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 # an agency operator's sign-off run on after the last sentence of a paragraph ("... home.'' lc-kl",
 # "(rn/sl)", "(rb)", "av-fsa-as"): lower-case initials joined by '-' or '/', or in brackets (a
 # lone word, "at 5 p.m. today", is text); bounded, so linear
-_SIGN_OFF = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+(?:[a-z]{1,5}(?:[-/][a-z]{1,5}){1,3}"
+_SIGN_OFF = lazy_compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')]))\s+(?:[a-z]{1,5}(?:[-/][a-z]{1,5}){1,3}"
                        r"|\([a-z]{1,5}(?:[-/][a-z]{1,5}){0,3}\))$")
 
 

@@ -28,6 +28,7 @@ from claims.context import ExtractContext
 from claims.dates import DAY_NAMES, MONTH_NAMES
 from claims.model import Claim
 from claims.numbers import NUMBER, TENS, UNITS, format_number, may_hold_number, parse_number
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "count"
 
@@ -40,7 +41,7 @@ QUALIFIERS = {
     "almost": "near", "just under": "near",
 }
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
-COUNT = re.compile(
+COUNT = lazy_compile(
     rf"(?:\b(?P<qual>{_QUAL}) )?(?P<money>\$ ?|\bdlrs ?|\bUS\$ ?|£ ?|€ ?)?(?P<num>{NUMBER})"
     r"(?P<after>(?:[ -][A-Za-z][a-z'-]*){0,3})",
     re.IGNORECASE,
@@ -49,7 +50,7 @@ COUNT = re.compile(
 # and how far before it the match can start: the longest qualifier, its space, the longest money
 # mark and the "a " of "a dozen", whose number starts before the word found ("approximately dlrs
 # a dozen")
-_NUMBER_START = re.compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, key=len, reverse=True)))
+_NUMBER_START = lazy_compile(r"\d|" + "|".join(sorted({*UNITS, *TENS, "dozen"}, key=len, reverse=True)))
 _LEAD = max(map(len, QUALIFIERS)) + len(" ") + len("dlrs ") + len("a ")
 
 
@@ -89,15 +90,15 @@ def count_matches(text: str):
         pos = scan = m.end("num")  # words after a number may hold the next one ("nine people at two firms")
 
 
-TOLL = re.compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
+TOLL = lazy_compile(rf"\b(?:death toll|toll)\b(?: [\w']+){{0,6}}? (?:rose to|climbed to|jumped to|reached|stood at|was|is|to|at|of) (?P<num>{NUMBER})\b", re.I)
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century",
               "night", "weekend", "yr", "am", "pm", "o'clock", "old", "th", "st", "nd", "rd"}
 # "death" of "death sentence", "death penalty" is no toll ("two rallies calling for the
 # death penalty")
-CASUALTY = re.compile(r"\b(killed|dead|died|deaths?(?! (?:sentences?|penalty|penalties|row|threats?|warrants?|squads?|certificates?)\b)|injured|wounded|hurt|missing|arrested|rescued|"
+CASUALTY = lazy_compile(r"\b(killed|dead|died|deaths?(?! (?:sentences?|penalty|penalties|row|threats?|warrants?|squads?|certificates?)\b)|injured|wounded|hurt|missing|arrested|rescued|"
                       r"evacuated|trapped|detained|hospitalized|hospitalised|survivors?|victims?|"
                       r"homeless|displaced|charged|convicted|sentenced|aboard|on board)\b", re.I)
-_VERB_BEFORE_FIGURE = re.compile(
+_VERB_BEFORE_FIGURE = lazy_compile(
     CASUALTY.pattern + r"(?P<by>\s+(?:[a-z]+\s+){0,3}by)?\s+(?:(?:at least|at most|about|some|nearly|almost|"
     r"more than|over|up to|another|a further|an additional|all|the)\s+)?$", re.I)
 _CASUALTY_CANON = {"death": "killed", "deaths": "killed", "dead": "killed", "died": "killed",
@@ -125,25 +126,25 @@ def value_range(value: float, qualifier: str | None) -> tuple[float, float]:
     return value, value
 
 
-_YEAR_DETERMINER = re.compile(r"(?:\b(?:the|its|his|her|their)|'s) $", re.I)
+_YEAR_DETERMINER = lazy_compile(r"(?:\b(?:the|its|his|her|their)|'s) $", re.I)
 # the word before a figure ("Flight 990"), read from at most WORD_REACH characters back: the
 # whole sentence before each figure would make a sentence of many figures quadratic
-_PREV_WORD = re.compile(r"([A-Za-z][\w.'-]*) $")
+_PREV_WORD = lazy_compile(r"([A-Za-z][\w.'-]*) $")
 WORD_REACH = 200
 # sums in pounds or euros are never compared with dollars: their unit says which
 _CURRENCY = {"£": "GBP", "€": "EUR"}
 # "120 miles per hour" is a speed, "4x4" a kind of vehicle, "LR5" a name
-_RATE = re.compile(r"\s*(?:per|an|a) (?:hour|second|minute)\b|\s*(?:mph|km/h|kph)\b")
-_GLUED = re.compile(r"[A-Za-z]$|\d\s?[x×]\s?$")
-_TIMES = re.compile(r"[x×]\s?\d")
-_US_DOLLARS = re.compile(r" U\.?S\.? dollars\b")
+_RATE = lazy_compile(r"\s*(?:per|an|a) (?:hour|second|minute)\b|\s*(?:mph|km/h|kph)\b")
+_GLUED = lazy_compile(r"[A-Za-z]$|\d\s?[x×]\s?$")
+_TIMES = lazy_compile(r"[x×]\s?\d")
+_US_DOLLARS = lazy_compile(r" U\.?S\.? dollars\b")
 # "$400,000 to $450,000", "between 10 and 20 people", "30 to 40 homes": one range, not two counts
 _FIGURE = r"(?P<money>\$ ?)?(?P<num>\d[\d,]*(?:\.\d+)?(?: (?:million|billion))?)"
-_RANGE_OPEN = re.compile(rf"(?:\b(?P<from>from|between) )?{_FIGURE} ?(?P<joint>to|and|-|–) ?$", re.I)
-_RANGE_CLOSE = re.compile(r" ?(?:to|-|–) ?(?P<money>\$ ?)?\d", re.I)
-_BETWEEN_CLOSE = re.compile(r" and (?P<money>\$ ?)?\d", re.I)
+_RANGE_OPEN = lazy_compile(rf"(?:\b(?P<from>from|between) )?{_FIGURE} ?(?P<joint>to|and|-|–) ?$", re.I)
+_RANGE_CLOSE = lazy_compile(r" ?(?:to|-|–) ?(?P<money>\$ ?)?\d", re.I)
+_BETWEEN_CLOSE = lazy_compile(r" and (?P<money>\$ ?)?\d", re.I)
 _PASS_THROUGH = {"such", "other", "more", "additional", "further"}
-_PARTITIVE = re.compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
+_PARTITIVE = lazy_compile(r" of (?:the|those|these|its|their) (?P<noun>[a-z][a-z']+)")
 
 
 # Prepositions the stopword list lacks: "three vigils against the death penalty" counts vigils
@@ -199,16 +200,16 @@ def _casualty(text: str, start: int, end: int) -> str:
 
 
 # lower case only: "from North Carolina" is a place, not a heading
-_HEADING = re.compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b")
+_HEADING = lazy_compile(r"\W+(?:[a-z]+\s+)?((?:north|south)(?:east|west)?|east|west)(?:ward)?\b")
 # "the town of Argun, 10 kilometers ...": a name after a lower-case word, so not "Meanwhile,"
 # or "In Florida," opening the sentence (each "-" or " " can only be read one way: no backtracking)
 # ("the Harbor Refinery of the National Oil Company, 90 kilometers ..." keeps both names)
 _NAME = r"[A-Z][\w']*(?:[ -][A-Z][\w']*)*"
 _PLACE_NAME = rf"{_NAME}(?: of (?:the )?{_NAME})*"
-_APPOSED_NAME = re.compile(rf"(?<=[a-z] )({_PLACE_NAME}), $")
+_APPOSED_NAME = lazy_compile(rf"(?<=[a-z] )({_PLACE_NAME}), $")
 # the place a distance is measured from: "southeast of Istanbul", "west of Port of Spain" (not
 # "of the Chechen capital": after "the" a capital is more often an adjective than the place)
-_FROM_PLACE = re.compile(rf"\s+(?:of|from)\s+({_PLACE_NAME})")
+_FROM_PLACE = lazy_compile(rf"\s+(?:of|from)\s+({_PLACE_NAME})")
 
 
 def _scope(text: str, m, after: str, head_end: int, partitive, unit: str) -> dict:

@@ -69,6 +69,7 @@ from claims.context import ExtractContext
 from claims.durations import QUANTITY, quantity_range
 from claims.events import event_words
 from claims.model import Claim
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "date"
 
@@ -91,100 +92,100 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:/]\d)"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\w%]|[.,:/-]\d)"
 _START = r"(?<![\w.,:/$#])(?<!\w-)"  # "--Aug. 14" in a timeline is fine, "x-Aug" is not
 
-MDY_RE = re.compile(
+MDY_RE = lazy_compile(
     rf"{_START}{_WD_PREFIX}(?P<mon>{_MONTH})\s+(?:the\s+)?(?P<day>{_DAY})"
     rf"(?:\s?[-–]\s?(?P<day2>{_DAY}))?(?:,?\s+(?P<year>{_YEAR}))?")
-DMY_RE = re.compile(
+DMY_RE = lazy_compile(
     rf"{_START}{_WD_PREFIX}(?:the\s+)?(?P<day>{_DAY})(?:\s?[-–]\s?(?P<day2>{_DAY}))?\s+(?:of\s+)?"
     rf"(?P<mon>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?")
-ISO_RE = re.compile(r"(?<![\w./-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>[0-2]\d|3[01])(?![\w/-]|\.\d)")
+ISO_RE = lazy_compile(r"(?<![\w./-])(?P<year>1[5-9]\d\d|20\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>[0-2]\d|3[01])(?![\w/-]|\.\d)")
 # US numeric order only, and only with a four-digit year ("9/11" is not a date here)
-NUMERIC_RE = re.compile(r"(?<![\w./-])(?P<mon>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])/(?P<year>1[5-9]\d\d|20\d\d)(?![\w/]|\.\d)")
+NUMERIC_RE = lazy_compile(r"(?<![\w./-])(?P<mon>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])/(?P<year>1[5-9]\d\d|20\d\d)(?![\w/]|\.\d)")
 
 _PART = (r"(?i:early|late|mid|the\s+(?:beginning|start|end|middle)\s+of"
          r"|the\s+(?:first|second|latter)\s+half\s+of)")
-MONTH_RE = re.compile(
+MONTH_RE = lazy_compile(
     rf"{_START}(?:(?P<part>{_PART})(?:\s+|-))?(?:(?P<rel>(?i:this\s+past|this\s+coming|last|this|next))\s+)?"
     rf"(?P<mon>{_MONTH})(?:,?\s+(?:of\s+)?(?P<year>{_YEAR})|\s+(?:of\s+)?(?P<ryear>(?i:last|this|next))\s+year\b)?")
-YEAR_RE = re.compile(
+YEAR_RE = lazy_compile(
     rf"{_START}(?:(?P<part>{_PART})(?:\s+|-))?(?P<y1>1[5-9]\d\d|20\d\d)(?:\s?[-–]\s?(?P<y2>\d\d(?:\d\d)?))?"
     r"(?![\w%]|[.,:/-]\d|'\w\w)")
-SEASON_RE = re.compile(
+SEASON_RE = lazy_compile(
     rf"{_START}(?:(?P<rel>this\s+past|this\s+coming|last|this|next|the)\s+)?"
     rf"(?P<season>spring|summer|fall|autumn|winter)\b(?:,?\s+(?:of\s+)?(?P<year>{_YEAR}))?", re.I)
-DECADE_RE = re.compile(
+DECADE_RE = lazy_compile(
     r"(?<![\w$'.-])(?:(?P<the>(?i:the))\s+)?(?:(?P<part>(?i:early|late|mid))(?:\s+|-))?"
     r"(?:(?P<d4>1\d\d0|20\d0)'?s|'(?P<d2>\d0)s)(?![\w'])")
-REL_PERIOD_RE = re.compile(
+REL_PERIOD_RE = lazy_compile(
     r"(?<![\w-])(?P<mod>earlier\s+this|later\s+this|this\s+past|this\s+coming|this|last|next)\s+"
     r"(?P<per>week|weekend|month|year)\b", re.I)
-AGO_RE = re.compile(
+AGO_RE = lazy_compile(
     rf"(?<![\w$.,:/-])(?:(?P<qual>more\s+than|less\s+than|over|under|about|around|nearly|almost|some"
     rf"|just|only|roughly|approximately)\s+)?{QUANTITY}\s+(?P<unit>minutes?|hours?|days?|weeks?"
     rf"|fortnights?|months?|years?|decades?)(?P<half2>\s+and\s+a\s+half)?\s+ago\b", re.I)
-WEEKDAY_RE = re.compile(
+WEEKDAY_RE = lazy_compile(
     rf"(?<![\w-])(?:(?P<rel>(?i:this\s+past|this\s+coming|last|next|this|coming|past))\s+)?(?P<wd>{_WD_FULL})"
     r"(?:\s+(?P<tod>morning|afternoon|evening|night|overnight))?(?![\w-])")
-SIMPLE_RE = re.compile(
+SIMPLE_RE = lazy_compile(
     r"(?<![\w-])(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today"
     r"|tonight|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening))"
     r"(?:\s+(?P<tod>morning|afternoon|evening|night))?\b", re.I)
 
 _TZ = (r"\((?:local\s+time|[A-Z]{2,5})\)|local\s+time|(?:Moscow|Beijing|Tokyo|Paris|London|Greenwich|Eastern|Central|Mountain|Pacific)\s+time\b|(?:[ECMPA][SD]T|GMT|UTC|BST|CET|CEST|EET|EEST"
        r"|IST|JST|MSK|AEST|AEDT|HKT|SGT)\b")
-TIME12_RE = re.compile(
+TIME12_RE = lazy_compile(
     rf"(?<![\w:.,$/-])(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s?(?P<ap>[ap]\.m\.|[ap]\.m\b|[ap]m\b|[AP]M\b|[AP]\.M\.)"
     rf"(?:\s+(?P<tz>{_TZ}))?")
-TIME24_RE = re.compile(
+TIME24_RE = lazy_compile(
     rf"(?<![\w:.,$/-])(?:(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)|(?P<hm>(?:[01]\d|2[0-3])[0-5]\d))"
     rf"\s?(?P<tz>{_TZ}|hours\b|hrs\b)")
-NOON_RE = re.compile(
+NOON_RE = lazy_compile(
     r"\b(?:at|by|before|after|until|till|around|about|past|since|from|to)\s+(?P<nm>noon|midday|midnight)\b", re.I)
 
-_MONTH_PREP = re.compile(
+_MONTH_PREP = lazy_compile(
     r"(?:\b(?:in|of|since|until|till|through|throughout|by|during|from|to|before|after|between"
     r"|early|late|mid|last|this|next|around|except)\s+|\bmid-)$", re.I)
-_MAY_PREP = re.compile(r"\b(?:in|since|until|till|through|during|from|between|early|late|mid|last|this|next)\s+$", re.I)
-_YEAR_PREP = re.compile(
+_MAY_PREP = lazy_compile(r"\b(?:in|since|until|till|through|during|from|between|early|late|mid|last|this|next)\s+$", re.I)
+_YEAR_PREP = lazy_compile(
     r"(?:\b(?:in|since|by|until|till|before|after|during|from|through|between|around|circa|year"
     r"|early|late|for|back\s+to)\s+|\bc\.\s?|\bmid-)$", re.I)
-_YEAR_OF = re.compile(
+_YEAR_OF = lazy_compile(
     rf"\b(?:end|beginning|start|middle|half|class|summer|spring|fall|autumn|winter|part|rest"
     rf"|remainder|most|much|{_MONTH_FULL})\s+of\s+$", re.I)
-_YEAR_BEFORE_AND = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)(?:'?s)?,?\s+(?:and|or|to|through|until|till)\s+$")
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_YEAR_BEFORE_AND = lazy_compile(r"\b(?:1[5-9]\d\d|20\d\d)(?:'?s)?,?\s+(?:and|or|to|through|until|till)\s+$")
+_THE_BEFORE = lazy_compile(r"\bthe\s+$", re.I)
 # "the 1998 bombings", "a 1966 law": a year used as an adjective
-_DETERMINER_BEFORE = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my)|\w's)\s+$", re.I)
-_MONTH_AND_BEFORE = re.compile(rf"\b(?:{_MONTH_FULL})\s+(?:and|or|to|through|until|till)\s+$|\b(?:{_MONTH_FULL})\s?[-–]\s?$")
-_COUNT_NOUN = re.compile(
+_DETERMINER_BEFORE = lazy_compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my)|\w's)\s+$", re.I)
+_MONTH_AND_BEFORE = lazy_compile(rf"\b(?:{_MONTH_FULL})\s+(?:and|or|to|through|until|till)\s+$|\b(?:{_MONTH_FULL})\s?[-–]\s?$")
+_COUNT_NOUN = lazy_compile(
     r"\s?(?:%|-strong\b|(?:people|persons|men|women|children|kids|troops|soldiers|police|officers|feet"
     r"|foot|ft|meters|metres|m|km|kilometers|kilometres|miles|yards|inches|tons|tonnes|pounds|lbs|kg"
     r"|kilograms|dollars|euros|yen|rupees|marks|francs|cases|deaths|votes|voters|residents|homes"
     r"|houses|buildings|percent|per|points|copies|units|cars|vehicles|refugees|prisoners|hostages"
     r"|passengers|workers|employees|jobs|students|members|delegates|calories|acres|hectares|square"
     r"|barrels|rounds|shares|seats|times|hours|minutes|days|weeks|months|years|GMT|UTC|hrs)\b)", re.I)
-_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w'-]*)")
-_CAPITAL_NEXT = re.compile(r"\s+[A-Z][a-z]")
-_HOLIDAY_BEFORE = re.compile(
+_NEXT_WORD = lazy_compile(r"\s+([A-Za-z][\w'-]*)")
+_CAPITAL_NEXT = lazy_compile(r"\s+[A-Z][a-z]")
+_HOLIDAY_BEFORE = lazy_compile(
     r"(?:\b(?:Bloody|Easter|Palm|Good|Black|Super|Ash|Holy|Cyber|Shrove|Maundy|Whit|Low)|\b(?:Mail|Independent)\s+on)\s+$")
-_PAPER_AFTER = re.compile(
+_PAPER_AFTER = lazy_compile(
     r"\s+(?:Times|Telegraph|Mirror|Express|Herald|Post|Tribune|Independent|Sport|People|Mail|Star"
     r"|Business|Observer|Review|Magazine|School|Night|Morning|Today|Service|Bloody|Edition)\b")
-_FUTURE_CUE = re.compile(
+_FUTURE_CUE = lazy_compile(
     r"\b(?:will|shall|going\s+to|scheduled|expected\s+to|plans?\s+to|planning\s+to|set\s+to|due\s+to"
     r"|hopes?\s+to|is\s+to|are\s+to|until|next)\b|'ll\b", re.I)
 # A scheduled happening told in the present ("when Cook meets Kharrazi in New York on Thursday",
 # "the trial opens Monday"): news tells past deeds in the past tense. Lower case only, so a
 # headline's "Quake Kills 2,000 Tuesday" stays past.
-_SCHEDULED = re.compile(
+_SCHEDULED = lazy_compile(
     r"\b(?:meets|arrives|begins|starts|opens|leaves|departs|returns|resumes|ends|closes|convenes"
     r"|travels|flies|heads|visits|hosts|faces|testifies|appears|unveils|launches|takes\s+office)\b")
-_DECADE_JOIN = re.compile(r"\s*(?:,|and|or|to|through|until|into|-|–)\s*(?:the\s+)?")
+_DECADE_JOIN = lazy_compile(r"\s*(?:,|and|or|to|through|until|into|-|–)\s*(?:the\s+)?")
 # "his 1977 Datsun", "a 1998 Honda": a vehicle's model year, not a date
 _VEHICLE = r"(?:car|truck|pickup|van|sedan|coupe|model|station\s+wagon)s?\b"
-_MODEL_YEAR = re.compile(rf"\s+(?:{_VEHICLE}|[A-Z][a-z]+(?:\s+{_VEHICLE}|\s*[,.;)]|\s+(?:was|is|had|that|which|with|and)\b))")
-_OWNER_BEFORE = re.compile(r"\b(?:a|his|her|their|its|my|your|our)\s+$", re.I)
-_POSSESSIVE_BEFORE = re.compile(r"\b(?:his|her|their|its|my|your|our)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
+_MODEL_YEAR = lazy_compile(rf"\s+(?:{_VEHICLE}|[A-Z][a-z]+(?:\s+{_VEHICLE}|\s*[,.;)]|\s+(?:was|is|had|that|which|with|and)\b))")
+_OWNER_BEFORE = lazy_compile(r"\b(?:a|his|her|their|its|my|your|our)\s+$", re.I)
+_POSSESSIVE_BEFORE = lazy_compile(r"\b(?:his|her|their|its|my|your|our)\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
 _MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31), "first half": (1, 15),
                 "second half": (16, 31), "latter half": (16, 31)}
@@ -700,15 +701,15 @@ class _Finder:
 
 
 # Cheap tests that let a sentence skip the patterns that cannot match in it.
-_HAS_DIGIT = re.compile(r"\d")
-_HAS_MONTH = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-_HAS_AMPM = re.compile(r"\d\s?[apAP]\.?[mM]")
+_HAS_DIGIT = lazy_compile(r"\d")
+_HAS_MONTH = lazy_compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_HAS_AMPM = lazy_compile(r"\d\s?[apAP]\.?[mM]")
 _SEASON_WORDS = ("spring", "summer", "fall", "autumn", "winter")
 _SIMPLE_WORDS = ("yesterday", "today", "tonight", "tomorrow", "last night", "this morning",
                  "this afternoon", "this evening")
 
 
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+(?:, [A-Za-z. ]+)?, $")
+_DATELINE = lazy_compile(r"^[A-Z][A-Z .'-]+(?:, [A-Za-z. ]+)?, $")
 
 
 def extract(ctx: ExtractContext) -> list[Claim]:

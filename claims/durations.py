@@ -63,6 +63,7 @@ from claims.base import has_any, keyword_text
 from claims.context import ExtractContext
 from claims.model import Claim, Document, Sentence
 from claims.numbers import NUMBER, format_number, parse_number
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "duration"
 # Durations align on the words right beside them ("got stuck for the next five days" /
@@ -124,45 +125,45 @@ _ONE_UNIT_FRAMES = {"past", "whole", "entire", "full"}
 
 # A duration is found from its unit word, then the words before it are read back from there:
 # scanning for the (rarer, cheaper) unit first keeps the whole pass fast.
-UNIT_RE = re.compile(rf"(?<![A-Za-z])(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?", re.I)
-_UNIT_RE_LOWER = re.compile(UNIT_RE.pattern)  # the same on lower-cased ASCII text, without slow IGNORECASE
-PREFIX_RE = re.compile(
+UNIT_RE = lazy_compile(rf"(?<![A-Za-z])(?P<unit>{UNIT})(?P<half2>\s+and\s+a\s+half)?(?P<long>-long\b)?", re.I)
+_UNIT_RE_LOWER = lazy_compile(UNIT_RE.pattern)  # the same on lower-cased ASCII text, without slow IGNORECASE
+PREFIX_RE = lazy_compile(
     rf"(?<![\w$£€.,:/'-])(?:(?P<qual>{_QUAL})\s+)?(?:(?P<frame>{_FRAME})\s+)?"
     rf"(?:{QUANTITY}\s?(?P<hy>-)?\s?)?\Z",
     re.IGNORECASE,
 )
 PREFIX_WINDOW = 90
-LONE_RE = re.compile(r"(?<![\w-])(?P<unit>hour|day|week|month|year|decade|night)-?long\b", re.I)
+LONE_RE = lazy_compile(r"(?<![\w-])(?P<unit>hour|day|week|month|year|decade|night)-?long\b", re.I)
 
 # What right after a number-and-unit makes it an age, a date or a rate rather than a duration.
-_AFTER_REJECT = re.compile(
+_AFTER_REJECT = lazy_compile(
     r"(?:-|\s+)olds?\b|\s+of\s+age\b|\s+(?:ago|hence)\b|\s+from\s+now\b"
     r"|\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b"
     r"|[\s-]+(?:trad(?:er|ers|ing)|care|school|student|job|shift|pass)\b",  # "day trader", "day care"
     re.IGNORECASE,
 )
-_RATE_BEFORE = re.compile(
+_RATE_BEFORE = lazy_compile(
     r"(?:\d[\d.,]*\d|\d|\$\S*|times|once|twice|thrice|hours|days|weeks|months|years|minutes|seconds"
     r"|miles|kilometers|kilometres|km|meters|metres|dollars|cents|pounds|euros|percent|calls"
     r"|meals|cigarettes|shifts|flights|trains|visits|sessions|classes|games|patients|people"
     r"|tons|tonnes|barrels|gallons|liters|litres)\s+$",
     re.IGNORECASE,
 )
-_ONE_DAY_BEFORE = re.compile(
+_ONE_DAY_BEFORE = lazy_compile(
     r"\b(?:for|in|over|within|after|than|about|around|nearly|almost|least|just|only|spent|spend"
     r"|spends|spending|took|take|takes|taking|last|lasted|lasts|lasting|another|during|up\s+to"
     r"|under|by|extra|additional|full|whole|entire|past|next|first|final|previous|following"
     r"|missing|lost|wasted|gained|saved)\s+$",
     re.IGNORECASE,
 )
-_ONE_DAY_AFTER = re.compile(r"\s+(?:later|earlier|after|before|long|of|in\s+(?:jail|prison|custody))\b", re.I)
+_ONE_DAY_AFTER = lazy_compile(r"\s+(?:later|earlier|after|before|long|of|in\s+(?:jail|prison|custody))\b", re.I)
 # an offset from another event ("five hours later") or a distance ("10 minutes away"), not a length
-_RELATION_AFTER = re.compile(r"\s+(later|earlier|after|before|afterwards?|away)\b", re.I)
-_LENGTH_VERB_BEFORE = re.compile(
+_RELATION_AFTER = lazy_compile(r"\s+(later|earlier|after|before|afterwards?|away)\b", re.I)
+_LENGTH_VERB_BEFORE = lazy_compile(
     r"\b(?:wait|waits|waited|waiting|took|takes|take|spent|spend|spends|lasted|lasts|for)\s+"
     r"(?:only\s+|just\s+|about\s+|nearly\s+|almost\s+|at\s+least\s+|more\s+than\s+)?$", re.I)
-_NEXT_WORDS = re.compile(r"\s+([A-Za-z][A-Za-z'-]*)(?:\s+([A-Za-z][A-Za-z'-]*))?")
-_NOT_HEAD = re.compile(r"(?:ed|ly|ing)$")
+_NEXT_WORDS = lazy_compile(r"\s+([A-Za-z][A-Za-z'-]*)(?:\s+([A-Za-z][A-Za-z'-]*))?")
+_NOT_HEAD = lazy_compile(r"(?:ed|ly|ing)$")
 _NOT_NOUNS = {
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from",
     "is", "was", "are", "were", "be", "been", "that", "which", "who", "as", "it", "he", "she",
@@ -278,7 +279,7 @@ class _Piece:
         return self.low_n == self.high_n and not self.fuzzy
 
 
-_JOIN = re.compile(r",?\s+(?:and\s+)?\Z|,\s*\Z")
+_JOIN = lazy_compile(r",?\s+(?:and\s+)?\Z|,\s*\Z")
 
 
 def extract(ctx: ExtractContext) -> list[Claim]:
@@ -316,9 +317,9 @@ def extract(ctx: ExtractContext) -> list[Claim]:
 
 # time given to do something: "gave his wife 14 days to transfer", "were given just five days to
 # win a stay" (not "planned for a month to sell", "has been ... to")
-_ALLOT_BEFORE = re.compile(r"\b(?:give|gives|gave|given|giving|grant|grants|granted|allow|allows|allowed)"
+_ALLOT_BEFORE = lazy_compile(r"\b(?:give|gives|gave|given|giving|grant|grants|granted|allow|allows|allowed)"
                            r"(?:\s+(?!for\b|from\b|of\b|in\b|been\b)[\w'.-]+){0,3}\s+$", re.I)
-_ALLOT_AFTER = re.compile(r"\s+(?:in\s+which\s+)?to\s+(?!(?:the|a|an|his|her|its|their|our|my|your)\b)[a-z]")
+_ALLOT_AFTER = lazy_compile(r"\s+(?:in\s+which\s+)?to\s+(?!(?:the|a|an|his|her|its|their|our|my|your)\b)[a-z]")
 
 
 def _allotted(norm: str, sent_start: int, piece) -> bool:

@@ -20,17 +20,18 @@ from rapidfuzz.distance import Levenshtein
 from claims.base import has_any, keyword_text
 from claims.gazetteer import KNOWN_PLACES, NOT_NAMES, PERSON_TITLES
 from claims.model import Document, Sentence
+from claims.lazy_re import lazy_compile
 
 # every alternative begins with a capital, so the regex engine can skip to capitals; a hyphen
 # joins two capitalised parts (Jean-Marie, Anheuser-Busch), not a name and a word (Cairo-bound)
 _TOKEN = r"(?:[A-Z]\.(?:[A-Z]\.)+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|Ma?c[A-Z][a-z]+|[A-Z][a-z]+(?:'[A-Z]?[a-z]+|-[A-Z][a-z]+)?|[A-Z]\.|[A-Z]{2,}[a-z]*)"
-NAME_RUN = re.compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
-_PLACE_PREP = re.compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via"
+NAME_RUN = lazy_compile(rf"{_TOKEN}(?:[ ]+(?:{_TOKEN}|'[A-Z][a-z]+'|(?:de|van|von|bin|al|da|del|le|la)(?= [A-Z])))*")
+_PLACE_PREP = lazy_compile(r"\b(?:in|to|from|at|near|into|outside|across|toward|towards|through|via"
                          r"|(?:north|south|east|west|outskirts|suburbs?|parts?|city|town|village|province"
                          r"|state|region|capital|coast|centre|center|heart) of)\s+(?:the\s+)?$", re.I)
 # "in the Lawrence case", "to the Kennedy family": a name used as a modifier of these is no place
-_MODIFIED = re.compile(r"^\s+(?:case|killing|murder|investigation|inquiry|family|trial|affair|estate|slaying|home|house)\b")
-_PERSON_NEXT = re.compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|, who\b|'s (?:parents|wife|husband|widow|family|death|killing|murder|funeral|body|friend|lawyer|attorney|mother|father|son|daughter|sister|brother)\b|, an? [\w-]*year-old\b|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
+_MODIFIED = lazy_compile(r"^\s+(?:case|killing|murder|investigation|inquiry|family|trial|affair|estate|slaying|home|house)\b")
+_PERSON_NEXT = lazy_compile(r"^(?:'s)?\s*(?:,\s*\d{1,3}\s*,|, who\b|'s (?:parents|wife|husband|widow|family|death|killing|murder|funeral|body|friend|lawyer|attorney|mother|father|son|daughter|sister|brother)\b|, an? [\w-]*year-old\b|said|says|told|added|asked|wrote|explained|continued|recalled|admitted|revealed|\(\w)")
 # "his wife, Carolyn", "her sister Lauren Bessette": a kinship or role noun names a person
 KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother", "father", "widow",
              "widower", "fiance", "fiancee", "girlfriend", "boyfriend", "cousin", "uncle", "aunt",
@@ -39,14 +40,14 @@ KIN_NOUNS = ("wife", "husband", "son", "daughter", "sister", "brother", "mother"
 ROLE_NOUNS = ("lawyer", "attorney", "spokesman", "spokeswoman")
 # "his wife, Carolyn", "Kennedy's sister Lauren": whose kin, and which (the name follows)
 # (a name is at most 30 characters here, so a long run of capitals is not rescanned from each)
-_KIN_NAMED = re.compile(rf"\b(?P<whose>[Hh]is|[Hh]er|[A-Z][\w.-]{{0,30}}(?='s ))(?:'s)? (?P<kin>{'|'.join(KIN_NOUNS)}),? (?=[A-Z])")
-_PERSON_BEFORE = re.compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
+_KIN_NAMED = lazy_compile(rf"\b(?P<whose>[Hh]is|[Hh]er|[A-Z][\w.-]{{0,30}}(?='s ))(?:'s)? (?P<kin>{'|'.join(KIN_NOUNS)}),? (?=[A-Z])")
+_PERSON_BEFORE = lazy_compile(rf"\b(?:{'|'.join(KIN_NOUNS + ROLE_NOUNS)}),? $")
 # "Lauren G. Bessette", "John F. Kennedy Jr.": a middle initial or a suffix marks a person's
 # name, unless more capitalised words follow ("John F. Kennedy International Airport")
-_PERSON_SHAPE = re.compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr)\.?)$")
-_CAPITAL_NEXT = re.compile(r"^\.? [A-Z]")
-_NON_SPACE = re.compile(r"\S+")
-_PRONOUN_ANY_CASE = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
+_PERSON_SHAPE = lazy_compile(r"^[A-Z][a-z]+ [A-Z]\. [A-Z]|(?: (?:Jr|Sr)\.?)$")
+_CAPITAL_NEXT = lazy_compile(r"^\.? [A-Z]")
+_NON_SPACE = lazy_compile(r"\S+")
+_PRONOUN_ANY_CASE = lazy_compile(r"\b(?:he|she|his|her|him)\b", re.I)
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 MAX_NAME_WORDS = 12  # the news corpora's longest name has 7 ("New Woman All Women Health Care Center")
 MAX_NAME_CHARS = 160

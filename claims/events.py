@@ -41,10 +41,10 @@ conflict found another way.
 from __future__ import annotations
 
 import calendar
-import re
 from typing import NamedTuple
 
 from claims.base import CLAUSE_BREAK, STOPWORDS, match_stem
+from claims.lazy_re import lazy_compile
 
 # Irregular past forms common in news, with the base that the present or a noun would stem to.
 IRREGULAR_PAST = {
@@ -89,7 +89,7 @@ OPENING_REACH = 8  # words from a clause-opening reporting verb ("Speaking to ..
 RELATIVE_REACH = 8  # words from "the quake that ..." to its date
 POSSESSIVE_REACH = 3  # words after "Tuesday's" in which to look for the happening it dates
 CLAUSE_REACH = 1000  # characters either side of a date read for its clause (none is longer in news)
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_TOKEN = lazy_compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 def base_word(word: str) -> str:

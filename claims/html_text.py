@@ -12,9 +12,10 @@ reads them: an unclosed comment or tag runs to the end of the page and shows not
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from claims.lazy_re import lazy_compile
 
 SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
              "svg", "iframe", "template", "select", "option", "head"}
@@ -137,7 +138,7 @@ class _Collector(HTMLParser):
         self._emit(data)
 
 
-_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+_SPACE_RUN = lazy_compile(r"[ \t\r\f\v]+")
 
 
 def tidy(text: str) -> str:
@@ -158,8 +159,8 @@ def tidy(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-_TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
-_COMMENT_CLOSE = re.compile(r"--\s*>")  # what html.parser accepts as the end of a comment
+_TAG_OPEN = lazy_compile(r"<[A-Za-z/!?]")
+_COMMENT_CLOSE = lazy_compile(r"--\s*>")  # what html.parser accepts as the end of a comment
 
 
 def _defused(source: str) -> str:

@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from claims.lazy_re import lazy_compile
 from claims.meta_dates import plain_days, read_date
 
 MAX_JSON_DEPTH = 64
@@ -190,7 +191,7 @@ def shown(value, limit: int = 40) -> str:
 
 # --- text from JSON ----------------------------------------------------------------------------
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -201,7 +202,7 @@ def clean_text(text: str) -> str:
 # --- JSON limits -------------------------------------------------------------------------------
 
 # Quotes, escapes and brackets: enough to follow nesting outside strings in one linear pass.
-_JSON_TOKEN = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
+_JSON_TOKEN = lazy_compile(r'\\.|["\[\]{}]', re.DOTALL)
 
 
 class JSONLimitError(ValueError):

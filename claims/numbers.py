@@ -9,6 +9,7 @@ import re
 
 from claims.base import has_any
 from claims.model import ascii_lowered
+from claims.lazy_re import lazy_compile
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -32,10 +33,10 @@ WORD_NUMBER = (
 )
 DIGIT_NUMBER = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?: (?:{_SCALE_WORDS}))?|\d+(?:\.\d+)?(?: (?:{_SCALE_WORDS}))?"
 NUMBER = rf"(?:{DIGIT_NUMBER}|\b(?:{WORD_NUMBER})\b|\ba dozen\b)"
-NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
+NUMBER_RE = lazy_compile(NUMBER, re.IGNORECASE)
 # every NUMBER match contains a digit or one of these words
 _NUMBER_WORDS = tuple(sorted({*UNITS, *TENS, "dozen"}))
-_DIGIT = re.compile(r"\d")
+_DIGIT = lazy_compile(r"\d")
 
 
 def may_hold_number(text: str) -> bool:

@@ -22,6 +22,7 @@ from claims.base import has_any
 from claims.context import ExtractContext
 from claims.gazetteer import NOT_NAMES, country_of
 from claims.model import Claim
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "place"
 
@@ -30,26 +31,26 @@ _PLACE = r"(?P<place>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){0,2}(?:, [A-Z][a-z.]+(?: 
 # scanned (``has_any``; the patterns are case-sensitive, so the words are tested as written).
 PATTERNS = [
     ("born_in", ("orn ",),
-     re.compile(rf"\b[Bb]orn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
+     lazy_compile(rf"\b[Bb]orn(?: \w+){{0,4}}? in (?:the )?(?:city of |town of )?{_PLACE}")),
     ("lives_in", ("lives in ", "lived in ", "living in ", "resides in ", "resided in ", "based in "),
-     re.compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
+     lazy_compile(rf"\b(?:lives|lived|living|resides|resided|based) in {_PLACE}")),
     # the verbs', "still"'s and "now"'s last letters before " in "
     ("located_in", ("s in ", "re in ", "ed in ", "ck in ", "ll in ", "ow in "),
-     re.compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
+     lazy_compile(rf"\b(?:was|is|were|are|remains|stayed|stuck) (?:still )?(?:now )?in {_PLACE}")),
     ("travel_to", ("flew ", "flown ", "fly ", "flies ", "fled ", "return", "travel", "moved ", "went ",
                    "going ", "go ", "headed ", "arriv", "back "),
-     re.compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
+     lazy_compile(rf"\b(?:flew|flown|fly|flies|returned|returning|return|traveled|travelled|moved|fled|went|going|go|headed|arrived|arriving|back)(?: \w+){{0,2}}? (?:to|in|into|for) {_PLACE}")),
 ]
-LEG = re.compile(rf"\bfrom (?P<origin>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){{0,2}}) to {_PLACE}(?P<rest>[^.;]{{0,40}})")
-MODES = re.compile(r"\b(train|plane|flight|car|bus|boat|ship|ferry|foot|helicopter)\b", re.I)
+LEG = lazy_compile(rf"\bfrom (?P<origin>[A-Z][a-z'.-]+(?: [A-Z][a-z'.-]+){{0,2}}) to {_PLACE}(?P<rest>[^.;]{{0,40}})")
+MODES = lazy_compile(r"\b(train|plane|flight|car|bus|boat|ship|ferry|foot|helicopter)\b", re.I)
 
 
 # Spellings that transliterations of one name alternate between (Russian, Ukrainian, Arabic,
 # Persian names in English, French and German practice), applied in this order.
 _TRANSLIT = [
-    (re.compile(r"dzh"), "j"), (re.compile(r"tch"), "ch"), (re.compile(r"sch"), "sh"), (re.compile(r"tz"), "ts"),
-    (re.compile(r"kh"), "h"), (re.compile(r"gh"), "g"), (re.compile(r"ph"), "f"), (re.compile(r"ou"), "u"),
-    (re.compile(r"y"), "i"), (re.compile(r"off\b"), "ov"), (re.compile(r"iev\b"), "ev"),
+    (lazy_compile(r"dzh"), "j"), (lazy_compile(r"tch"), "ch"), (lazy_compile(r"sch"), "sh"), (lazy_compile(r"tz"), "ts"),
+    (lazy_compile(r"kh"), "h"), (lazy_compile(r"gh"), "g"), (lazy_compile(r"ph"), "f"), (lazy_compile(r"ou"), "u"),
+    (lazy_compile(r"y"), "i"), (lazy_compile(r"off\b"), "ov"), (lazy_compile(r"iev\b"), "ev"),
 ]
 
 

@@ -75,6 +75,7 @@ from claims.context import ExtractContext
 from claims.entities import TITLE_WORDS
 from claims.events import TIME_WORDS
 from claims.model import Claim, Document, Paragraph, Sentence
+from claims.lazy_re import lazy_compile
 
 CLAIM_TYPE = "quote"
 MIN_UNATTRIBUTED_WORDS = 4  # shorter unattributed quotes are titles or scare quotes
@@ -125,47 +126,47 @@ _NAME = r"[A-Z][\w'.\-]*(?:[ \n]+(?:[A-Z][\w'.\-]*|de|van|von|bin|al|da|del|la|l
 _ADVERB = r"(?:(?i:[a-z]+ly|also|then|later|again|simply|once|had|has|have|would|will|was|were|is|are|been)\s+)"
 
 # after the closing mark: '," he said', '," the 42-year-old dancer confessed', '," Maks continued'
-AFTER_SUBJ_VERB = re.compile(
+AFTER_SUBJ_VERB = lazy_compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?P<subj>(?i:{_PRON})\b|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,6}}?[\w'\-]+|{_NAME}"
     rf"|(?:[a-z][\w'\-]*\s+)?(?i:{_ROLE_ALT})\b(?:\s+{_NAME})?)"
     rf"(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?P<verb>(?i:{_VERB}))\b")
 # ('," defense attorney Dion Custis said': a role, then the name)
 # '," Interfax quoted Putin as saying', '," the agency quoted him as saying': the object speaks
 _QUOTED_AS = rf"(?i:quoted)\s+(?P<subj>(?i:him|her|them)\b|{_NAME}|(?i:{_DET})\s+(?:[\w'\-]+\s+){{0,4}}?[\w'\-]+)\s+(?i:as\s+(?:saying|telling|stating|having\s+said))"
-AFTER_QUOTED_AS = re.compile(rf"[ ,\u2014\u2013-]{{0,3}}(?:[\w.'\-]+\s+){{0,6}}?{_QUOTED_AS}")
-BEFORE_QUOTED_AS = re.compile(rf"{_QUOTED_AS}(?:\s+[\w'.\-]+){{0,4}}\s*[,:]?\s*$")
+AFTER_QUOTED_AS = lazy_compile(rf"[ ,\u2014\u2013-]{{0,3}}(?:[\w.'\-]+\s+){{0,6}}?{_QUOTED_AS}")
+BEFORE_QUOTED_AS = lazy_compile(rf"{_QUOTED_AS}(?:\s+[\w'.\-]+){{0,4}}\s*[,:]?\s*$")
 # a speech verb earlier in the quote's own sentence: 'Fox said the bomb could have "devastated ..."'
-BEFORE_VERB_INLINE = re.compile(rf"\b(?P<verb>{_VERB})\b(?:[^\".!?']|\.(?!\s)){{0,200}}$")
-_SCARE_BEFORE = re.compile(r"(?i:\b(?:so-called|so called|dubbed|nicknamed|known as|named|titled|entitled|the word|the term))\s*$")
+BEFORE_VERB_INLINE = lazy_compile(rf"\b(?P<verb>{_VERB})\b(?:[^\".!?']|\.(?!\s)){{0,200}}$")
+_SCARE_BEFORE = lazy_compile(r"(?i:\b(?:so-called|so called|dubbed|nicknamed|known as|named|titled|entitled|the word|the term))\s*$")
 # '," said Navy Capt. Burt March', ', said someone in the control tower'
-AFTER_VERB_SUBJ = re.compile(
+AFTER_VERB_SUBJ = lazy_compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?P<verb>(?i:{_VERB}))\s+(?P<subj>(?i:{_PRON})\b|{_NAME}"
     rf"|(?i:{_DET}|someone|somebody|no one|nobody)\b[\w'\- ]{{0,60}}|(?:[a-z][\w'\-]*\s+)?(?i:{_ROLE_ALT})\b)")
-AFTER_ACCORDING = re.compile(
+AFTER_ACCORDING = lazy_compile(
     rf"[ ,\u2014\u2013-]{{0,3}}(?i:according to)\s+(?P<subj>{_NAME}|[\w'\- ]{{1,60}})")
 
 # before the opening mark
-BEFORE_IN_WORDS = re.compile(r"(?i:\bin\s+(?P<subj>his|her|their|[\w'.\-]+)\s+(?:own\s+)?words)\s*[,:]?\s*$")
-BEFORE_AS = re.compile(
+BEFORE_IN_WORDS = lazy_compile(r"(?i:\bin\s+(?P<subj>his|her|their|[\w'.\-]+)\s+(?:own\s+)?words)\s*[,:]?\s*$")
+BEFORE_AS = lazy_compile(
     rf"(?i:\bas\s+(?P<subj>he|she|they|we|[\w'.\-]+(?:\s+[\w'.\-]+)?)\s+(?:put it|puts it|{_VERB}))"
     r"(?:\s+[\w'.\-]+){0,5}\s*[,:]\s*$")
-BEFORE_ACCORDING = re.compile(r"(?i:\baccording\s+to\s+)(?P<subj>[^,\"]{1,60})\s*,\s*$")
-BEFORE_VERB_LINK = re.compile(
+BEFORE_ACCORDING = lazy_compile(r"(?i:\baccording\s+to\s+)(?P<subj>[^,\"]{1,60})\s*,\s*$")
+BEFORE_VERB_LINK = lazy_compile(
     rf"\b(?P<verb>(?i:{_VERB}))\b(?P<obj>(?:[^\".!?]|\.(?!\s)){{0,90}}?)\s*"
     r"(?P<link>[,:]|(?i:\bthat)|(?i:\bas\s+saying,?))\s*$")
-BEFORE_VERB_BARE = re.compile(rf"\b(?P<verb>(?i:{_VERB}))\s*$")
+BEFORE_VERB_BARE = lazy_compile(rf"\b(?P<verb>(?i:{_VERB}))\s*$")
 _LONGEST_VERB = max(len(v) for v in _VERB[3:-1].split("|"))
 
 
 # a sentence opening with a subordinate clause: its subject comes after the clause's comma
-_FRONTED_CLAUSE = re.compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?:As|as|While|while|Although|although|"
+_FRONTED_CLAUSE = lazy_compile(r"(?:(?:Yet|But|And|So)\s+)?(?:(?:even|just)\s+)?(?:As|as|While|while|Although|although|"
                              r"Though|though|When|when|After|after|Before|before|If|if|Because|because|Since|since)"
                              r"\b[^,.;]{1,150},\s")
 # an organisation ending the clause before a speech verb: "While NTSB said", "Interfax reported"
-_ORG_END = re.compile(r"(?:^|[\s,(])(?P<subj>[A-Z]{2,6}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s+$")
+_ORG_END = lazy_compile(r"(?:^|[\s,(])(?P<subj>[A-Z]{2,6}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s+$")
 
 
-_IN_PLACE = re.compile(r"\b(?i:in|at|from|of|for|to|with|by|on|near|across|inside|outside)\s+$")
+_IN_PLACE = lazy_compile(r"\b(?i:in|at|from|of|for|to|with|by|on|near|across|inside|outside)\s+$")
 
 
 def _organisation(name: str, before: str) -> bool:
@@ -207,31 +208,31 @@ def verb_before(head: str) -> re.Match | None:
     return BEFORE_VERB_BARE.search(head, max(0, len(end) - _LONGEST_VERB - 1))
 
 # the subject in the clause before a speech verb
-_PRON_END = re.compile(rf"(?i:\b(?P<subj>he|she|they|we|i)\s+{_ADVERB}{{0,2}})$")
-_DESC_END = re.compile(r"\b(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+(?:[\w'\-]+\s+){0,5}?)"
+_PRON_END = lazy_compile(rf"(?i:\b(?P<subj>he|she|they|we|i)\s+{_ADVERB}{{0,2}})$")
+_DESC_END = lazy_compile(r"\b(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+(?:[\w'\-]+\s+){0,5}?)"
                        r"(?:(?i:[a-z]+ly|also)\s+)?$")
 # (the word before the role is a modifier, "defense attorneys", never a speech verb: "She said
 # witnesses recalled" is spoken by witnesses, not by "said witnesses")
-_ROLE_END = re.compile(rf"\b(?P<subj>(?:(?i:the|a|an|one|two|three|several|some|many|other)\s+)?"
+_ROLE_END = lazy_compile(rf"\b(?P<subj>(?:(?i:the|a|an|one|two|three|several|some|many|other)\s+)?"
                        rf"(?:(?!(?i:{_VERB})\b)[A-Za-z][\w'\-]*\s+)?(?i:{_ROLE_ALT}))\s+(?:(?i:[a-z]+ly|also)\s+)?$")
-_DESC_START = re.compile(r"^\s*(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+[\w'\-]+(?:\s+[\w'\-]+){0,4}?)\s*,")
-_PRON_START = re.compile(r"^\s*(?P<subj>(?i:he|she|they|we))\b")
-_SPEAKS_AFTER = re.compile(rf"(?:'s)?(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?i:{_VERB})\b")
-_ROLE_THEN_NAME = re.compile(r"^(?i:the|a|an|one|another|his|her|their|its|our)\s+(?P<between>(?:[a-z][\w'\-]*\s+){1,3})"
+_DESC_START = lazy_compile(r"^\s*(?P<subj>(?i:the|a|an|one|another|his|her|their)\s+[\w'\-]+(?:\s+[\w'\-]+){0,4}?)\s*,")
+_PRON_START = lazy_compile(r"^\s*(?P<subj>(?i:he|she|they|we))\b")
+_SPEAKS_AFTER = lazy_compile(rf"(?:'s)?(?:,[^,\"]{{1,80}},)?\s+{_ADVERB}{{0,2}}(?i:{_VERB})\b")
+_ROLE_THEN_NAME = lazy_compile(r"^(?i:the|a|an|one|another|his|her|their|its|our)\s+(?P<between>(?:[a-z][\w'\-]*\s+){1,3})"
                              r"(?P<name>[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3})$")
-_NEW_SENTENCE = re.compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|They|We)\s")
-_PREDICATIVE = re.compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
+_NEW_SENTENCE = lazy_compile(r"\s+(?:The|A|An|In|On|At|But|And|It|This|That|There|They|We)\s")
+_PREDICATIVE = lazy_compile(r"(?i:\b(?:as|is|was|were|are|became|become|being|been|remains|remained))\s+$")
 # what may stand between a speaker's name and the speech verb: an age, an adverb, ", who"
 # ("Dana Holt, who told the badly shaken driver ...")
-_MENTION_GAP = re.compile(r"^\s*(?:,\s*\d{1,3}\s*,\s*)?(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
-_ROLE_MENTION = re.compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
-_OBJECT_BEFORE = re.compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
-_CLAUSE_END = re.compile(r"[,;:!?\"]|\.(?:\s|$)")
-_SENT_END = re.compile(r"[.!?][\"')\]]*\s+")
+_MENTION_GAP = lazy_compile(r"^\s*(?:,\s*\d{1,3}\s*,\s*)?(?:,\s*who\s+)?(?:(?i:[a-z]+ly|also|then|later)\s+)?$")
+_ROLE_MENTION = lazy_compile(rf"\b(?P<d>(?i:a|an|the|one|another|two|three|several)\s+(?:[\w'\-]+\s+){{0,3}}?(?i:{_ROLE_ALT}))\b")
+_OBJECT_BEFORE = lazy_compile(r"\b(?i:with|to|by|from|of|for|at|about|toward|against|told|asked|thanked|met|and|a|an)\s+$")
+_CLAUSE_END = lazy_compile(r"[,;:!?\"]|\.(?:\s|$)")
+_SENT_END = lazy_compile(r"[.!?][\"')\]]*\s+")
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_ELISION_WORD = re.compile(r"(?i:cause|cos|coz|em|til|tis|twas|round|bout|nuff|ol|kay|fraid|cept|specially|n)\b")
-_MARK = re.compile(r"[\"'`]")
+_WORD = lazy_compile(r"[^\W_]+(?:'[^\W_]+)*")
+_ELISION_WORD = lazy_compile(r"(?i:cause|cos|coz|em|til|tis|twas|round|bout|nuff|ol|kay|fraid|cept|specially|n)\b")
+_MARK = lazy_compile(r"[\"'`]")
 _OPEN_BEFORE = set("([{\u2014\u2013-/")
 _CLOSE_AFTER = set(".,;:!?)]}\u2014\u2013-/")
 

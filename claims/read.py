@@ -37,6 +37,7 @@ from claims.meta_schema import (FEED_DATE_KEYS, MAX_FEED_RECORDS, META_DATE_KEYS
                                 check_fields, date_in_range, first_date, kind_of, loads, parse_date, shown)
 from claims.webpage import WebPage, read_web_page, trafilatura_available
 from claims.model import Article
+from claims.lazy_re import lazy_compile
 
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".json", ".jsonl"}
 MAX_ARTICLE_BYTES = 5_000_000
@@ -78,7 +79,7 @@ _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 # A line that is nothing but a date stamp, as scraped pages often carry ("Mar 08, 2022 07:29am PDT").
 # The leading space stops at the line's end: "^\s*" would run on through every following blank
 # line from each line start, quadratic on a text of newlines.
-_DATE_LINE = re.compile(
+_DATE_LINE = lazy_compile(
     rf"^[^\S\n]*(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?({_MONTHS})[a-z]*\.?\s+(\d{{1,2}}),?\s+(\d{{4}})"
     r"(?:\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?\s*$",
     re.IGNORECASE | re.MULTILINE,

@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from claims.html_text import MAX_JSON_LD_CHARS, HTMLError, parse_page, published_time_mark, tidy
+from claims.html_text import MAX_JSON_LD_CHARS, parse_page, published_time_mark, tidy
 from claims.meta_dates import read_date
 from claims.meta_schema import JSONLimitError, date_in_range, loads, shown
 

@@ -71,12 +71,13 @@ def _compared(words, prefix: int | None) -> set[str]:
     return {concept(w)[:prefix] if prefix else concept(w) for w in words}
 
 
-def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
-                max_df: float) -> dict:
+def _candidates_plain(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
+                      max_df: float) -> dict:
     """(a, b) -> number of shared words, from an inverted index that skips words in more than
     ``max_df`` of the claims (and at least 5): they carry no evidence of sameness. Claims are
     counted once however many articles carry them (``articles[id]``), so copies of one
-    sentence do not make its words common."""
+    sentence do not make its words common. Every pair sharing a word: what ``_candidates``
+    gives for the pairs sharing enough (a test holds them equal)."""
     index: dict[str, list[int]] = defaultdict(list)
     for idx, ws in words.items():
         for word in ws:
@@ -92,6 +93,42 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
             if same_article or sole[a] is None or sole[a] != sole[b]:
                 shared[(a, b)] += 1
     return shared
+
+
+def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
+                max_df: float, at_least: int) -> dict:
+    """The pairs of ``_candidates_plain`` sharing at least ``at_least`` words, with their counts,
+    in pair order. Counting every pair that shares a word grew with the square of the block (a
+    word may be in half its claims) and so did the dictionary; instead (prefix filtering) each
+    claim's usable words are ordered rarest first, and two claims sharing ``at_least`` of them
+    share one of the first ``len - at_least + 1`` of each: only pairs meeting there are counted."""
+    if at_least < 1:
+        return {pair: n for pair, n in sorted(_candidates_plain(words, articles, same_article, max_df).items())}
+    frequency: dict[str, int] = defaultdict(int)
+    for ws in words.values():
+        for word in ws:
+            frequency[word] += 1
+    limit = _df_limit(len(words), max_df)
+    usable = {idx: sorted((w for w in ws if frequency[w] <= limit), key=lambda w: (frequency[w], w))
+              for idx, ws in words.items()}
+    prefixes: dict[str, list[int]] = defaultdict(list)
+    for idx in sorted(usable):
+        ordered = usable[idx]
+        for word in ordered[:len(ordered) - at_least + 1]:
+            prefixes[word].append(idx)
+    sole = {idx: next(iter(arts)) if len(arts) == 1 else None for idx, arts in articles.items()}
+    sets = {idx: set(ws) for idx, ws in usable.items()}
+    pairs: set[tuple[int, int]] = set()
+    for ids in prefixes.values():
+        for a, b in within_time(combinations(ids, 2), "aligning claims", every=4096):
+            if same_article or sole[a] is None or sole[a] != sole[b]:
+                pairs.add((a, b))
+    out = {}
+    for a, b in sorted(pairs):
+        n = len(sets[a] & sets[b])
+        if n >= at_least:
+            out[(a, b)] = n
+    return out
 
 
 def _df_limit(claims: int, max_df: float) -> int:
@@ -165,7 +202,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         return [(a, b, 1.0) for a, b in pairs if same_article or len(articles[a] | articles[b]) > 1]
     out = {}
     sentence_aligned: set[tuple[int, int]] = set()
-    for (a, b), n in _candidates(contexts, articles, same_article, max_df).items():
+    for (a, b), n in _candidates(contexts, articles, same_article, max_df, min_shared).items():
         if n < min_shared:
             continue
         shared_words = len(contexts[a] & contexts[b])
@@ -180,7 +217,7 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             if text not in words_of:
                 words_of[text] = _compared(content_words(text), prefix)
         sentences = {r.index: words_of[str(r.sentence)] for r in rows}
-        for (a, b), n in _candidates(sentences, articles, same_article, max_df).items():
+        for (a, b), n in _candidates(sentences, articles, same_article, max_df, SENTENCE_MIN_SHARED).items():
             if n < SENTENCE_MIN_SHARED:
                 continue
             shared_words = len(sentences[a] & sentences[b])
@@ -251,7 +288,7 @@ def event_pairs(rows: list[Claim], min_event: int, min_context: int, prefix: int
     contexts = {r.index: word_set(r.context, prefix) for r in rows}
     articles = articles or {r.index: {r.article} for r in rows}
     out = []
-    for (a, b), n in _candidates(events, articles, False, max_df).items():
+    for (a, b), n in _candidates(events, articles, False, max_df, min_event).items():
         if n >= min_event and len(contexts[a] & contexts[b]) >= min_context:
             out.append((a, b, len(contexts[a] & contexts[b]) / (len(contexts[a] | contexts[b]) or 1)))
     return out

@@ -10,16 +10,16 @@ import csv
 import io
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.console import Console
-from rich.padding import Padding
-from rich.text import Text
 
 from checker.console import (check_output_target, report_width, reporting_errors, terminal_text, use_color, write_report,
                             write_stdout)
 from checker.review.store import STATUS_TEXT, STATUSES, ReviewStore, db_path, os_user
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 review_app = typer.Typer(
     name="review", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -64,6 +64,8 @@ def _resolved(db: Path | None, finding_id: str, story: str | None) -> tuple[Revi
 
 
 def _console(buffer: io.StringIO) -> Console:
+    from rich.console import Console  # rich costs start-up for every command: only when a table is drawn
+
     color = use_color(None, None)
     return Console(file=buffer, width=report_width(None), force_terminal=color, no_color=not color,
                    color_system="standard" if color else None, highlight=False, markup=False, emoji=False)
@@ -100,6 +102,9 @@ def list_findings(
 
             write_stdout(dumps_json(rows, indent=2) + "\n", for_terminal=False)
             return
+        from rich.padding import Padding
+        from rich.text import Text
+
         buffer = io.StringIO()
         console = _console(buffer)
         # two lines per finding: the message needs the whole width to stay readable

@@ -27,13 +27,14 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from checker.engine.align import by_fields, group_by
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding, format_message
 from checker.engine.options import COUNT, PERCENT, Option, Options, with_options
 from checker.engine.rule import Rule
+from checker.engine.similarity import pairs_scoring
 from checker.rules.negation import is_negated, strip_negation
 
 KIND = "self_contradiction"
@@ -83,10 +84,10 @@ def _sentence_findings(rule, ctx) -> list[Finding]:
         for neg, pos in sides.values():
             if neg and pos:
                 # token_sort_ratio is the ratio of the sorted words: sort each sentence once
-                cross = process.cdist([_sorted_words(stripped[i]) for i in neg],
-                                      [_sorted_words(stripped[j]) for j in pos], scorer=fuzz.ratio,
-                                      score_cutoff=rule.params["min_similarity"], workers=1)
-                alike.extend((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in zip(*cross.nonzero()))
+                cross = pairs_scoring([_sorted_words(stripped[i]) for i in neg],
+                                      [_sorted_words(stripped[j]) for j in pos], fuzz.ratio,
+                                      rule.params["min_similarity"])
+                alike.extend((min(neg[a], pos[b]), max(neg[a], pos[b])) for a, b in cross)
         for i, j in sorted(alike):
             if stripped[i] and sents[i].text.strip().lower() != sents[j].text.strip().lower():
                 evidence = [ctx.sentence_evidence(article, s, strip_negation) for s in (sents[i], sents[j])]

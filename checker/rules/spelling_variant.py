@@ -280,7 +280,7 @@ def _partner_match(a: str, b: str, spellings) -> bool:
     """Both spellings sit beside the same other name part in the sentence (Igor Dygalo / Igor Dyagalo)."""
     def partners(tok):
         out = set()
-        for row in spellings[tok]:
+        for row in spellings.get(tok, ()):  # .get: a lookup must not add an empty spelling to the dict
             m = re.search(rf"([A-Z][a-z]+) {re.escape(tok)}|{re.escape(tok)} ([A-Z][a-z]+)", row.sentence)
             if m:
                 out.add(m.group(1) or m.group(2))

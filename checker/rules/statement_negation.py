@@ -105,6 +105,8 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
     for article, sent, words in stating:
         for bigram in hinges.intersection(zip(words, words[1:])):
             by_bigram.setdefault(bigram, []).append((article, sent, words))
+    # each stating sentence's content words and figures, read once however many negations meet it
+    read: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
     findings = []
     for article, sent, words, sentence_hinges in negated:
         mine = set(content_words(strip_negation(sent.text)))
@@ -117,9 +119,11 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
                 if other_article == article or (other_article, other.index) in seen:
                     continue
                 seen.add((other_article, other.index))
-                theirs = set(content_words(other.text))
+                key = (other_article, other.index)
+                if key not in read:
+                    read[key] = (set(content_words(other.text)), _numbers(other.text))
+                theirs, other_numbers = read[key]
                 shared = len(mine & theirs)
-                other_numbers = _numbers(other.text)
                 if shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs)) \
                         or not (numbers <= other_numbers or other_numbers <= all_numbers):
                     continue

@@ -100,7 +100,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/value_conflict.yaml)::
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 
 from claims.dates import DAY_NAMES
@@ -248,12 +248,17 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         if not conflicts:
             continue
         nodes = sorted({n for pair in conflicts for n in pair})
+        node_set = set(nodes)
+        adjacent: dict[int, list[int]] = defaultdict(list)  # each claim's pairs, read once per group
+        for a, b in pairs:
+            adjacent[a].append(b)
+            adjacent[b].append(a)
         for group in components(nodes, conflicts):
             core = set(group)
             # agreeing claims tied directly to the group are evidence too (all occurrences, one
             # finding); only direct neighbours, so the result does not depend on edge order
-            group_set = core | {b if a in core else a for a, b in pairs
-                                if (a in core) != (b in core) and (b if a in core else a) not in nodes}
+            group_set = core | {other for n in core for other in adjacent[n]
+                                if other not in core and other not in node_set}
             group_rows = sorted((c for i in group_set for c in block.copies[i]), key=lambda c: c.index)
             group_conflicts = [c for c in conflicts if c[0] in group_set]
             ties = sorted({s for c in group_conflicts for s in block.links[c].sources})

@@ -32,6 +32,7 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_missing.yaml)::
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -93,13 +94,14 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         for piece in ctx.quote_pieces():
             if piece.pos not in in_family:
                 statements.append((piece.text, [piece], piece.speaker))
-    sentences = _reported_sentences(ctx, ctx.claims_of(rule.claim_types))
+    index = SentenceIndex(_reported_sentences(ctx, ctx.claims_of(rule.claim_types)))
+    naming: dict[str, list[str]] = {}  # surname -> the articles whose names hold it
     findings = []
     for text, pieces, speaker in statements:
         quoting = sorted({p.article for p in pieces})
         if len(quoting) < params["min_quoting_sources"]:
             continue
-        finding = _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences)
+        finding = _statement(rule, ctx, params, text, pieces, speaker, quoting, index, naming)
         if finding is not None:
             findings.append(finding)
     return findings
@@ -118,10 +120,11 @@ def _reported_sentences(ctx: StoryContext, claims: list[Claim]) -> dict[str, lis
     return out
 
 
-def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> Finding | None:
-    stems = content_stems(text)
-    if len(stems) < params["min_shared_content_words"]:
-        return None
+def paraphrasing_sentences(stems: set[str], quoting: list[str], sentences: dict[str, list[tuple]],
+                           params: dict) -> dict[str, object]:
+    """Per article not quoting the statement: its reported sentence sharing the most content
+    words with it (the first of equals), if it shares enough. The plain scan over every
+    sentence, which ``SentenceIndex.paraphrasing`` replaces (a test holds them equal)."""
     paraphrased: dict[str, object] = {}
     for article, candidates in sentences.items():
         if article in quoting:
@@ -135,12 +138,76 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, sentences) -> 
                 best, best_shared = sent, shared
         if best is not None:
             paraphrased[article] = best
+    return paraphrased
+
+
+class SentenceIndex:
+    """The reported sentences by content stem. Comparing every quoted statement with every
+    reported sentence grew with the square of the story; a sentence sharing at least k of a
+    statement's n stems must hold one of its n - k + 1 rarest, so only the sentences under
+    those stems are compared. A sentence of at least n stems must share the overlap share of n
+    (often more than k), so it is looked up under fewer of the rarest stems: each stem's
+    sentences are kept shortest first, to take just the short ones under the others."""
+
+    def __init__(self, sentences: dict[str, list[tuple]]) -> None:
+        self.sentences = sentences
+        # rows in story order: article order, then sentence order, as the plain scan reads them
+        self.rows = [(article, sent, sent_stems) for article, candidates in sentences.items()
+                     for sent, sent_stems in candidates]
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for row, (_, _, sent_stems) in enumerate(self.rows):
+            for stem in sent_stems:
+                self.postings[stem].append(row)
+        self.lengths: dict[str, list[int]] = {}  # each posting's sentence sizes, ascending
+        for stem, rows in self.postings.items():
+            rows.sort(key=lambda row: (len(self.rows[row][2]), row))
+            self.lengths[stem] = [len(self.rows[row][2]) for row in rows]
+
+    def paraphrasing(self, stems: set[str], quoting: list[str], params: dict) -> dict[str, object]:
+        """What ``paraphrasing_sentences`` gives, from the sentences sharing a rare stem."""
+        at_least = max(1, params["min_shared_content_words"])  # a best sentence shares at least one
+        n = len(stems)
+        if n < at_least:
+            return {}
+        # a sentence of n stems or more needs this many shared (the plain test with min() = n)
+        long_need = max(params["min_shared_content_words"], math.ceil(params["min_content_overlap"] * n), at_least)
+        long_prefix = max(0, n - long_need + 1)
+        empty: list[int] = []
+        rarest = sorted(stems, key=lambda stem: (len(self.postings.get(stem, empty)), stem))
+        found: set[int] = set()
+        for i, stem in enumerate(rarest[:n - at_least + 1]):
+            posting = self.postings.get(stem, empty)
+            if i < long_prefix:
+                found.update(posting)
+            elif posting:
+                found.update(posting[:bisect.bisect_left(self.lengths[stem], n)])  # only the shorter sentences
+        quoting_set = set(quoting)
+        best: dict[str, tuple[object, int]] = {}
+        for row in sorted(found):
+            article, sent, sent_stems = self.rows[row]
+            if article in quoting_set:
+                continue
+            shared = len(stems & sent_stems)
+            need = max(params["min_shared_content_words"],
+                       math.ceil(params["min_content_overlap"] * min(len(stems), len(sent_stems))))
+            if shared >= need and shared > best.get(article, (None, 0))[1]:
+                best[article] = (sent, shared)
+        return {article: sent for article, (sent, _) in best.items()}
+
+
+def _statement(rule, ctx, params, text, pieces, speaker, quoting, index: SentenceIndex,
+               naming: dict[str, list[str]]) -> Finding | None:
+    stems = content_stems(text)
+    if len(stems) < params["min_shared_content_words"]:
+        return None
+    paraphrased = index.paraphrasing(stems, quoting, params)
     absent = []
     if params["report_absent"] and len(quoting) >= params["min_quoting_for_absent"] and speaker and not is_role(speaker):
         surname = name_key(speaker).split()[-1]
-        for article in ctx.article_ids():
-            if article not in quoting and article not in paraphrased and surname in ctx.name_key_text(article):
-                absent.append(article)
+        if surname not in naming:
+            naming[surname] = [a for a in ctx.article_ids() if surname in ctx.name_key_text(a)]
+        quoting_set = set(quoting)
+        absent = [a for a in naming[surname] if a not in quoting_set and a not in paraphrased]
     if not paraphrased and not absent:
         return None
     parts = []

@@ -7,10 +7,10 @@ Two ways to find one:
   setting) percent the same, and at least four words differ;
 - across families: two quotes from different articles, by the same speaker (or one
   unattributed), whose words differ too much to form a family but which say the same thing:
-  rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio`` finds candidates
-  (``process.cdist``, all pairs at once), then at least ``min_shared_content_words`` content
-  words (stemmed, stopwords dropped) must be shared, covering ``min_content_overlap`` of the
-  shorter quote's content words.
+  rapidfuzz ``token_sort_ratio`` of at least ``min_candidate_ratio``, and at least
+  ``min_shared_content_words`` content words (stemmed, stopwords dropped) shared, covering
+  ``min_content_overlap`` of the shorter quote's content words (only pairs sharing enough
+  content words are scored: a content-word index finds them).
 
 Inside a family the reworded piece is named against the longest version; across families two
 sources alone cannot tell which wording is verbatim, so both are shown (the best-matching
@@ -38,13 +38,14 @@ Example (rules.yaml; cases in tests/fixtures/rules/quote_paraphrase.yaml)::
 """
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from checker.engine.context import StoryContext
 from checker.engine.findings import Finding
 from checker.engine.options import COUNT, FRACTION, PERCENT, Option, Options, with_options
 from checker.engine.quote_families import Piece, QuoteFamily, content_stems, same_speaker
 from checker.engine.rule import Rule
+from checker.engine.similarity import as_float32, score_matrix
 from checker.rules.quotes.common import message, piece_evidence, short
 
 KIND = "quote_paraphrase"
@@ -116,23 +117,14 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
     firsts = [pieces[g[0]] for g in groups]
     group_family = [family_of.get(p.pos) for p in firsts]
     texts = [" ".join(p.words) for p in firsts]
-    scores = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, score_cutoff=params["min_candidate_ratio"],
-                           workers=-1)
     stems = [content_stems(p.text) for p in firsts]
     candidates: list[tuple[int, int, float]] = []
-    for x in range(len(groups)):
-        for y in range(x, len(groups)):
-            if scores[x][y] <= 0:
-                continue
-            if group_family[x] is not None and group_family[x] is group_family[y]:
-                continue
-            shared = stems[x] & stems[y]
-            smaller = min(len(stems[x]), len(stems[y]))
-            if len(shared) < params["min_shared_content_words"] or len(shared) < params["min_content_overlap"] * smaller:
-                continue
-            if same_speaker(firsts[x].speaker, firsts[y].speaker) is False:
-                continue
-            candidates.extend((a, b, float(scores[x][y])) for a, b in _first_pairs(groups[x], groups[y], pieces))
+    for x, y, score in similar_pairs(texts, stems, params):
+        if group_family[x] is not None and group_family[x] is group_family[y]:
+            continue
+        if same_speaker(firsts[x].speaker, firsts[y].speaker) is False:
+            continue
+        candidates.extend((a, b, score) for a, b in _first_pairs(groups[x], groups[y], pieces))
     seen: set[str] = set()
     out: list[Finding] = []
     for a, b, score in sorted(candidates):
@@ -141,6 +133,51 @@ def _cross_family(rule: Rule, ctx: StoryContext, fams: list[QuoteFamily], params
         if finding.id not in seen:
             seen.add(finding.id)
             out.append(finding)
+    return out
+
+
+def _shares_enough(a: set[str], b: set[str], params: dict) -> bool:
+    shared = len(a & b)
+    return shared >= params["min_shared_content_words"] and shared >= params["min_content_overlap"] * min(len(a), len(b))
+
+
+def similar_pairs_plain(texts: list[str], stems: list[set[str]], params: dict) -> list[tuple[int, int, float]]:
+    """(x, y, score) for x <= y: the quotes whose words score at least ``min_candidate_ratio``
+    and share enough content words; every pair scored (``process.cdist`` on a big story). The
+    plain version ``similar_pairs`` replaces (a test holds them equal)."""
+    scores = score_matrix(texts, texts, fuzz.token_sort_ratio, params["min_candidate_ratio"], upper_only=True,
+                          workers=-1)
+    return [(x, y, float(scores[x][y])) for x in range(len(texts)) for y in range(x, len(texts))
+            if scores[x][y] > 0 and _shares_enough(stems[x], stems[y], params)]
+
+
+def similar_pairs(texts: list[str], stems: list[set[str]], params: dict) -> list[tuple[int, int, float]]:
+    """What ``similar_pairs_plain`` gives, scoring only the pairs that share enough content
+    words: two quotes sharing at least k of one's n content stems share one of its n - k + 1
+    rarest, so the pairs come from the quotes under those stems. Scoring every pair grew with
+    the square of the story (and its float32 matrix with it)."""
+    at_least = params["min_shared_content_words"]
+    if at_least < 1:  # pairs sharing no content word can pass: there is no stem to look them up by
+        return similar_pairs_plain(texts, stems, params)
+    postings: dict[str, list[int]] = {}
+    for y, quote_stems in enumerate(stems):
+        for stem in quote_stems:
+            postings.setdefault(stem, []).append(y)
+    cutoff = params["min_candidate_ratio"]
+    out = []
+    for x, quote_stems in enumerate(stems):
+        if len(quote_stems) < at_least:
+            continue
+        rarest = sorted(quote_stems, key=lambda stem: (len(postings[stem]), stem))[:len(quote_stems) - at_least + 1]
+        partners: set[int] = set()
+        for stem in rarest:
+            partners.update(y for y in postings[stem] if y >= x)
+        for y in sorted(partners):
+            if not _shares_enough(quote_stems, stems[y], params):
+                continue
+            score = fuzz.token_sort_ratio(texts[x], texts[y], score_cutoff=cutoff)
+            if score > 0:
+                out.append((x, y, as_float32(score)))
     return out
 
 
