@@ -148,6 +148,15 @@ def test_github_annotations_cannot_be_ended_or_forged_by_article_text():
     assert "%250A" in out  # a literal "%0A" in the text is not a newline for the runner
 
 
+def test_github_properties_show_control_characters_escaped():
+    data = {"story": {"id": "s", "path": "s"}, "articles": [{"id": "a", "path": "s/evil\x1b[2J\u202e.txt"}],
+            "findings": [{"rule": "r\x9b", "severity": "info", "message": "m",
+                          "evidence": [{"article": "a", "start": 0, "end": 1, "text": "x"}]}]}
+    out = render_github(data)
+    assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
+    assert "file=s/evil\\x1b[2J\\u202e.txt," in out
+
+
 def test_github_annotations_carry_place_level_and_every_source(checked):
     data, result = checked
     lines = render_github(data, result).splitlines()
@@ -182,7 +191,8 @@ def test_csv_rows_carry_the_whole_sentence_and_iso_dates(checked):
 
 # --- html pages, feeds, saved JSON ---------------------------------------------------------------
 
-def test_html_and_feed_articles_are_placed_in_their_extracted_text(tmp_path):
+def _story_with_page_and_feed(tmp_path) -> Path:
+    """The ferry story with news-e as a web page and radio-d as a feed record."""
     story = tmp_path / "story"
     shutil.copytree(ROOT / STORY, story)
     meta = json.loads((story / "meta.json").read_text(encoding="utf-8"))
@@ -197,21 +207,56 @@ def test_html_and_feed_articles_are_placed_in_their_extracted_text(tmp_path):
     (story / "radio-d.txt").unlink()
     (story / "feed.jsonl").write_text(json.dumps({"id": "radio-d", "outlet": "Radio D", "published": "2024-05-08",
                                                   "text": radio}) + "\n", encoding="utf-8")
-    result = check_story(story, load_rules(ROOT / "rules.yaml"))
+    return story
+
+
+def test_html_and_feed_articles_get_no_line_or_column_in_the_file(tmp_path):
+    # their text is extracted: a line and column in it is not one in the file a viewer opens
+    result = check_story(_story_with_page_and_feed(tmp_path), load_rules(ROOT / "rules.yaml"))
     data = result_to_dict(result)
     [conflict] = [f for f in data["findings"] if f["rule"] == "count-conflict"]
     texts = {a.id: a.text for a in result.story.articles}
     [line] = [x for x in render_line(data, result).splitlines() if " count-conflict " in x]
-    assert "feed.jsonl[radio-d]:" in line
-    for ev in conflict["evidence"]:
-        index = LineIndex(texts[ev["article"]])
-        at_line, at_col = index.position(ev["start"])
-        shown = re.split(r"\r\n|\r|\n", texts[ev["article"]])[at_line - 1][at_col - 1:]
-        assert shown.startswith(ev["text"])
+    assert "feed.jsonl[radio-d]" in line and "news-e.html" in line
+    assert not re.search(r"feed\.jsonl\[radio-d\]:\d|news-e\.html:\d", line)
+    assert re.search(r"wire-a\.txt:\d+:\d+", line)  # a plain-text article keeps its place
+    [annotation] = [x for x in render_github(data, result).splitlines() if "count-conflict" in x]
+    assert "(feed.jsonl[radio-d])" in annotation and "(news-e.html)" in annotation
     run = sarif_log(data, result)["runs"][0]
     [res] = [r for r in run["results"] if r["ruleId"] == "count-conflict"]
-    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for loc in res["locations"] + res["relatedLocations"]}
-    assert {"news-e.html", "feed.jsonl"} <= uris
+    by_article = {loc["logicalLocations"][0]["name"]: loc for loc in res["locations"] + res["relatedLocations"]}
+    assert by_article["radio-d"]["physicalLocation"]["artifactLocation"]["uri"] == "feed.jsonl"
+    assert by_article["news-e"]["physicalLocation"]["artifactLocation"]["uri"] == "news-e.html"
+    ev_of = {ev["article"]: ev for ev in conflict["evidence"]}
+    for article in ("radio-d", "news-e"):
+        loc = by_article[article]
+        assert "region" not in loc["physicalLocation"] and "contextRegion" not in loc["physicalLocation"]
+        extracted = loc["properties"]["extractedText"]  # the place in the extracted text, kept
+        ev = ev_of[article]
+        assert extracted["charOffset"] == ev["start"] and extracted["snippet"]["text"] == ev["text"]
+        shown = re.split(r"\r\n|\r|\n", texts[article])[extracted["startLine"] - 1][extracted["startColumn"] - 1:]
+        assert shown.startswith(ev["text"])
+    assert "region" in by_article["wire-a"]["physicalLocation"]
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert not list(validator.iter_errors(sarif_log(data, result)))
+
+
+def test_a_story_that_is_one_feed_names_the_feed_file(tmp_path):
+    story = _story_with_page_and_feed(tmp_path)
+    records = [{"id": a.stem, "outlet": a.stem.upper(), "text": a.read_text(encoding="utf-8")}
+               for a in sorted(story.glob("*.txt"))]
+    feed = tmp_path / "ferry.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = check_story(feed, load_rules(ROOT / "rules.yaml"))
+    data = result_to_dict(result)
+    lines = render_line(data, result).splitlines()
+    assert lines and all(x.startswith(f"{feed}[") for x in lines)
+    assert "[also ferry.jsonl[" in "".join(lines) and ".[" not in "".join(lines).replace("ferry.jsonl[", "")
+    assert "(ferry.jsonl[" in render_github(data, result)
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for r in sarif_log(data, result)["runs"][0]["results"]
+            for loc in r["locations"] + r.get("relatedLocations", [])}
+    assert uris == {"ferry.jsonl"}
 
 
 @pytest.mark.parametrize("fmt", ["line", "sarif", "github"])

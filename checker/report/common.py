@@ -11,7 +11,8 @@ Report text is untrusted (articles, outlets, titles, file names, a user's rules)
 and the claims table show it through ``console.terminal_text`` (one line, control characters and
 bidi overrides escaped, long names cut). The data formats keep it verbatim but keep their own
 structure: JSON escapes what a terminal would act on (``dumps_json``); Markdown escapes its syntax
-(a ``|`` cannot end a table cell) and folds newlines; a CSV cell starting with = + - @ tab or CR
+(a ``|`` cannot end a table cell), folds newlines and writes control characters out as the text
+report does (``visible_controls``); a CSV cell starting with = + - @ tab or CR
 gets a leading ``'``, as OWASP advises against formula injection (``csv.csv_safe``); HTML escapes
 every value (``esc``).
 """
@@ -129,10 +130,29 @@ def importance(finding: dict) -> tuple:
             KIND_RANK.get(str(finding.get("kind")), 3), -confidence)
 
 
+def dismissed(finding: dict) -> bool:
+    """Whether a fact-checker dismissed the finding (review database): ``--fail-on`` does not
+    count it, and "Fix before publishing" does not list it."""
+    return (finding.get("review") or {}).get("status") == "dismissed"
+
+
+def _loud(data: dict) -> list[dict]:
+    return [f for f in data.get("findings") or [] if f.get("severity") in ("error", "warning")]
+
+
 def fix_first(data: dict) -> list[dict]:
-    """The errors and warnings, most important first: the report's "Fix before publishing" list."""
-    loud = [f for f in data.get("findings") or [] if f.get("severity") in ("error", "warning")]
-    return sorted(loud, key=importance)
+    """The errors and warnings, most important first, without those a fact-checker dismissed:
+    the report's "Fix before publishing" list (what ``--fail-on`` counts)."""
+    return sorted((f for f in _loud(data) if not dismissed(f)), key=importance)
+
+
+def fix_first_left_out_line(data: dict) -> str | None:
+    """"1 dismissed finding not listed": the errors and warnings "Fix before publishing" leaves
+    out (None when it leaves out none)."""
+    n = sum(1 for f in _loud(data) if dismissed(f))
+    if not n:
+        return None
+    return f"{n} dismissed finding{'' if n == 1 else 's'} not listed"
 
 
 def ordered_findings(findings: list[dict]) -> list[dict]:
@@ -326,6 +346,20 @@ _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *range(0x2
                                               *range(0x2066, 0x206A), 0x2028, 0x2029]}
 
 
+# What a terminal acts on instead of showing (as ``console.terminal_text`` escapes it): C0 and C1
+# controls, DEL, bidi embeddings, overrides and isolates. ``visible_controls`` writes them out
+# without folding whitespace, for text that must keep its spaces (a file name, a Markdown report).
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_CONTROL_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CONTROLS}
+
+
+def visible_controls(text: str, keep: str = "") -> str:
+    """``text`` with every control character and bidi override written as its escape (``\\x1b``,
+    ``\\u202e``), except the characters in ``keep`` (a Markdown report keeps its newlines)."""
+    table = {c: e for c, e in _CONTROL_ESCAPES.items() if chr(c) not in keep} if keep else _CONTROL_ESCAPES
+    return text.translate(table)
+
+
 def dumps_json(value: Any, **options: Any) -> str:
     """``json.dumps`` without ASCII-escaping, but with every character a terminal would act on
     escaped: safe to print, and the same data to any JSON reader."""
@@ -355,13 +389,26 @@ def settings_footer(data: dict) -> list[tuple[str, bool]]:
     return pieces
 
 
+def in_story(path: str | None, story_path: str | None) -> bool:
+    """Whether ``path`` is the story's own file (a feed) or a file in the story folder."""
+    if not path or not story_path:
+        return False
+    return PurePath(path) == PurePath(story_path) or PurePath(story_path) in PurePath(path).parents
+
+
 def story_relative(path: str | None, story_path: str | None) -> str:
+    """``path`` as a report names it: relative to the story folder; for a story that is one feed
+    file, the feed's file name (``feed.jsonl``); a file outside the story (a draft checked with
+    ``--ours``) by its path as given, relative to the working directory or absolute, since a
+    name relative to the story folder would be a file that is not there."""
     if not path or not story_path:
         return str(path or "")
+    if PurePath(path) == PurePath(story_path):
+        return PurePath(path).name
     try:
         return PurePath(path).relative_to(PurePath(story_path)).as_posix()
     except ValueError:
-        return PurePath(path).name
+        return str(path)
 
 
 def esc(value: Any) -> str:

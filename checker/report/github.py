@@ -3,26 +3,30 @@ in a workflow step and each finding becomes an annotation on the article it poin
 
     ::error file=stories/ferry/wire-a.txt,line=2,col=147,endLine=2,endColumn=160,title=count-conflict::Sources disagree ...
 
-One annotation per finding, at its first evidence (as the ``line`` format), levels error,
+One annotation per finding, at its first evidence (as the ``line`` format: in a pre-publication
+check, ``--ours``, our article's evidence), levels error,
 warning and notice (claimcheck's info). The message lists every source's evidence with its
 place, one per line, so the annotation names all the articles involved; GitHub shows only so
 many annotations per step, and one per finding keeps a story's annotations to its findings.
 A problem reading the story (an unreadable article, a time limit) is an ``::error`` too, on
 the file it names. ``file`` is the article's path as claimcheck was given it: run from the
-repository root so that it matches the repository's paths. Positions are those of
-``positions`` (in the extracted text for HTML pages and feed records).
+repository root so that it matches the repository's paths. ``line``/``col`` are those of
+``positions``, given for a .txt or .md article only: the text of an HTML page or a feed record
+is extracted from the file, and a place in it is not a line of the file, so such an annotation
+names the file alone (the message still quotes the evidence).
 
 Escaping (as the Actions toolkit does): in the message ``%``, CR and LF become ``%25``,
 ``%0D`` and ``%0A``; in a property value ``:`` and ``,`` also become ``%3A`` and ``%2C``. So
 untrusted text can neither end a command nor start a new one (no line of the output starts
-with anything but ``::``); control characters are escaped as the text report shows them.
+with anything but ``::``); control characters and bidi overrides, in the message and in every
+property (a file name too), are escaped as the text report shows them (``\\x1b``).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from checker.console import terminal_text
-from checker.report.common import published, source_name
+from checker.report.common import published, source_name, visible_controls
 from checker.report.line import place_label
 from checker.report.positions import Locator, Place
 
@@ -41,19 +45,19 @@ def escape_property(text: str) -> str:
 
 
 def command(level: str, message: str, properties: dict[str, object]) -> str:
-    given = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties.items()
+    given = ",".join(f"{name}={escape_property(visible_controls(str(value)))}" for name, value in properties.items()
                      if value is not None and value != "")
     return f"::{level}{' ' + given if given else ''}::{escape_data(message)}"
 
 
 def _position(place: Place) -> dict[str, object]:
-    if not place.known:
+    if not place.in_file_known:
         return {}
     return {"line": place.line, "col": place.column, "endLine": place.end_line, "endColumn": place.end_column}
 
 
 def finding_command(finding: dict, locator: Locator, articles: dict[str, dict]) -> str:
-    evidence = finding.get("evidence") or []
+    evidence = locator.primary_first(finding.get("evidence") or [])
     places = [locator.place(ev) for ev in evidence]
     properties: dict[str, object] = {"file": places[0].path if places else locator.story_path}
     if places:

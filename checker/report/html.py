@@ -37,7 +37,7 @@ from checker.engine.findings import REVIEW_STATUSES, SEVERITIES
 from checker.report.fact_sheet import html_section
 from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, by_severity,
                                    changed_families, csp_hash, diff_segments, esc, evidence_context,
-                                   fix_first, folded_line, format_diff, is_update, ordered_findings, published,
+                                   fix_first, fix_first_left_out_line, folded_line, format_diff, is_update, ordered_findings, published,
                                    source_name, story_relative)
 from checker.report.common import settings_footer
 
@@ -456,7 +456,7 @@ def _header(data: dict) -> str:
     if any("review" in f for f in findings):
         review = f'<p class="review-summary"><strong>Review:</strong> {esc(_review_counts(findings))}</p>'
     toc = ['<a href="#sources">Sources</a>', '<a href="#findings">Findings</a>']
-    if fix_first(data):
+    if fix_first(data) or fix_first_left_out_line(data):
         toc.insert(0, '<a href="#fix-first">Fix before publishing</a>')
     if data.get("facts"):
         toc.append('<a href="#facts">Fact sheet</a>')
@@ -721,8 +721,8 @@ def _finding_card(finding: dict, articles: dict[str, dict], family_ids: set[str]
 def _fix_first_section(data: dict) -> str:
     """"Fix before publishing": every error and warning in one line, most important first, each
     linking to its card."""
-    loud = fix_first(data)
-    if not loud:
+    loud, left_out = fix_first(data), fix_first_left_out_line(data)
+    if not loud and not left_out:
         return ""
     items = []
     for finding in loud:
@@ -733,7 +733,9 @@ def _fix_first_section(data: dict) -> str:
             + f'<a href="#{esc(finding.get("id"))}" title="{esc(finding.get("message"))}">{esc(finding.get("message"))}</a>'
             f'<code class="rule muted">{esc(finding.get("rule"))}</code></li>')
     return "\n".join(['<section id="fix-first" class="fix-first">',
-                      f"<h2>Fix before publishing ({len(loud)})</h2>", "<ol>", *items, "</ol>", "</section>"])
+                      f"<h2>Fix before publishing ({len(loud)})</h2>",
+                      *(["<ol>", *items, "</ol>"] if items else []),
+                      *([f'<p class="muted">{esc(left_out)}</p>'] if left_out else []), "</section>"])
 
 
 def _findings_section(data: dict, articles: dict[str, dict], review: ReviewControls | None) -> str:

@@ -1,6 +1,11 @@
 """The report as Markdown: a summary table, a section per severity with sources as tables, the
 quotes side by side. Only ids and file names appear, never absolute paths, so the same story gives
-the same Markdown wherever it is checked (reports are committed next to the stories)."""
+the same Markdown wherever it is checked (reports are committed next to the stories).
+
+Article text is untrusted: Markdown syntax in it is escaped (``md_escape``), and every control
+character and bidi override but newline and tab is written out as its escape (``\\x1b``), as the
+text report shows them, so a Markdown report is as safe to print on a terminal (the default
+without ``--output``) as to commit; renderers show such characters as nothing or boxes anyway."""
 from __future__ import annotations
 
 import math
@@ -10,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from checker.engine.findings import SEVERITIES
 from checker.report.common import (about, facts_by_id, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
                                    by_severity, changed_families, diff_segments, evidence_context,
-                                   fix_first, folded_line, format_diff, hidden_info_line, ordered_findings,
+                                   fix_first, fix_first_left_out_line, folded_line, format_diff, hidden_info_line, ordered_findings,
                                    published, review_counts_line, review_line, source_name, story_relative,
-                                   value_span)
+                                   value_span, visible_controls)
 from checker.report.common import settings_footer
 
 if TYPE_CHECKING:
@@ -97,11 +102,13 @@ def render_markdown(data: dict, result: StoryResult | None = None, *, show_info:
     tool = data.get("tool") or {}
     if tool:
         out.append(f"| Tool | {md_escape(tool.get('name'))} {md_escape(tool.get('version'))} |")
-    loud = fix_first(data)
-    if loud:
+    loud, left_out = fix_first(data), fix_first_left_out_line(data)
+    if loud or left_out:
         out += ["", f"## Fix before publishing ({len(loud)})", ""]
         out += [f"{n}. **{md_escape(badge(f))}** [{md_escape(f.get('message'))}](#{_anchor(f)}) {md_code(f.get('rule'))}"
                 for n, f in enumerate(loud, 1)]
+        if left_out:
+            out += ["", f"_{md_escape(left_out)}_"]
     out += ["", "**Articles**", "", "| article | outlet | published | claims |", "|---|---|---|---:|"]
     for article in data.get("articles", []):
         claims = f"{article.get('claims', 0)}" + (" (truncated)" if article.get("truncated") else "")
@@ -178,4 +185,4 @@ def render_markdown(data: dict, result: StoryResult | None = None, *, show_info:
 
     out += ["---", "", "Severities: " + "; ".join(f"**{s}**: {SEVERITY_HELP[s]}" for s in SEVERITIES) + ".", "",
             "".join(md_code(t) if code else t for t, code in settings_footer(data)), ""]
-    return "\n".join(out)
+    return visible_controls("\n".join(out), keep="\n\t")

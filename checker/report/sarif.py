@@ -4,26 +4,34 @@ scanning services, IDE viewers and SARIF tools read.
 One run: ``tool.driver`` names claimcheck and lists the rules of the rules file (each with its
 description and its kind's meaning, and its severity as the default level); each finding is one
 result (``ruleId``, ``level``: error, warning, or note for info; its message; the finding id as
-fingerprint) located at its first evidence, with every other source's evidence as a related
-location, so a viewer shows all the articles that disagree. A location is the article's file,
-its ``uri`` relative to the story folder (``uriBaseId`` ``STORYROOT``; for a .json/.jsonl story
-the feed's own name), and the region of the evidence: lines and columns (``columnKind``
-``unicodeCodePoints``) and character offsets in the article's text as read (for an HTML page or a
-feed record, the extracted text: see ``positions``), the matched words as its snippet and, when
-it can be found in the text, the sentence as the context region. The article id is the
-location's logical location (a feed holds many articles in one file).
+fingerprint) located at its first evidence (in a pre-publication check, ``--ours``, our
+article's evidence), with every other source's evidence as a related location, so a viewer shows
+all the articles that disagree.
+
+A location is the article's file: its ``uri`` relative to the story folder (``uriBaseId``
+``STORYROOT``; for a story that is one .json/.jsonl feed, the feed's own name); a draft outside
+the story (``--ours``) has its path as given instead, without a base (absolute: a ``file:`` URI).
+The article id is the location's logical location (a feed holds many articles in one file).
+For a .txt or .md article the location has the region of the evidence: lines and columns
+(``columnKind`` ``unicodeCodePoints``) and character offsets in the file's text, the matched
+words as its snippet and, when it can be found in the text, the sentence as the context region.
+An HTML page or a feed record has its text extracted from the file, and a place in that text is
+not a place in the file (see ``positions``), so its location has no region: the same figures,
+with the snippet, are the location's ``properties.extractedText`` (offsets, lines and columns in
+the extracted text), and its message quotes the evidence.
 
 Problems reading the story (an unreadable article, a time limit) are the invocation's
 notifications, and it is then not ``executionSuccessful``. The output is deterministic: no
-times, no absolute paths (``STORYROOT`` says which folder it stands for, without a URI).
+times, no absolute paths of the story (``STORYROOT`` says which folder it stands for, without a URI).
 """
 from __future__ import annotations
 
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from checker import __version__
-from checker.report.common import dumps_json, jsonable, published, source_name, story_relative
+from checker.report.common import dumps_json, in_story, jsonable, published, source_name, story_relative
 from checker.report.positions import Locator, Place, is_feed
 
 if TYPE_CHECKING:
@@ -78,6 +86,16 @@ def artifact_uri(path: str, story_path: str) -> str:
     return quote(story_relative(path, story_path), safe="/")
 
 
+def artifact_location(path: str, story_path: str) -> dict:
+    """The artifact of an article: relative to ``STORYROOT`` when it is in the story, else (a
+    draft checked with ``--ours``) its path as given, an absolute one as a ``file:`` URI."""
+    if in_story(path, story_path) or not path:
+        return {"uri": artifact_uri(path, story_path), "uriBaseId": STORY_ROOT}
+    if PurePath(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(PurePath(path).as_posix(), safe="/")}
+
+
 def _region(start: int, end: int, snippet: str | None, index_of) -> dict | None:
     begin, finish = index_of(start), index_of(end)
     if begin is None or finish is None:
@@ -92,17 +110,20 @@ def _region(start: int, end: int, snippet: str | None, index_of) -> dict | None:
 def location(ev: dict, locator: Locator, articles: dict[str, dict], *, ident: int | None = None,
              described: bool = False) -> dict:
     place = locator.place(ev)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(place.path, locator.story_path),
-                                                     "uriBaseId": STORY_ROOT}}
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(place.path, locator.story_path)}
+    extracted: dict | None = None
     if place.known:
         index = locator.line_index(place.article)
         region = _region(place.start, place.end, ev.get("text") or None, index.position)
-        physical["region"] = region
-        context = _sentence_span(locator.text(place.article) or "", ev, place)
-        if context is not None:
-            physical["contextRegion"] = _region(context[0], context[1],
-                                                (locator.text(place.article) or "")[context[0]:context[1]],
-                                                index.position)
+        if place.in_file:
+            physical["region"] = region
+            context = _sentence_span(locator.text(place.article) or "", ev, place)
+            if context is not None:
+                physical["contextRegion"] = _region(context[0], context[1],
+                                                    (locator.text(place.article) or "")[context[0]:context[1]],
+                                                    index.position)
+        else:
+            extracted = region
     out: dict[str, Any] = {"physicalLocation": physical}
     if ident is not None:
         out["id"] = ident
@@ -111,6 +132,9 @@ def location(ev: dict, locator: Locator, articles: dict[str, dict], *, ident: in
     if described:
         source = source_name(ev, articles) or place.article
         out["message"] = {"text": f"{source}, {published(ev, articles)}: \"{ev.get('text') or ''}\""}
+    if extracted is not None:
+        # a place in the text extracted from a web page or feed record, not in the file
+        out["properties"] = {"extractedText": extracted}
     return out
 
 
@@ -127,7 +151,7 @@ def _sentence_span(text: str, ev: dict, place: Place) -> tuple[int, int] | None:
 
 
 def sarif_result(finding: dict, rule_index: dict[str, int], locator: Locator, articles: dict[str, dict]) -> dict:
-    evidence = finding.get("evidence") or []
+    evidence = locator.primary_first(finding.get("evidence") or [])
     rule_id = str(finding.get("rule", ""))
     out: dict[str, Any] = {
         "ruleId": rule_id,

@@ -17,6 +17,7 @@ from checker.console import DEFAULT_WIDTH, terminal_data, terminal_text
 from checker.engine.findings import SEVERITIES
 from checker.report.common import (about, facts_by_id, label_of, SEVERITY_HELP, SEVERITY_TITLES, arranged_evidence, articles_by_id, badge,
                                    by_severity, changed_families, diff_segments, evidence_context, fix_first,
+                                   fix_first_left_out_line,
                                    folded_line, format_diff, hidden_info_line, ordered_findings, published,
                                    review_counts_line, review_line, source_name, value_span)
 from checker.report.common import settings_footer
@@ -147,8 +148,8 @@ def _family_block(family: dict, color: bool) -> Group:
 
 def _fix_first_lines(data: dict, color: bool) -> list[Text]:
     """"Fix before publishing": each error and warning in one line, most important first."""
-    loud = fix_first(data)
-    if not loud:
+    loud, left_out = fix_first(data), fix_first_left_out_line(data)
+    if not loud and not left_out:
         return []
     lines = [Text(f"Fix before publishing ({len(loud)})", style="bold")]
     for n, finding in enumerate(loud, 1):
@@ -158,6 +159,8 @@ def _fix_first_lines(data: dict, color: bool) -> list[Text]:
         line.append(terminal_text(finding.get("message", ""), MESSAGE_LIMIT))
         line.append(f" ({terminal_text(finding.get('rule'), NAME_LIMIT)})", style="dim")
         lines.append(line)
+    if left_out:
+        lines.append(Text(f"     {left_out}", style="dim"))
     return lines
 
 
