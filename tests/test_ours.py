@@ -115,3 +115,53 @@ def test_a_review_database_is_read_not_written(tmp_path, capsys):
     assert [f["review"]["status"] for f in data["findings"]] == ["dismissed"]
     # the findings between other sources are neither recorded as gone nor re-recorded
     assert store.findings("quarry-blast", include_gone=True) == before
+
+
+def test_editor_formats_point_at_our_draft_by_its_real_path(monkeypatch):
+    # the draft lies outside the story folder: named by its path as given, never as if in the story
+    from checker.report.github import render_github
+    from checker.report.line import render_line
+    from checker.report.sarif import sarif_log
+
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = check_story("tests/fixtures/explain/quarry-blast", ours="tests/fixtures/explain/draft-116.txt")
+    data = result_to_dict(result)
+    toll = next(line for line in render_line(data, result).splitlines() if " count-conflict " in line)
+    assert toll.startswith("tests/fixtures/explain/draft-116.txt:3:54: warning count-conflict Your draft says")
+    assert "[also post.txt:3:53, radio.txt:3:53, star.txt:3:54]" in toll
+    annotation = next(line for line in render_github(data, result).splitlines() if "count-conflict" in line)
+    assert annotation.startswith("::warning file=tests/fixtures/explain/draft-116.txt,line=3,col=54,")
+    assert "(tests/fixtures/explain/draft-116.txt:3:54)" in annotation
+    run = sarif_log(data, result)["runs"][0]
+    toll_result = next(r for r in run["results"] if r["ruleId"] == "count-conflict")
+    [primary] = toll_result["locations"]
+    assert primary["physicalLocation"]["artifactLocation"] == {"uri": "tests/fixtures/explain/draft-116.txt"}
+    assert primary["logicalLocations"][0]["name"] == "draft-116"
+    related = [loc["physicalLocation"]["artifactLocation"] for loc in toll_result["relatedLocations"]]
+    assert related == [{"uri": name, "uriBaseId": "STORYROOT"} for name in ("post.txt", "radio.txt", "star.txt")]
+
+
+def test_another_article_of_our_outlet_is_not_called_your_draft(tmp_path):
+    story = tmp_path / "same"
+    story.mkdir()
+    fire = ("Fire kills {n} in Murmansk harbour\n\nMURMANSK (Wire) -- A fire on the cargo ship Polar Star killed "
+            "{n} sailors in Murmansk harbour on March 3, officials said.\n\nHarbour master Dmitri Ustinov said the "
+            "crew had tried to fight the blaze. \"We did everything we could to save the ship and the men on "
+            "board{tail}\" Ustinov said.\n")
+    short, full = ",", ", and we will not stop until we know what happened,"
+    for name, n, tail in (("a1", 12, short), ("a2", 13, short), ("b", 14, full), ("c", 12, short)):
+        (story / f"{name}.txt").write_text(fire.format(n=n, tail=tail), encoding="utf-8")
+    (story / "meta.json").write_text(json.dumps({"articles": [
+        {"id": "a1", "file": "a1.txt", "outlet": "Reuters", "datetime": "2024-03-04T08:00:00"},
+        {"id": "a2", "file": "a2.txt", "outlet": "Reuters", "datetime": "2024-03-04T08:00:00"},
+        {"id": "b", "file": "b.txt", "outlet": "Paper B", "datetime": "2024-03-04T09:00:00"},
+        {"id": "c", "file": "c.txt", "outlet": "Site C", "datetime": "2024-03-04T10:00:00"}]}), encoding="utf-8")
+    plain = check_story(story)
+    named = [f.message for f in plain.findings if f.kind != "value_conflict" and "Reuters \u00d72" in f.message]
+    assert named, [f.message for f in plain.findings]  # the story gives a finding naming both Reuters reports
+    ours = check_story(story, ours=story / "a2.txt")
+    messages = [f.message for f in ours.findings if f.kind != "value_conflict"]
+    assert messages and not any("Your draft \u00d7" in m or "your draft \u00d7" in m for m in messages)
+    assert any(m.startswith("Your draft, Reuters, ") for m in messages), messages
+    toll = next(f.message for f in ours.findings if f.kind == "value_conflict")
+    assert toll.startswith('Your draft says "13 sailors"') and "(Reuters, Site C)" in toll

@@ -91,7 +91,7 @@ def address(finding: Finding, ours: str, ctx) -> Finding:
     if finding.kind == "value_conflict" and isinstance(finding.details.get("values"), dict):
         message = _value_message(finding, ours, ctx)
     else:
-        message = _named_you(finding.message, ctx.sources([ours]))
+        message = _named_you(finding.message, _our_names(finding, ours, ctx))
     return replace(finding, message=message)
 
 
@@ -122,15 +122,47 @@ def _value_message(finding: Finding, ours: str, ctx) -> str:
     return message + (f" ({'; '.join(notes)})" if notes else "") + "."
 
 
-def _named_you(message: str, label: str) -> str:
-    """``message`` with our article's name (``label``, as the finding names sources) as "your
-    draft"; when the message does not name it, "Your draft: " first."""
-    if label:
-        pattern = re.compile(r"(?<!\w)" + re.escape(label) + r"(?!\w)")
-        if pattern.search(message):
-            out = pattern.sub(YOU, message)
-            return out[0].upper() + out[1:] if out.startswith(YOU) else out
-    return "Your draft: " + message
+def _our_names(finding: Finding, ours: str, ctx) -> dict[str, str]:
+    """How a finding's message may name our article, each with what to write instead. Only
+    names that stand for our article alone, or for a group of the finding's articles that holds
+    it, are given: another article of our outlet must not become "your draft".
+
+    - our outlet's label ("Reuters"), when no other article of the story has that outlet;
+    - our article's own label among its outlet's ("Reuters 4 Mar 08:00"), when no other has it;
+    - "Reuters ×2" when the finding cites exactly two articles of our outlet, ours one of them:
+      "your draft, Reuters" (×3: "your draft, Reuters ×2")."""
+    label = ctx.outlet(ours)
+    if not label:
+        return {}
+    shared = [a for a in ctx.articles if a != ours and ctx.outlet(a) == label]
+    if not shared:
+        return {label: YOU}
+    names: dict[str, str] = {}
+    own = ctx.article_label(ours)
+    if own != label and all(ctx.article_label(a) != own for a in shared):
+        names[own] = YOU
+    cited = {a for a in finding.articles if ctx.outlet(a) == label}
+    if ours in cited and len(cited) > 1:
+        rest = len(cited) - 1
+        names[f"{label} \u00d7{len(cited)}"] = f"{YOU}, {label}" + (f" \u00d7{rest}" if rest > 1 else "")
+    return names
+
+
+def _named_you(message: str, names: dict[str, str] | str) -> str:
+    """``message`` with our article's names (``names``: each name as the finding may write it,
+    with what to write instead; see ``_our_names``) as "your draft"; when the message gives
+    none of them, "Your draft: " first."""
+    if isinstance(names, str):
+        names = {names: YOU} if names else {}
+    out, named = message, False
+    # longest first: "Reuters 4 Mar 08:00" before a bare "Reuters"
+    for name in sorted(names, key=len, reverse=True):
+        pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        if pattern.search(out):
+            out, named = pattern.sub(names[name], out), True
+    if not named:
+        return "Your draft: " + message
+    return out[0].upper() + out[1:] if out.startswith(YOU) else out
 
 
 def mark_ours(data: dict, result) -> None:
