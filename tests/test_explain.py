@@ -158,3 +158,25 @@ def test_control_characters_are_shown_escaped(tmp_path, capsys):
 def test_a_check_stopped_early_has_nothing_to_explain(capsys):
     code, _, err = run_cli(capsys, "explain", QUARRY, "--value", "118", "--timeout", "0.001")
     assert code == 2 and "nothing to explain" in err and "time limit" in err and len(err.splitlines()) == 1
+
+
+def test_at_takes_places_as_the_line_and_github_reports_print_them(capsys, result, tmp_path):
+    a, b = claim(result, "post", "36 hours"), claim(result, "star", "20 hours")
+    want = explain_at(result, f"post:{a.start}", f"star:{b.start}").to_dict()["question"]["claims"]
+
+    def place(c):  # ARTICLE:LINE:COL, as the line report gives it
+        text = next(x.text for x in result.story.articles if x.id == c.article)
+        before = text[:c.start].replace("\r\n", "\n").replace("\r", "\n")
+        return f"{before.count(chr(10)) + 1}:{c.start - (before.rfind(chr(10)) + 1) + 1}"
+    got = explain_at(result, f"post.txt:{place(a)}", f"star.txt:{place(b)}").to_dict()["question"]["claims"]
+    assert got == want
+    # a feed's article as the line and github reports name it: feed.jsonl[id], with an offset
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": x.id, "outlet": x.outlet, "text": x.text}) + "\n"
+                            for x in result.story.articles), encoding="utf-8")
+    code, out, err = run_cli(capsys, "explain", feed, "--at", f"feed.jsonl[post]:{a.start}",
+                             "--at", f"{feed}[star]:{b.start}", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["question"]["claims"] == want
+    code, _, err = run_cli(capsys, "explain", feed, "--at", "feed.jsonl[nobody]:3", "--at", f"feed.jsonl[star]:{b.start}")
+    assert code == 2 and "feed.jsonl[nobody]: no such article" in err

@@ -216,23 +216,64 @@ def _value_matches(claim: Claim, wanted: str) -> bool:
     return bool(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", value))
 
 
+_FEED_ARTICLE = re.compile(r"(.*)\[([^\[\]]+)\]")
+_LINE_END = re.compile(r"\r\n|\r|\n")  # as the line and github reports count lines
+
+
 def find_article(result, name: str) -> str:
-    """The id of the story's article named by its id, file name or path."""
+    """The id of the story's article named by its id, file name or path, or as the line and
+    github reports name a feed's article, ``feed.jsonl[id]`` (the feed's name or path, the id)."""
     for article in result.story.articles:
-        if name in (article.id, article.path) or name == article.path.replace("\\", "/").rsplit("/", 1)[-1]:
+        if name in (article.id, article.path) or name == _file_name(article.path):
             return article.id
+    feed_article = _FEED_ARTICLE.fullmatch(name)
+    if feed_article:
+        feed, wanted = feed_article.groups()
+        for article in result.story.articles:
+            if article.id == wanted and feed in (article.path, _file_name(article.path)):
+                return article.id
     known = ", ".join(a.id for a in result.story.articles)
     raise InputError(name, f"no such article in the story (articles: {known})")
 
 
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _offset_of(result, article_id: str, line: int, column: int, where: str) -> int:
+    """The offset in the article's text of ``line``:``column`` (both from 1, a column in
+    characters), as the line and github reports give a place."""
+    text = next(a.text for a in result.story.articles if a.id == article_id)
+    starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+    if not 1 <= line <= len(starts) or column < 1:
+        raise InputError(where, f"no line {line}, column {column} in the article ({len(starts)} lines)")
+    return min(starts[line - 1] + column - 1, len(text))
+
+
+def _article_and_offset(result, where: str) -> tuple[str, int]:
+    """``ARTICLE:OFFSET`` (an offset into the article's text, the JSON report's ``start``), or
+    ``ARTICLE:LINE:COL`` (a place as the line and github reports print it)."""
+    name, sep, last = where.rpartition(":")
+    if not sep or not last.strip().isdigit():
+        raise InputError(where, "expected ARTICLE:OFFSET or ARTICLE:LINE:COL, such as a.txt:1234 or "
+                                "feed.jsonl[a1]:70")
+    try:
+        return find_article(result, name), int(last)
+    except InputError:
+        head, sep, line = name.rpartition(":")
+        if not sep or not line.strip().isdigit():
+            raise
+        article = find_article(result, head)
+        return article, _offset_of(result, article, int(line), int(last), where)
+
+
 def claim_at(result, where: str) -> Claim:
-    """The claim at ``ARTICLE:OFFSET`` (the article's id, file name or path; the offset into
-    its text, as the JSON report's ``start`` gives it): the claim whose span holds the offset,
-    a claim a value rule reads before any other, else the nearest claim of its sentence."""
-    name, sep, offset_text = where.rpartition(":")
-    if not sep or not offset_text.strip().isdigit():
-        raise InputError(where, "expected ARTICLE:OFFSET, such as a.txt:1234")
-    article, offset = find_article(result, name), int(offset_text)
+    """The claim at ``ARTICLE:OFFSET`` (the article's id, file name or path, or a feed's article
+    as ``feed.jsonl[id]``; the offset into its text, as the JSON report's ``start`` gives it) or
+    at ``ARTICLE:LINE:COL`` (a place as the line report prints it): the claim whose span holds
+    the offset, a claim a value rule reads before any other, else the nearest claim of its
+    sentence."""
+    article, offset = _article_and_offset(result, where)
     claims = [c for c in result.claims if c.article == article]
     if not claims:
         raise InputError(where, "the article gives no claims")
