@@ -173,7 +173,6 @@ def test_cp1252_page_is_read_and_the_encoding_named(tmp_path):
     ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1250">', "cp1250",
      "read as Windows-1250, the charset the page declares"),
     ("", "cp1252", "read as Windows-1252, a guess"),                     # no declaration: the guess
-    ('<meta charset="no-such-charset">', "cp1252", "read as Windows-1252, a guess"),
 ])
 def test_a_page_that_is_not_utf8_is_read_in_the_charset_it_declares(tmp_path, declared, encoding, note):
     story = tmp_path / "legacy"
