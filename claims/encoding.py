@@ -80,14 +80,6 @@ def declared_label(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def declared_charset(data: bytes) -> str | None:
-    """The Python codec of the charset an HTML page declares in its first bytes, or None when
-    it declares none or one browsers do not accept (``claims.web_charsets``)."""
-    label = declared_label(data)
-    charset = web_charset(label) if label else None
-    return charset[1] if charset else None
-
-
 def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
     """Decode an article's bytes, or raise NotText saying why they are not text. ``html``: the
     bytes are a web page, whose declared charset is believed when the bytes are not UTF-8."""
