@@ -22,7 +22,10 @@ The order of attempts, each measured on the cases in ``tests/test_input_robustne
 A web page that is not UTF-8 and declares its charset (``<meta charset="iso-8859-2">`` or the
 ``http-equiv`` form, in its first ``SAMPLE_BYTES``) is read in that charset before step 5, when
 every byte decodes in it: a browser does the same, and no guess tells Central European
-ISO-8859-2 from Windows-1252 on a page of Latin letters.
+ISO-8859-2 from Windows-1252 on a page of Latin letters. Only the labels browsers accept are
+believed (``claims.web_charsets``): a page declaring ``base64``, ``rot13`` or a name nobody
+knows, or bytes its declared charset cannot decode, gets a warning naming the declaration and
+is read as if it declared nothing.
 
 Whatever was guessed, text full of control characters is refused as binary. The decoded text
 is what ``Article.text`` holds and what evidence offsets index.
@@ -33,6 +36,8 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from claims.web_charsets import web_charset, why_not_web_charset
 
 SAMPLE_BYTES = 8192
 # Text has tabs and newlines; a few stray control characters happen in scraped text, a
@@ -62,20 +67,17 @@ class Decoded:
     text: str
     encoding: str           # the Python codec name used
     note: str | None = None  # why the reader should know: a guessed or declared non-UTF-8 encoding
+    # a page's charset declaration that was not followed, and why (a warning of its own)
+    declaration_note: str | None = None
 
 
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]{1,40})""", re.IGNORECASE)
 
 
-def declared_charset(data: bytes) -> str | None:
-    """The Python codec of the charset an HTML page declares in its first bytes, or None."""
+def declared_label(data: bytes) -> str | None:
+    """The charset label an HTML page declares in its first bytes, as written, or None."""
     match = _DECLARED_CHARSET.search(data[:SAMPLE_BYTES])
-    if not match:
-        return None
-    try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
+    return match.group(1).decode("ascii") if match else None
 
 
 def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
@@ -104,17 +106,28 @@ def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
         text, bad = mostly
         return Decoded(text, "utf-8", f"not valid UTF-8 at byte {first_bad} ({bad} bad byte"
                                       f"{'s' if bad > 1 else ''}); read as UTF-8 with U+FFFD for each")
-    declared = declared_charset(data) if html else None
-    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+    label = declared_label(data) if html else None
+    if label is None:
+        return _single_byte(data, first_bad)
+    charset = web_charset(label)
+    if charset is None:
+        ignored = f"declares charset {label!r}, {why_not_web_charset(label)}; the declaration is ignored"
+    elif charset[1] == "utf-8":  # declared UTF-8 but is not: a guess names what it was read as
+        return _single_byte(data, first_bad)
+    else:
+        name, codec = charset
         try:
-            text = data.decode(declared)
-        except UnicodeDecodeError:
-            pass  # the declaration is wrong: guess as for any other file
+            text = data.decode(codec)
+        except UnicodeError as exc:  # the declaration is wrong: guess as for any other file
+            bad_at = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
+            ignored = f"declares charset {label!r} but is not {name}{bad_at}; the declaration is ignored"
         else:
             _refuse_binary(text)
-            return Decoded(text, declared, f"not valid UTF-8 (byte {first_bad}); read as {_encoding_name(declared)}, "
-                                           "the charset the page declares")
-    return _single_byte(data, first_bad)
+            return Decoded(text, codec, f"not valid UTF-8 (byte {first_bad}); read as {name}, "
+                                        "the charset the page declares")
+    guessed = _single_byte(data, first_bad)
+    guessed.declaration_note = ignored
+    return guessed
 
 
 def _mostly_utf8(data: bytes) -> tuple[str, int] | None:

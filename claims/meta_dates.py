@@ -6,13 +6,17 @@ What is read, in this order (the first that fits wins):
    ``19990817``), offsets honoured;
 2. RFC 2822 as RSS and e-mail write it (``Tue, 17 Aug 1999 08:30:00 GMT``, ``... -0400``, ``EST``),
    by the standard library's ``email.utils.parsedate_to_datetime``;
-3. all-numeric day and month (``02/11/1999``, ``2.11.1999``, ``02-11-99``): see below;
+3. all-numeric day and month, whatever separates them (``02/11/1999``, ``2.11.1999``,
+   ``02-11-99``, ``2 11 1999``, ``2. 11. 1999``): see below;
 4. dates in words, by python-dateutil (``November 1, 1999``, ``1 Nov 1999 8:30 pm EST``,
-   ``Tuesday, November 2, 1999``). A value without a day (``November 1999``, ``1999``) is not a
-   publication date and is refused rather than completed with a made-up day.
+   ``Tuesday, November 2, 1999``). A value without a day or a year (``November 1999``, ``1999``,
+   ``Mar 4``) is not a publication date and is refused, saying which part is missing, rather than
+   completed with a made-up one.
 
 Every date with an offset or a known zone is turned into naive UTC, as the rest of claimcheck
-holds times. A zone name dateutil does not know is read as UTC and said so.
+holds times. A zone name dateutil does not know is read as UTC and said so. An offset beyond the
+world's time zones (``MAX_OFFSET``: -14:00 to +14:00, minutes under 60) is a typo, and the date is
+refused saying so (``time zone offset -99:00 is out of range``).
 
 All-numeric day and month. ``02/11/1999`` is 2 November to most of the world and February 11 to
 the United States. The reading is chosen by this rule, and a warning names the file, the raw value
@@ -28,6 +32,10 @@ and the reading whenever it was a guess:
 5. another numeric date in the same file can only be read one way (``08/13/1998`` is month
    first): the file's order, no warning;
 6. otherwise day first (``DEFAULT_ORDER``), with a warning.
+
+The year of an all-numeric date has four digits, or two: ``69``-``99`` are 1969-1999 and ``00``-
+``68`` are 2000-2068 (the pivot of C's and Python's ``%y``). A year of one or three digits
+(``1/2/3``) says nothing certain and the date is refused.
 """
 from __future__ import annotations
 
@@ -40,6 +48,7 @@ from datetime import date, datetime, timedelta, timezone
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
 DEFAULT_ORDER = DAY_FIRST
 MAX_DATE_CHARS = 64  # no date is longer; dateutil on megabytes of text is slow for nothing
+MAX_OFFSET = timedelta(hours=14)  # Kiribati's +14:00 is the furthest from UTC any zone lies
 
 # Locales whose numeric dates put the month first (the US and the few that follow it).
 MONTH_FIRST_LOCALES = {"en-us", "en-ph", "en-as", "en-gu", "en-mp", "en-pr", "en-um", "en-vi", "es-us",
@@ -47,8 +56,13 @@ MONTH_FIRST_LOCALES = {"en-us", "en-ph", "en-as", "en-gu", "en-mp", "en-pr", "en
 
 _ISO_FORMATS = ("%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                 "%Y-%m-%d", "%Y%m%d")
-# day and month in either order, a 2- or 4-digit year, then optionally a time (and zone)
-_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T,])(.*)", re.DOTALL)
+# day and month in either order, then the year (of any length here: a wrong length is refused by
+# name), each separated by a slash, dot or hyphen (spaces around it allowed) or by spaces alone,
+# then optionally a time (and zone)
+_SEPARATOR = r"( ?[/.\-] ?| )"
+_NUMERIC = re.compile(rf"(\d{{1,2}}){_SEPARATOR}(\d{{1,2}}){_SEPARATOR}(\d{{1,4}})(?=$|[ T,])(.*)", re.DOTALL)
+# an offset after a time of day (ISO, RFC 2822, numeric dates): checked before any parser sees it
+_OFFSET = re.compile(r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)? ?(?:(?:GMT|UTC) ?)?([+-])(\d{2}):?(\d{2})$", re.IGNORECASE)
 _RFC2822_START = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")
@@ -58,6 +72,11 @@ _ZONES = {"UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "IST": 19800, "CET":
           "EET": 7200, "EEST": 10800, "MSK": 10800, "JST": 32400, "AEST": 36000, "AEDT": 39600,
           "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600,
           "PST": -28800, "PDT": -25200, "AKST": -32400, "AKDT": -28800, "HST": -36000}
+
+
+class DateError(ValueError):
+    """Why a value is not a publication date, worded to follow the value in a warning
+    (``'date' 'Mar 4' has no year``)."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +126,32 @@ def order_complaint(fields: dict) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _NumericParts:
+    first: int
+    second: int
+    year_text: str
+    dotted: bool  # 2.11.1999: the day-first form by itself
+    rest: str     # what follows the year: a time, or nothing
+
+
+def _numeric_parts(text: str) -> _NumericParts | None:
+    match = _NUMERIC.match(text)
+    if not match:
+        return None
+    first, separator, second, separator2, year_text, rest = match.groups()
+    dotted = separator.strip() == separator2.strip() == "."
+    return _NumericParts(int(first), int(second), year_text, dotted, rest)
+
+
 def _numeric_order(value) -> str | None:
     """The only order a numeric date can be read in, or None (not numeric, or both orders fit)."""
     if not isinstance(value, str):
         return None
-    match = _NUMERIC.match(value.strip())
-    if not match or match.group(2) == ".":
+    parts = _numeric_parts(" ".join(value.split()))
+    if not parts or parts.dotted:
         return None
-    first, second = int(match.group(1)), int(match.group(3))
+    first, second = parts.first, parts.second
     if first > 12 >= second >= 1:
         return DAY_FIRST
     if second > 12 >= first >= 1:
@@ -161,26 +198,28 @@ def _rfc2822(text: str) -> datetime | None:
 
 
 def _numeric(text: str, other_days: set[date], hint: str | None) -> tuple[datetime, str | None] | None:
-    match = _NUMERIC.match(text)
-    if not match:
+    parts = _numeric_parts(text)
+    if not parts:
         return None
-    first, separator, second, year_text, rest = match.groups()
+    year_text = parts.year_text
+    if len(year_text) not in (2, 4):
+        raise DateError(f"has a {len(year_text)}-digit year")
     year = int(year_text)
     if len(year_text) == 2:  # as strptime's %y: 69-99 are 1900s, 00-68 2000s
         year += 1900 if year >= 69 else 2000
     readings = {}
-    for order, (day, month) in ((DAY_FIRST, (first, second)), (MONTH_FIRST, (second, first))):
+    for order, (day, month) in ((DAY_FIRST, (parts.first, parts.second)), (MONTH_FIRST, (parts.second, parts.first))):
         try:
-            readings[order] = date(year, int(month), int(day))
+            readings[order] = date(year, month, day)
         except ValueError:
             continue
     if not readings:
         raise ValueError("no such day")
-    clock = _clock(rest)
+    clock = _clock(parts.rest)
     note = None
     if len(readings) == 1 or readings[DAY_FIRST] == readings[MONTH_FIRST]:
         order = next(iter(readings))
-    elif separator == ".":
+    elif parts.dotted:
         order = DAY_FIRST
     elif agreeing := [o for o, d in readings.items() if d in other_days]:
         order = agreeing[0]
@@ -238,8 +277,11 @@ def _in_words(text: str) -> tuple[datetime, str | None] | None:
             second = dateutil_parser.parse(text, default=datetime(2001, 2, 2), tzinfos=_ZONES)
         except (ValueError, OverflowError, TypeError):
             return None
-    if first.date() != second.date():
-        raise ValueError("has no day")
+    missing = [part for part in ("day", "month", "year") if getattr(first, part) != getattr(second, part)]
+    if len(missing) == 3:  # "Tuesday": a weekday only
+        raise ValueError("not a date")
+    if missing:
+        raise DateError("has no " + " or ".join(missing))
     if any("tzname" in str(w.message) for w in caught):
         note = f"{text!r}: time zone not known; read as UTC"
     return first, note
@@ -250,6 +292,7 @@ def _read(value, other_days: set[date], hint: str | None) -> tuple[datetime, str
     text = " ".join(str(value).split())
     if not text or len(text) > MAX_DATE_CHARS:
         raise ValueError("not a date")
+    _check_offset(text)
     when = _iso(text) or _rfc2822(text)
     if when is not None:
         return when, None
@@ -259,15 +302,29 @@ def _read(value, other_days: set[date], hint: str | None) -> tuple[datetime, str
     return read
 
 
+def _check_offset(text: str) -> None:
+    """DateError when the text ends in a time zone offset no zone has (``-99:00``, ``+05:75``)."""
+    match = _OFFSET.search(text)
+    if not match:
+        return
+    sign, hours, minutes = match.groups()
+    if int(minutes) >= 60 or timedelta(hours=int(hours), minutes=int(minutes)) > MAX_OFFSET:
+        raise DateError(f"is not a date (time zone offset {sign}{hours}:{minutes} is out of range)")
+
+
 def read_date(value, *, other_days: set[date] | None = None, hint: str | None = None) -> DateReading:
     """A publication date from metadata text (or a whole number such as 19990817).
 
     ``other_days``: the calendar days the same record's other date fields give (rule 3 above);
     ``hint``: the order the story or record declares or shows (rules 4 and 5).
-    ValueError when the value is not a date, OverflowError when its offset pushes it past year
-    1 or 9999."""
+    ValueError when the value is not a date (a DateError, whose message says why in words that
+    follow the value, when there is more to say than that), OverflowError when its offset pushes
+    it past year 1 or 9999."""
     when, note = _read(value, other_days or set(), hint)
-    return DateReading(_utc(when), note)
+    try:
+        return DateReading(_utc(when), note)
+    except ValueError:  # an offset some parser let through that Python cannot apply
+        raise DateError("is not a date (its time zone offset is out of range)") from None
 
 
 def plain_days(values: dict, keys: tuple[str, ...]) -> set[date]:
@@ -277,8 +334,8 @@ def plain_days(values: dict, keys: tuple[str, ...]) -> set[date]:
         value = values.get(key)
         if value is None:
             continue
-        numeric = _NUMERIC.match(" ".join(str(value).split()))
-        if numeric and numeric.group(2) != "." and not _numeric_order(str(value).strip()):
+        numeric = _numeric_parts(" ".join(str(value).split()))
+        if numeric and not numeric.dotted and not _numeric_order(str(value)):
             continue  # itself ambiguous: proves nothing
         try:
             days.add(_read(value, set(), DAY_FIRST)[0].date())

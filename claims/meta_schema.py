@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from claims.lazy_re import lazy_compile
-from claims.meta_dates import plain_days, read_date
+from claims.meta_dates import DateError, plain_days, read_date
 
 MAX_JSON_DEPTH = 64
 MAX_FEED_RECORDS = 10_000
@@ -161,7 +161,7 @@ def checked_date(value, *, other_days=None, hint: str | None = None) -> tuple[da
     try:
         reading = read_date(value, other_days=other_days, hint=hint)
     except ValueError as exc:
-        return None, ("has no day" if str(exc) == "has no day" else "is not a date"), None
+        return None, (str(exc) if isinstance(exc, DateError) else "is not a date"), None
     except OverflowError:
         return None, "is out of range", None
     why = date_in_range(reading.when)

@@ -114,8 +114,8 @@ def decode_article(path: Path, data: bytes, *, warnings: list | None = None, htm
         raise InputError(where, str(exc)) from None
     if not decoded.text.strip():  # UTF-16 spaces are not blank bytes
         raise InputError(where, "empty article")
-    if decoded.note and warnings is not None:
-        warnings.append(InputWarning(where, decoded.note))
+    if warnings is not None:
+        warnings.extend(InputWarning(where, note) for note in (decoded.declaration_note, decoded.note) if note)
     return decoded.text
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from claims.html_text import MAX_JSON_LD_CHARS, parse_page, published_time_mark, tidy
-from claims.meta_dates import read_date
+from claims.meta_dates import DateError, read_date
 from claims.meta_schema import JSONLimitError, date_in_range, loads, shown
 
 TRAFILATURA, SIMPLE = "trafilatura", "simple"
@@ -252,8 +252,9 @@ def _apply_markup(page: WebPage, markup: Markup, *, htmldate: str | None, extrac
     for where, raw in candidates:
         try:
             reading = read_date(raw)
-        except (ValueError, OverflowError):
-            page.notes.append(f"publication date {shown(raw)} in {where} is not a date; ignored")
+        except (ValueError, OverflowError) as exc:
+            why = str(exc) if isinstance(exc, DateError) else "is not a date"
+            page.notes.append(f"publication date {shown(raw)} in {where} {why}; ignored")
             continue
         why = date_in_range(reading.when)
         if why:

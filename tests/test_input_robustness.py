@@ -8,6 +8,7 @@ minutes before the fix. Every story is invented in tmp_path from the harbour-fir
 """
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import shutil
@@ -387,6 +388,76 @@ def test_binary_files_are_still_refused(story, content):
     assert len(result.problems) == 1
     assert result.problems[0].path == str(story / "zz-binary.txt")
     assert "binary" in result.problems[0].problem or "byte-order mark" in result.problems[0].problem
+
+
+PAGE = ("<html><head><meta charset=\"{label}\"></head><body><article><p>" + FIRE.format(n=14).strip()
+        + " Caf\u00e9 owner Dmitri Ustinov, 55, said so.</p></article></body></html>")
+
+
+@pytest.mark.parametrize("label, why", [
+    ("base64", "which is not a text encoding"),     # bytes-to-bytes codecs: LookupError on decode
+    ("rot13", "which is not a text encoding"),
+    ("zlib", "which is not a text encoding"),
+    ("hex", "which is not a text encoding"),
+    ("undefined", "which is not an encoding web pages may use"),       # UnicodeError on decode
+    ("unicode_escape", "which is not an encoding web pages may use"),  # would turn backslashes into text
+    ("utf-7", "which is not an encoding web pages may use"),
+    ("utf_16_be", "which is not an encoding web pages may use"),       # Python's name; WHATWG: utf-16be
+    ("iso-2022-kr", "which is not an encoding web pages may use"),     # WHATWG's "replacement" encoding
+    ("no-such-charset", "which is not a known text encoding"),
+])
+def test_page_declaring_a_charset_browsers_refuse_is_read_with_the_guess_and_a_warning(story, label, why):
+    page = story / "zz-page.html"
+    page.write_bytes(PAGE.format(label=label).encode("cp1252"))
+    result = read_story(story)
+    assert not result.problems
+    assert next(a for a in result.articles if a.id == "zz-page").text == (
+        FIRE.format(n=14).strip() + " Caf\u00e9 owner Dmitri Ustinov, 55, said so.")
+    first_bad = PAGE.format(label=label).index("\u00e9")
+    assert [(w.path, w.problem) for w in result.warnings] == [
+        (str(page), f"declares charset {label!r}, {why}; the declaration is ignored"),
+        (str(page), f"not valid UTF-8 (byte {first_bad}); read as Windows-1252, a guess")]
+
+
+def test_page_whose_bytes_its_declared_charset_cannot_decode_is_read_with_the_guess(story):
+    page = story / "zz-page.html"
+    page.write_bytes(PAGE.format(label="Shift_JIS").encode("cp1252"))  # \xe9 then a space: no Shift_JIS pair
+    result = read_story(story)
+    first_bad = PAGE.format(label="Shift_JIS").index("\u00e9")
+    assert "Caf\u00e9 owner" in next(a for a in result.articles if a.id == "zz-page").text
+    assert [w.problem for w in result.warnings] == [
+        f"declares charset 'Shift_JIS' but is not Shift_JIS (byte {first_bad}); the declaration is ignored",
+        f"not valid UTF-8 (byte {first_bad}); read as Windows-1252, a guess"]
+
+
+@pytest.mark.parametrize("label, encoding, name, words", [
+    ("KOI8-R", "koi8-r", "KOI8-R", RU), (" ISO_8859-5 ", "iso8859-5", "ISO-8859-5", RU),
+    ("x-mac-cyrillic", "mac-cyrillic", "Macintosh Cyrillic", RU), ("windows-1251", "cp1251", "Windows-1251", RU),
+    ("latin1", "cp1252", "Windows-1252", DE),  # browsers read Latin-1 as its superset
+])
+def test_page_in_a_web_charset_is_read_in_it(story, label, encoding, name, words):
+    page = f"<html><head><meta charset='{label}'></head><body><p>{words.strip()}</p></body></html>"
+    (story / "zz-page.html").write_bytes(page.encode(encoding))
+    result = read_story(story)
+    assert next(a for a in result.articles if a.id == "zz-page").text == words.strip()
+    assert [w.problem.split("; ")[1] for w in result.warnings] == [f"read as {name}, the charset the page declares"]
+
+
+def test_every_web_charset_is_a_python_text_codec():
+    from claims.web_charsets import _ENCODINGS, web_charset
+    for name, codec, labels in _ENCODINGS:
+        assert codecs.lookup(codec)._is_text_encoding, name
+        assert all(web_charset(label) == (name, codec) for label in labels.split())
+    assert web_charset("base64") is None and web_charset("unicode_escape") is None
+
+
+def test_odd_declared_charsets_through_the_cli_never_crash(capsys, story, tmp_path):
+    for label in ("base64", "zlib", "undefined", "rot13"):
+        (story / f"zz-{label}.html").write_bytes(PAGE.format(label=label).encode("cp1252"))
+    code, report, lines = check_json(capsys, story, tmp_path)
+    assert code == 0
+    assert ids(report) == GOOD + ["zz-base64", "zz-rot13", "zz-undefined", "zz-zlib"]
+    assert sum("the declaration is ignored" in line for line in lines) == 4
 
 
 # --- HTML: hostile markup, and anything that used to take minutes -----------------------------

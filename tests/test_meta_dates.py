@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.meta_dates import DAY_FIRST, MONTH_FIRST, declared_order, file_order, read_date
+from claims.meta_dates import DAY_FIRST, MONTH_FIRST, DateError, declared_order, file_order, read_date
 from claims.read import read_story
 from helpers import HARBOUR_FIRE
 
@@ -37,7 +37,7 @@ def test_dates_as_newsrooms_write_them_are_read_without_a_warning(raw, when):
 
 
 @pytest.mark.parametrize("raw", ["November 1999", "1999", "Tuesday", "garbage", "31/02/1999", "02/11/1999 foo",
-                                 "x" * 500])
+                                 "x" * 500, "Mar 4", "1/2/3", "4 3 2024 soon"])
 def test_what_is_not_a_full_date_is_refused(raw):
     with pytest.raises(ValueError):
         read_date(raw)
@@ -50,6 +50,64 @@ def test_an_ambiguous_numeric_date_is_read_day_first_and_says_so():
         in reading.note
     assert read_date("02/11/1999", hint=MONTH_FIRST) == read_date("11/02/1999", hint=DAY_FIRST)
     assert read_date("02/11/1999", hint=MONTH_FIRST).note is None
+
+
+@pytest.mark.parametrize("raw, hint, when, guessed", [
+    # spaces and mixed separators follow the same rule as slashes: the default, with a warning ...
+    ("4 3 2024", None, datetime(2024, 3, 4), True),
+    ("4/3 2024", None, datetime(2024, 3, 4), True),
+    ("04 03 2024 08:30 +0100", None, datetime(2024, 3, 4, 7, 30), True),
+    # ... the order the story declares or shows, without one ...
+    ("4 3 2024", MONTH_FIRST, datetime(2024, 4, 3), False),
+    ("4 3 2024", DAY_FIRST, datetime(2024, 3, 4), False),
+    # ... and no guess when only one reading is a date, or the form is the dotted day-first one
+    ("13 2 1999", MONTH_FIRST, datetime(1999, 2, 13), False),
+    ("2 13 1999", None, datetime(1999, 2, 13), False),
+    ("4. 3. 2024", MONTH_FIRST, datetime(2024, 3, 4), False),
+    # two-digit years: 69-99 are the 1900s, 00-68 the 2000s
+    ("13 2 69", None, datetime(1969, 2, 13), False),
+    ("13-2-68", None, datetime(2068, 2, 13), False),
+])
+def test_numeric_dates_with_any_separator_follow_the_stated_order(raw, hint, when, guessed):
+    reading = read_date(raw, hint=hint)
+    assert reading.when == when
+    if guessed:
+        assert f"{raw!r} could be 4 March 2024 or 3 April 2024; read as 4 March 2024 (day first, the default" \
+            in reading.note
+    else:
+        assert reading.note is None
+
+
+@pytest.mark.parametrize("raw, why", [
+    ("1/2/3", "has a 1-digit year"),             # was read as 2 January 2003, silently
+    ("4 3 024", "has a 3-digit year"),
+    ("Mar 4", "has no year"),
+    ("November 1999", "has no day"),
+    ("1999", "has no day or month"),
+    ("1999-02-11T08:30:00-99:00", "is not a date (time zone offset -99:00 is out of range)"),
+    ("Tue, 17 Aug 1999 08:30:00 +1500", "is not a date (time zone offset +15:00 is out of range)"),
+    ("02/11/1999 08:30 -05:75", "is not a date (time zone offset -05:75 is out of range)"),
+])
+def test_a_refused_date_says_why_in_plain_words(raw, why):
+    with pytest.raises(DateError) as refused:
+        read_date(raw)
+    assert str(refused.value) == why
+    assert read_date("1999-02-11T08:30:00+14:00").when == datetime(1999, 2, 10, 18, 30)  # the furthest real zone
+
+
+def test_meta_json_spaced_dates_follow_the_story_order_and_bad_ones_are_named(tmp_path):
+    story = story_with_meta(tmp_path, [{"date": "4 3 2024"}, {"date": "1999-02-11T08:30:00-99:00"},
+                                       {"date": "Mar 4"}], date_order="day-first")
+    found, warnings = published(story)
+    assert found == {"wire-a": datetime(2024, 3, 4), "paper-b": None, "site-c": None}
+    assert sorted(w.split(": ", 1)[1] for w in warnings) == [
+        "articles[1] ('paper-b.txt'): 'date' '1999-02-11T08:30:00-99:00' is not a date "
+        "(time zone offset -99:00 is out of range); date dropped",
+        "articles[2] ('site-c.txt'): 'date' 'Mar 4' has no year; date dropped"]
+    # another spaced date that reads one way only shows the file's order
+    story = story_with_meta(tmp_path / "shown", [{"date": "4 3 2024"}, {"date": "2 13 2024"}])
+    found, warnings = published(story)
+    assert found["wire-a"] == datetime(2024, 4, 3) and warnings == []
 
 
 def test_the_order_a_story_declares_or_shows():
