@@ -107,6 +107,28 @@ def test_pyproject_tool_table_and_precedence_in_one_folder(desk, capsys):
     assert code == 2 and err.count("\n") == 1 and "pyproject.toml:2: invalid TOML" in err
 
 
+@pytest.mark.parametrize("text", [
+    "[tool]\nclaimcheck = {min_severity = 'error', rules = {spelling-variant = 'error'}}\n",
+    "[tool]\nclaimcheck.min_severity = 'error'\nclaimcheck.rules.spelling-variant = 'error'\n",
+    "tool.claimcheck.min_severity = 'error'\n[tool.claimcheck.rules]\nspelling-variant = 'error'\n",
+])
+def test_pyproject_table_found_by_parsing_toml(desk, capsys, text):
+    write(desk, text, "pyproject.toml")
+    assert find_config([desk], cwd=desk) == desk / "pyproject.toml"
+    _, found, _ = findings(capsys, desk)
+    assert found == [("spelling-variant", "error")] * 2
+
+
+def test_broken_pyproject_is_an_error_only_when_it_may_hold_our_settings(desk, capsys):
+    write(desk, "[project\nname = 'x'\n", "pyproject.toml")  # somebody else's broken file: passed over
+    assert find_config([desk], cwd=desk.parent / "nowhere") is None
+    code, _, err = run_cli(capsys, "check", desk, "--fail-on", "never")
+    assert code == 0, err
+    write(desk, "[tool]\nclaimcheck = {min_severity = }\n", "pyproject.toml")
+    code, out, err = run_cli(capsys, "check", desk)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "pyproject.toml:2: invalid TOML" in err
+
+
 def test_extend_applies_the_other_file_first(desk, tmp_path, capsys):
     write(tmp_path, "rules: {spelling-variant: error, count-conflict: off}\nmin_severity: warning\n", "base.yaml")
     write(desk, "extend: ../../base.yaml\nrules: {count-conflict: on}\n")
@@ -210,11 +232,44 @@ def test_command_line_select_replaces_and_ignore_adds(desk, capsys):
     _, found, data = findings(capsys, desk, "--select", "value_conflict,spelling")
     assert {r for r, _ in found} == {"spelling-variant"}  # the file's ignore still holds
     assert data["settings"]["select"] == ["value_conflict", "spelling"]
-    _, found, _ = findings(capsys, desk, "--ignore", "spelling-variant")
-    assert found == []
+    code, out, err = run_cli(capsys, "check", desk, "--ignore", "spelling-variant")  # nothing left to run
+    assert code == 2 and out == "" and "--ignore: leaves no rule enabled" in err
     code, out, err = run_cli(capsys, "check", desk, "--select", "qoute-wording")
     assert code == 2 and out == "" and err.startswith("claimcheck: error: --select: 'qoute-wording' matches no rule")
     assert "did you mean 'quote-wording'" in err
+
+
+@pytest.mark.parametrize("args, settings, problem", [
+    (["--select", ""], None, "--select: selects no rule"),
+    (["--select", " , "], None, "--select: selects no rule"),
+    (["--ignore", "ALL"], None, "--ignore: leaves no rule enabled"),
+    (["--ignore", "count-conflict,spelling-variant", "--select", "count-conflict,spelling"], None,
+     "--ignore: leaves no rule enabled"),
+    ([], "select: []\n", "claimcheck.yaml:1: 'select' is empty: it selects no rule"),
+    ([], "ignore: [ALL]\n", "claimcheck.yaml:1: leaves no rule enabled (its 'ignore')"),
+    ([], "rules: {spelling-variant: off}\nselect: [spelling]\n",
+     "claimcheck.yaml:2: leaves no rule enabled (its 'select')"),
+])
+def test_a_selection_that_leaves_no_rule_is_an_error(desk, capsys, args, settings, problem):
+    if settings is not None:
+        write(desk, settings)
+    code, out, err = run_cli(capsys, "check", desk, *args)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert problem in err
+
+
+def test_a_rule_the_settings_file_turned_off_stays_off_unless_selected_by_its_id(desk, capsys):
+    write(desk, "rules: {spelling-variant: off}\n")
+    for selector in ("ALL", "value_conflict,spelling", "*-variant,count-conflict"):
+        _, found, _ = findings(capsys, desk, "--select", selector)
+        assert {r for r, _ in found} == {"count-conflict"}, selector
+    code, _, err = run_cli(capsys, "check", desk, "--select", "spelling")
+    assert code == 2 and "--select: spelling selects only rules a settings file turned off" in err
+    _, found, _ = findings(capsys, desk, "--select", "spelling-variant")  # its exact id switches it on
+    assert {r for r, _ in found} == {"spelling-variant"}
+    write(desk, "rules: {spelling-variant: off}\nselect: [ALL]\n")  # the file's own select too
+    _, found, _ = findings(capsys, desk)
+    assert {r for r, _ in found} == {"count-conflict"}
 
 
 def test_min_severity_drops_findings_not_rules(desk, capsys):
