@@ -194,7 +194,8 @@ def check(
                 if fmt is ReportFormat.text else {}
             if fmt in (ReportFormat.text, ReportFormat.markdown):
                 # info findings are counted in one line unless the user asked for them by severity
-                options["show_info"] = min_severity is MinSeverity.info
+                # (--min-severity info, or min_severity: info in the settings file)
+                options["show_info"] = ruleset.min_severity == "info" and "min_severity" in (ruleset.settings or {})
             write_report(render(fmt.value, data, result, **options), output,
                          for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)

@@ -370,3 +370,36 @@ def test_nightly_applies_the_settings_file_nearest_the_inbox(desk, tmp_path, cap
     code, _, err = run_cli(capsys, "nightly", inbox, "--out", out, "--db", tmp_path / "n.db", "--jobs", "1",
                            "--date", "2026-12-08", "--select", "nope")
     assert code == 2 and "--select: 'nope' matches no rule" in err
+
+
+def test_min_severity_changes_neither_fact_status_nor_hides_why_explain_found_nothing(desk, capsys):
+    write(desk, "min_severity: error\n")
+    code, out, err = run_cli(capsys, "facts", desk, "--format", "json")
+    assert code == 0, err
+    toll = next(f for f in json.loads(out)["facts"] if f["kind"] == "count")
+    assert (toll["status"], toll["severity"]) == ("conflict", "warning")  # as without the setting
+    _, found, data = findings(capsys, desk)
+    assert found == [] and next(f for f in data["facts"] if f["kind"] == "count")["status"] == "conflict"
+    code, out, err = run_cli(capsys, "explain", desk, "--value", "12")
+    assert code == 0, err
+    assert "min_severity is error" in out and "was dropped" in out and "merged into" not in out
+
+
+def test_min_severity_info_in_the_settings_file_lists_info_findings_as_the_option_does(tmp_path, capsys):
+    from tests.helpers import EXAMPLE
+    import shutil
+
+    story = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, story)
+    code, out, _ = run_cli(capsys, "check", story, "--format", "json", "--fail-on", "never", "--isolated")
+    info = [f["message"] for f in json.loads(out)["findings"] if f["severity"] == "info"]
+    assert info
+    write(tmp_path, "min_severity: info\n")
+    for fmt in ("text", "markdown"):
+        _, shown, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--no-color")
+        _, by_option, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--isolated",
+                                  "--min-severity", "info", "--no-color")
+        _, default, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--isolated",
+                                "--no-color")
+        assert "info findings not shown" in default and "info findings not shown" not in shown, fmt
+        assert info[0][:30] in shown and info[0][:30] in by_option and info[0][:30] not in default

@@ -449,7 +449,8 @@ def load_settings(rules_path: str | Path | None = None, *, config: str | Path | 
         settings["select"] = list(chosen_select)
     if list(file_ignore) + cli_ignore:
         settings["ignore"] = list(file_ignore) + cli_ignore
-    if severity != "info":
+    if severity != "info" or min_severity or file_severity:
+        # given, even as info: the text and Markdown reports then list info findings one by one
         settings["min_severity"] = severity
     return replace(ruleset, rules=selected, min_severity=severity, settings=settings or None)
 
