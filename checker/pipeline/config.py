@@ -33,7 +33,9 @@ nesting, aliases, every key, type, option and RE2 regex), and every problem is o
 Rule selection (``select_rules``): ``select`` keeps the rules it matches and switches them on,
 every other rule off; then ``ignore`` switches off what it matches. A selector is a rule id, a
 rule kind (``value_conflict``), an id prefix ending at a hyphen (``quote`` matches
-``quote-wording``), a glob (``*-conflict``) or ``ALL``; one that matches no rule is an error.
+``quote-wording``), a glob (``*-conflict``) or ``ALL``; one that matches no rule is an error,
+and so is a selection that leaves no rule enabled. A rule a settings file turned off is switched
+on again only by a selector that is its exact id.
 The command line's ``--select`` replaces the file's ``select``; ``--ignore`` adds to its
 ``ignore``; ``--min-severity`` replaces ``min_severity``.
 """
