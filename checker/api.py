@@ -13,6 +13,13 @@ DataFrames.
     api.check(story_path, ours="draft.txt")   # a pre-publication check (``claimcheck check --ours``)
 
     api.claims("examples/maks-returns-to-poland")   # the claims alone, no rules applied
+    api.facts("examples/maks-returns-to-poland")    # the fact sheet alone
+
+The settings file is read as the command line reads it: the nearest ``claimcheck.yaml``
+(``.claimcheck.yaml``, ``pyproject.toml`` with ``[tool.claimcheck]``) beside the story or above
+it, else from the working directory; ``config=`` names one, ``isolated=True`` reads none, and
+``select=``, ``ignore=``, ``min_severity=`` are ``--select``, ``--ignore``, ``--min-severity``.
+A ``RuleSet`` passed as ``rules`` is used as it is.
 
 The frames hold what the JSON report holds, so a notebook and the command line agree. pandas is
 imported only when a frame is first asked for.
@@ -29,7 +36,7 @@ from claims.read import Story
 from checker.engine.rule import RuleSet
 from checker.pipeline.check import StoryResult, check_story, extract_story, result_to_dict
 from checker.pipeline.explain import Explanation, explain_at, explain_claim, explain_value
-from checker.pipeline.rules_file import load_rules
+from checker.pipeline.config import load_settings
 from checker.report.claims_table import claims_records
 
 if TYPE_CHECKING:
@@ -128,23 +135,58 @@ class CheckedStory:
         return explain_at(self.result, first, second)
 
 
+def _near(story: str | Path | Story) -> list[Path]:
+    path = story.path if isinstance(story, Story) else story
+    return [Path(path)] if path else []
+
+
+def rules_in_force(story: str | Path | Story, rules: str | Path | RuleSet | None = None, *,
+                   config: str | Path | None = None, isolated: bool = False, select: list[str] | None = None,
+                   ignore: list[str] | None = None, min_severity: str | None = None) -> RuleSet:
+    """The rules ``claimcheck check`` would apply to ``story``: the rules file (``rules``, else
+    the shipped one) with the settings file (``config``, else the one nearest the story or the
+    working directory, unless ``isolated``) and the selection applied. InputError for a bad file
+    or selector, as the command line's one-line error."""
+    if isinstance(rules, RuleSet):
+        return rules
+    return load_settings(rules, config=config, isolated=isolated, near=_near(story), select=select,
+                         ignore=ignore, min_severity=min_severity)
+
+
 def check(story: str | Path | Story, rules: str | Path | RuleSet | None = None, *,
-          timeout: float | None = None, ours: str | Path | None = None) -> CheckedStory:
+          timeout: float | None = None, ours: str | Path | None = None, config: str | Path | None = None,
+          isolated: bool = False, select: list[str] | None = None, ignore: list[str] | None = None,
+          min_severity: str | None = None) -> CheckedStory:
     """Check a story (a folder, a feed file, or a ``Story`` already read) with ``rules`` (a rules
-    file, a loaded ``RuleSet``, or None for the shipped rules.yaml). With ``timeout`` (seconds)
+    file, a loaded ``RuleSet``, or None for the shipped rules.yaml) and the settings file in
+    force (``rules_in_force``: ``config``, ``isolated``, ``select``, ``ignore``,
+    ``min_severity`` as on the command line). With ``timeout`` (seconds)
     the check stops there and the result holds what was done, the time limit among its
     ``problems``, as ``claimcheck check --timeout`` does. With ``ours`` (a file of the story, an
     article id, or a draft outside it) it is a pre-publication check, as ``claimcheck check
     --ours`` does: the findings are those involving our article, worded to us."""
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    ruleset = rules_in_force(story, rules, config=config, isolated=isolated, select=select, ignore=ignore,
+                             min_severity=min_severity)
     deadline = time.monotonic() + timeout if timeout is not None else None
     result = check_story(story, ruleset, deadline=deadline, keep_partial=deadline is not None, ours=ours)
     return CheckedStory(result, result_to_dict(result))
 
 
-def claims(story: str | Path | Story) -> pd.DataFrame:
-    """The story's extracted claims, no rules applied (``claimcheck claims --format json``)."""
+def claims(story: str | Path | Story, rules: str | Path | RuleSet | None = None, *,
+           config: str | Path | None = None, isolated: bool = False) -> pd.DataFrame:
+    """The story's extracted claims, no rules applied (``claimcheck claims --format json``); as
+    there, a bad rules or settings file is an error all the same."""
+    rules_in_force(story, rules, config=config, isolated=isolated)
     return _claims_frame(extract_story(story).claims)
+
+
+def facts(story: str | Path | Story, rules: str | Path | RuleSet | None = None, *,
+          config: str | Path | None = None, isolated: bool = False, select: list[str] | None = None,
+          ignore: list[str] | None = None, timeout: float | None = None) -> pd.DataFrame:
+    """The story's fact sheet (``claimcheck facts``), one row per value of each fact: the
+    ``facts`` frame of ``check`` with the same arguments."""
+    return check(story, rules, timeout=timeout, config=config, isolated=isolated, select=select,
+                 ignore=ignore).facts
 
 
 def _claims_frame(found: list) -> pd.DataFrame:

@@ -167,7 +167,7 @@ def check(
         from checker.engine.findings import SEVERITY_RANK
         from checker.pipeline.check import check_story, result_to_dict
         from checker.report import render
-        from checker.review.store import ReviewStore, attach_reviews, counts_toward_failure, db_path
+        from checker.review.store import CheckScope, ReviewStore, attach_reviews, counts_toward_failure, db_path
 
         if output is not None:
             check_output_target(output)
@@ -184,7 +184,8 @@ def check(
             # a pre-publication check sees part of the story: it reads decisions, it records none
             attach_reviews(data, store.reviews(data["story"]["id"], [f["id"] for f in data["findings"]]))
         elif store is not None:
-            attach_reviews(data, store.record_check(data))
+            # findings of rules de-selected, or below min_severity, are not looked for: not gone
+            attach_reviews(data, store.record_check(data, scope=CheckScope.of(ruleset)))
         if statistics:
             from checker.report.statistics import render_statistics
 
@@ -194,7 +195,8 @@ def check(
                 if fmt is ReportFormat.text else {}
             if fmt in (ReportFormat.text, ReportFormat.markdown):
                 # info findings are counted in one line unless the user asked for them by severity
-                options["show_info"] = min_severity is MinSeverity.info
+                # (--min-severity info, or min_severity: info in the settings file)
+                options["show_info"] = ruleset.min_severity == "info" and "min_severity" in (ruleset.settings or {})
             write_report(render(fmt.value, data, result, **options), output,
                          for_terminal=fmt is ReportFormat.text)
         _print_problems(result.problems, result.story.warnings)
@@ -491,7 +493,10 @@ def nightly(
     out: Path = typer.Option(Path("reports"), "--out", "-o", help="Reports go to OUT/DATE/."),
     night: Optional[str] = typer.Option(None, "--date", show_default=False,
                                         help="The night's date, YYYY-MM-DD (default: today)."),
-    db: Optional[Path] = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    db: Optional[Path] = typer.Option(
+        None, "--db", show_default=False,
+        help="Review database (SQLite; created on first use). Default: $CLAIMCHECK_DB, else claimcheck.db in "
+             "the --out folder (reports/claimcheck.db, the one check and serve use, when --out is not given)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, show_default=False,
                                        help="Stories checked at once (default: one per CPU core)."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", case_sensitive=False,
@@ -513,12 +518,13 @@ def nightly(
     """Check every story of the day in parallel; report what is new and resolved since last night."""
     with reporting_errors():
         from checker.nightly.run import new_at_or_above, run_nightly
-        from checker.review.store import ReviewStore, db_path
+        from checker.review.store import DEFAULT_DB, ReviewStore, db_path
 
         # a bad rules or settings file fails now, not in every worker; the settings file is the one
         # nearest the inbox, for every story of the night
         ruleset = _load_rules(rules, config, isolated, [inbox], select, ignore, min_severity)
-        store = ReviewStore(db_path(db))
+        # the database sits with the night's reports: --out elsewhere leaves the working folder alone
+        store = ReviewStore(db_path(db, default=out / DEFAULT_DB.name))
         result = run_nightly(inbox, out, night, store=store, jobs=jobs, rules_path=ruleset,
                              scheduler=scheduler, timeout_s=story_timeout)
         summary, counts = result.summary, result.summary["counts"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from checker import api
+from claims.errors import InputError
 from claims.model import CLAIM_COLUMNS
 from tests.helpers import EXAMPLE, FIXTURES, HARBOUR_FIRE, ROOT, run_cli
 
@@ -104,3 +105,28 @@ def test_the_readme_example_runs():
     proc = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Flagged: finding" in proc.stdout  # the explanation printed
+
+
+def test_the_settings_file_near_the_story_is_read_as_the_command_line_reads_it(tmp_path, monkeypatch, capsys):
+    story = tmp_path / "desk" / "strike"
+    story.mkdir(parents=True)
+    (story / "a.txt").write_text("A strike on a market in Kiev killed 12 people on Tuesday, officials said.\n")
+    (story / "b.txt").write_text("A strike on a market in Kyiv killed 15 people on Tuesday, officials said.\n")
+    (tmp_path / "desk" / "claimcheck.yaml").write_text("rules: {spelling-variant: off}\n")
+    (tmp_path / "other.yaml").write_text("rules: {count-conflict: off}\n")
+    monkeypatch.chdir(tmp_path)
+
+    def rules_of(checked):
+        return set(checked.findings["rule"])
+
+    assert rules_of(api.check(story)) == {"count-conflict"}
+    code, out, _ = run_cli(capsys, "check", story, "--format", "json", "--fail-on", "never")
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"count-conflict"}
+    assert rules_of(api.check(story, isolated=True)) == {"count-conflict", "spelling-variant"}
+    assert rules_of(api.check(story, config=tmp_path / "other.yaml")) == {"spelling-variant"}
+    assert rules_of(api.check(story, select=["spelling-variant"])) == {"spelling-variant"}
+    assert rules_of(api.check(story, min_severity="error")) == set()
+    assert set(api.facts(story)["status"]) >= {"conflict"}
+    (tmp_path / "desk" / "claimcheck.yaml").write_text("rules: {no-such-rule: off}\n")
+    with pytest.raises(InputError, match="claimcheck.yaml:1: .*no-such-rule"):
+        api.claims(story)

@@ -107,6 +107,28 @@ def test_pyproject_tool_table_and_precedence_in_one_folder(desk, capsys):
     assert code == 2 and err.count("\n") == 1 and "pyproject.toml:2: invalid TOML" in err
 
 
+@pytest.mark.parametrize("text", [
+    "[tool]\nclaimcheck = {min_severity = 'error', rules = {spelling-variant = 'error'}}\n",
+    "[tool]\nclaimcheck.min_severity = 'error'\nclaimcheck.rules.spelling-variant = 'error'\n",
+    "tool.claimcheck.min_severity = 'error'\n[tool.claimcheck.rules]\nspelling-variant = 'error'\n",
+])
+def test_pyproject_table_found_by_parsing_toml(desk, capsys, text):
+    write(desk, text, "pyproject.toml")
+    assert find_config([desk], cwd=desk) == desk / "pyproject.toml"
+    _, found, _ = findings(capsys, desk)
+    assert found == [("spelling-variant", "error")] * 2
+
+
+def test_broken_pyproject_is_an_error_only_when_it_may_hold_our_settings(desk, capsys):
+    write(desk, "[project\nname = 'x'\n", "pyproject.toml")  # somebody else's broken file: passed over
+    assert find_config([desk], cwd=desk.parent / "nowhere") is None
+    code, _, err = run_cli(capsys, "check", desk, "--fail-on", "never")
+    assert code == 0, err
+    write(desk, "[tool]\nclaimcheck = {min_severity = }\n", "pyproject.toml")
+    code, out, err = run_cli(capsys, "check", desk)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "pyproject.toml:2: invalid TOML" in err
+
+
 def test_extend_applies_the_other_file_first(desk, tmp_path, capsys):
     write(tmp_path, "rules: {spelling-variant: error, count-conflict: off}\nmin_severity: warning\n", "base.yaml")
     write(desk, "extend: ../../base.yaml\nrules: {count-conflict: on}\n")
@@ -210,11 +232,44 @@ def test_command_line_select_replaces_and_ignore_adds(desk, capsys):
     _, found, data = findings(capsys, desk, "--select", "value_conflict,spelling")
     assert {r for r, _ in found} == {"spelling-variant"}  # the file's ignore still holds
     assert data["settings"]["select"] == ["value_conflict", "spelling"]
-    _, found, _ = findings(capsys, desk, "--ignore", "spelling-variant")
-    assert found == []
+    code, out, err = run_cli(capsys, "check", desk, "--ignore", "spelling-variant")  # nothing left to run
+    assert code == 2 and out == "" and "--ignore: leaves no rule enabled" in err
     code, out, err = run_cli(capsys, "check", desk, "--select", "qoute-wording")
     assert code == 2 and out == "" and err.startswith("claimcheck: error: --select: 'qoute-wording' matches no rule")
     assert "did you mean 'quote-wording'" in err
+
+
+@pytest.mark.parametrize("args, settings, problem", [
+    (["--select", ""], None, "--select: selects no rule"),
+    (["--select", " , "], None, "--select: selects no rule"),
+    (["--ignore", "ALL"], None, "--ignore: leaves no rule enabled"),
+    (["--ignore", "count-conflict,spelling-variant", "--select", "count-conflict,spelling"], None,
+     "--ignore: leaves no rule enabled"),
+    ([], "select: []\n", "claimcheck.yaml:1: 'select' is empty: it selects no rule"),
+    ([], "ignore: [ALL]\n", "claimcheck.yaml:1: leaves no rule enabled (its 'ignore')"),
+    ([], "rules: {spelling-variant: off}\nselect: [spelling]\n",
+     "claimcheck.yaml:2: leaves no rule enabled (its 'select')"),
+])
+def test_a_selection_that_leaves_no_rule_is_an_error(desk, capsys, args, settings, problem):
+    if settings is not None:
+        write(desk, settings)
+    code, out, err = run_cli(capsys, "check", desk, *args)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert problem in err
+
+
+def test_a_rule_the_settings_file_turned_off_stays_off_unless_selected_by_its_id(desk, capsys):
+    write(desk, "rules: {spelling-variant: off}\n")
+    for selector in ("ALL", "value_conflict,spelling", "*-variant,count-conflict"):
+        _, found, _ = findings(capsys, desk, "--select", selector)
+        assert {r for r, _ in found} == {"count-conflict"}, selector
+    code, _, err = run_cli(capsys, "check", desk, "--select", "spelling")
+    assert code == 2 and "--select: spelling selects only rules a settings file turned off" in err
+    _, found, _ = findings(capsys, desk, "--select", "spelling-variant")  # its exact id switches it on
+    assert {r for r, _ in found} == {"spelling-variant"}
+    write(desk, "rules: {spelling-variant: off}\nselect: [ALL]\n")  # the file's own select too
+    _, found, _ = findings(capsys, desk)
+    assert {r for r, _ in found} == {"count-conflict"}
 
 
 def test_min_severity_drops_findings_not_rules(desk, capsys):
@@ -315,3 +370,36 @@ def test_nightly_applies_the_settings_file_nearest_the_inbox(desk, tmp_path, cap
     code, _, err = run_cli(capsys, "nightly", inbox, "--out", out, "--db", tmp_path / "n.db", "--jobs", "1",
                            "--date", "2026-12-08", "--select", "nope")
     assert code == 2 and "--select: 'nope' matches no rule" in err
+
+
+def test_min_severity_changes_neither_fact_status_nor_hides_why_explain_found_nothing(desk, capsys):
+    write(desk, "min_severity: error\n")
+    code, out, err = run_cli(capsys, "facts", desk, "--format", "json")
+    assert code == 0, err
+    toll = next(f for f in json.loads(out)["facts"] if f["kind"] == "count")
+    assert (toll["status"], toll["severity"]) == ("conflict", "warning")  # as without the setting
+    _, found, data = findings(capsys, desk)
+    assert found == [] and next(f for f in data["facts"] if f["kind"] == "count")["status"] == "conflict"
+    code, out, err = run_cli(capsys, "explain", desk, "--value", "12")
+    assert code == 0, err
+    assert "min_severity is error" in out and "was dropped" in out and "merged into" not in out
+
+
+def test_min_severity_info_in_the_settings_file_lists_info_findings_as_the_option_does(tmp_path, capsys):
+    from tests.helpers import EXAMPLE
+    import shutil
+
+    story = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, story)
+    code, out, _ = run_cli(capsys, "check", story, "--format", "json", "--fail-on", "never", "--isolated")
+    info = [f["message"] for f in json.loads(out)["findings"] if f["severity"] == "info"]
+    assert info
+    write(tmp_path, "min_severity: info\n")
+    for fmt in ("text", "markdown"):
+        _, shown, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--no-color")
+        _, by_option, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--isolated",
+                                  "--min-severity", "info", "--no-color")
+        _, default, _ = run_cli(capsys, "check", story, "--format", fmt, "--fail-on", "never", "--isolated",
+                                "--no-color")
+        assert "info findings not shown" in default and "info findings not shown" not in shown, fmt
+        assert info[0][:30] in shown and info[0][:30] in by_option and info[0][:30] not in default

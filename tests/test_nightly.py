@@ -126,6 +126,44 @@ def test_new_and_resolved_across_nights(tmp_path):
     assert fourth["resolved"] == []
 
 
+def test_a_filtered_night_resolves_only_what_it_looked_for(tmp_path):
+    from checker.pipeline.config import load_settings
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    story = story_with_toll_conflict(inbox)
+    first = night(tmp_path, inbox, NIGHT1).summary
+    assert first["counts"]["new"]["warning"] == 1  # the toll conflict
+    # the toll conflict is a warning: a night at min_severity error, or without count-conflict, did not look
+    errors_only = night(tmp_path, inbox, NIGHT2, rules_path=load_settings(isolated=True, min_severity="error"))
+    assert errors_only.summary["resolved"] == []
+    without = night(tmp_path, inbox, NIGHT3, rules_path=load_settings(isolated=True, ignore=["count-conflict"]))
+    assert without.summary["resolved"] == []
+    assert "count-conflict" not in [r["rule"] for r in findings_of(tmp_path / "out" / NIGHT3)]
+    store = ReviewStore(tmp_path / "review.db")
+    assert "count-conflict" in {f["rule"] for f in store.findings()}  # not marked gone in the review store
+    # the next full night finds it again: not new, since no night in between looked for it
+    fourth = night(tmp_path, inbox, "2026-11-22").summary
+    assert fourth["counts"]["new"] == {} and fourth["resolved"] == []
+    paper = story / "paper-b.txt"
+    paper.write_text(paper.read_text().replace("killed 14 sailors", "killed 12 sailors"))
+    fifth = night(tmp_path, inbox, "2026-11-23").summary
+    assert [r["rule"] for r in fifth["resolved"]] == ["count-conflict"]
+
+
+def test_the_default_database_sits_with_the_reports(tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    story_with_toll_conflict(inbox)
+    code, _, err = run_cli(capsys, "nightly", inbox, "--out", tmp_path / "elsewhere", "--date", NIGHT1,
+                           "--jobs", "1", "--fail-on", "never")
+    assert code == 0, err
+    assert (tmp_path / "elsewhere" / "claimcheck.db").is_file() and not (tmp_path / "reports").exists()
+    code, _, err = run_cli(capsys, "nightly", inbox, "--date", NIGHT1, "--jobs", "1", "--fail-on", "never")
+    assert code == 0, err
+    assert (tmp_path / "reports" / "claimcheck.db").is_file()  # no --out: reports/, as check and serve use
+
+
 def test_a_dismissed_finding_is_never_new(tmp_path, capsys):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

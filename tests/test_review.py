@@ -362,3 +362,43 @@ def test_another_programs_database_is_never_taken_over(tmp_path, capsys):
     with sqlite3.connect(other) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["customers"]
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+
+
+def test_a_check_that_ran_fewer_rules_or_severities_marks_nothing_else_gone(capsys, tmp_path):
+    from helpers import EXAMPLE
+    import shutil
+
+    story = tmp_path / EXAMPLE.name
+    shutil.copytree(EXAMPLE, story)
+    db = tmp_path / "r.db"
+    _, data = check_json(capsys, story, db)
+    rules = {f["rule"] for f in data["findings"]}
+    assert len(rules) >= 3 and "info" in {f["severity"] for f in data["findings"]}
+    kept = next(f for f in data["findings"] if f["rule"] != TOLL)
+    run_cli(capsys, "review", "set", kept["id"], "--status", "dismissed", "--by", "ana", "--db", db)
+    store = ReviewStore(db)
+
+    def present() -> set[str]:
+        return {f["finding_id"] for f in store.findings(data["story"]["id"]) if f["present"]}
+
+    everything = present()
+    assert everything == {f["id"] for f in data["findings"]}
+    for extra in (["--select", TOLL], ["--min-severity", "error"], ["--ignore", kept["rule"]]):
+        check_json(capsys, story, db, *extra)
+        assert present() == everything, extra  # not looked for is not gone
+    _, out, _ = run_cli(capsys, "review", "list", "--all", "--db", db)
+    assert "no longer found" not in " ".join(out.split())
+    assert store.reviews(data["story"]["id"], [kept["id"]])[kept["id"]]["status"] == "dismissed"
+
+
+def test_a_served_check_with_a_selection_marks_nothing_else_gone(tmp_path):
+    from checker.pipeline.config import load_settings
+    from checker.review.server import check_for_review
+
+    story = story_with_toll_conflict(tmp_path)
+    store = ReviewStore(tmp_path / "r.db")
+    check_for_review(story, store, load_settings(isolated=True))
+    before = {f["finding_id"] for f in store.findings() if f["present"]}
+    assert len(before) >= 2
+    check_for_review(story, store, load_settings(isolated=True, select=["single-source"]))
+    assert {f["finding_id"] for f in store.findings() if f["present"]} == before

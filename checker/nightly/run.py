@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator
 
 from checker.engine.findings import SEVERITY_RANK
 from checker.nightly.inbox import Inbox, StoryJob, file_name, read_inbox
-from checker.review.store import ReviewStore, attach_reviews, counts_toward_failure
+from checker.review.store import CheckScope, ReviewStore, attach_reviews, counts_toward_failure
 from claims.errors import InputError, InputWarning
 
 try:
@@ -72,6 +72,9 @@ class StoryOutcome:
     reason: str = ""
     seconds: float = 0.0
     data: dict | None = None  # the report contract, when checked
+    # what the check could have found (its rules, its min_severity): what it did not find outside
+    # this is not resolved, only not looked for
+    scope: CheckScope | None = None
 
 
 _RULES: dict = {}
@@ -126,7 +129,8 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
         data["story"]["id"] = job.id  # the inbox's id wins (feeds; a renamed duplicate)
         if job.grouping:
             data["grouping"] = job.grouping
-        return StoryOutcome(job.id, "ok", seconds=time.perf_counter() - started, data=data)
+        return StoryOutcome(job.id, "ok", seconds=time.perf_counter() - started, data=data,
+                            scope=CheckScope.of(rules))
     except (_Alarm, StoryTimeout):
         return StoryOutcome(job.id, "timeout", f"took longer than the {timeout_s:g} s limit",
                             seconds=time.perf_counter() - started)
@@ -448,12 +452,20 @@ def readable_previous_night(out: Path, night: str,
     return None, {}
 
 
+UNCHECKED = "unchecked.jsonl"  # earlier findings a filtered night did not look for, carried forward
+
+
 def load_findings(folder: Path | None) -> dict[tuple[str, str], dict]:
-    """A night's findings by (story, finding id); InputError naming the file and line when it
-    cannot be read whole."""
+    """A night's findings by (story, finding id), with the earlier ones it carried forward
+    unchecked (``UNCHECKED``); InputError naming the file and line when one cannot be read whole."""
     if folder is None:
         return {}
-    path = folder / "findings.jsonl"
+    out = _read_rows(folder / UNCHECKED) if (folder / UNCHECKED).is_file() else {}
+    out.update(_read_rows(folder / "findings.jsonl"))
+    return out
+
+
+def _read_rows(path: Path) -> dict[tuple[str, str], dict]:
     out = {}
     lineno = 0
     try:
@@ -518,7 +530,7 @@ class NightWriter:
         self.new_findings: list[dict] = []
         self.outlet_pairs: Counter = Counter()
         self.outlet_findings: Counter = Counter()
-        self.checked_stories: set[str] = set()
+        self.checked_stories: dict[str, CheckScope | None] = {}  # story -> what its check could find
         self.warnings: list[InputWarning] = []
         # Stories finish in any order. Each story's rows are appended to one spool file (not
         # two part files per story) and copied out in story order at the end, so the same
@@ -560,7 +572,7 @@ class NightWriter:
         line.grouping = data.get("grouping")
         shared = self._same_name_warning(data, job)
         if self.store is not None:
-            attach_reviews(data, _record_check(self.store, data))
+            attach_reviews(data, _record_check(self.store, data, outcome.scope))
         line.warnings = [str(InputError(w["path"], w["problem"], line=w.get("line"))) for w in data.get("warnings", [])]
         if shared is not None:
             line.warnings.append(str(shared))
@@ -588,7 +600,7 @@ class NightWriter:
         line.report = f"stories/{file_name(outcome.id)}.html"
         (self.tmp / line.report).write_text(page, encoding="utf-8")
         self._spool(file_name(outcome.id), jsonl.getvalue().encode("utf-8"), table.getvalue().encode("utf-8"))
-        self.checked_stories.add(outcome.id)
+        self.checked_stories[outcome.id] = outcome.scope
         self.seen.update(seen)
         self.new_findings.extend(new_rows)
         for finding, row_outlets in ((f, _outlets(f, outlet_of)) for f in data["findings"]):
@@ -630,10 +642,22 @@ class NightWriter:
             for b in outlets[i + 1:]:
                 self.outlet_pairs[(a, b)] += 1
 
-    def resolved(self) -> list[dict]:
-        """Last night's findings that tonight's check of the same story no longer finds."""
+    def unchecked(self) -> list[dict]:
+        """Earlier findings of tonight's stories that tonight's check could not have found (its
+        rules did not run, or their severity is below its min_severity): carried to the next
+        night, so a finding a filtered night did not look for is neither resolved tonight nor
+        new when an unfiltered night finds it again."""
         return [row for key, row in sorted(self.previous.items())
-                if key[0] in self.checked_stories and key not in self.seen]
+                if key[0] in self.checked_stories and key not in self.seen
+                and not _could_find(self.checked_stories[key[0]], row)]
+
+    def resolved(self) -> list[dict]:
+        """Last night's findings that tonight's check of the same story no longer finds, among
+        those it could have found (a rule not run tonight, or a severity below tonight's
+        min_severity, resolves nothing)."""
+        return [row for key, row in sorted(self.previous.items())
+                if key[0] in self.checked_stories and key not in self.seen
+                and _could_find(self.checked_stories[key[0]], row)]
 
     def _spool(self, name: str, jsonl: bytes, table: bytes) -> None:
         start = self.spool.seek(0, os.SEEK_END)
@@ -655,6 +679,10 @@ class NightWriter:
     def finish(self, inbox: Inbox, meta: dict) -> dict:
         try:
             self._join_parts()
+            unchecked = self.unchecked()
+            if unchecked:
+                (self.tmp / UNCHECKED).write_text("".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n"
+                                                          for row in unchecked), encoding="utf-8")
             summary = build_summary(self, inbox, meta)
             (self.tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=True)
                                                    + "\n", encoding="utf-8")
@@ -729,21 +757,25 @@ def _share_an_article(a: Path, b: Path) -> bool:
     return False
 
 
-_PATH_MAY_CHANGE: dict[type, bool] = {}
+def _could_find(scope: CheckScope | None, row: dict) -> bool:
+    return scope is None or scope.covers(str(row.get("rule", "")), str(row.get("severity", "")))
 
 
-def _record_check(store: ReviewStore, data: dict) -> dict[str, dict]:
-    """``store.record_check``, telling it (when it knows the option) that a nightly story may
+_STORE_OPTIONS: dict[type, set[str]] = {}
+
+
+def _record_check(store: ReviewStore, data: dict, scope: CheckScope | None = None) -> dict[str, dict]:
+    """``store.record_check``, telling it (when it knows the options) that a nightly story may
     come from a new folder every night: the nightly run makes its own check for a different
-    story under the same name (``NightWriter._same_name_warning``)."""
+    story under the same name (``NightWriter._same_name_warning``); and what tonight's check
+    could have found (``scope``)."""
     kind = type(store)
-    if kind not in _PATH_MAY_CHANGE:
+    if kind not in _STORE_OPTIONS:
         import inspect
 
-        _PATH_MAY_CHANGE[kind] = "path_may_change" in inspect.signature(store.record_check).parameters
-    if _PATH_MAY_CHANGE[kind]:
-        return store.record_check(data, path_may_change=True)
-    return store.record_check(data)
+        _STORE_OPTIONS[kind] = set(inspect.signature(store.record_check).parameters)
+    options = {"path_may_change": True, "scope": scope}
+    return store.record_check(data, **{k: v for k, v in options.items() if k in _STORE_OPTIONS[kind]})
 
 
 # --- swapping folders ---------------------------------------------------------------------------

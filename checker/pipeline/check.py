@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims.clean import clean
@@ -65,6 +65,9 @@ class StoryResult:
     # involving it, addressed to us, and ``other_findings`` those between other sources
     ours: str | None = None
     other_findings: list[Finding] = field(default_factory=list)
+    # the findings claimcheck.yaml's min_severity (--min-severity) dropped: not reported, but the
+    # fact sheet's statuses and ``explain`` read them, so a filter never changes what a fact is
+    below_min_severity: list[Finding] = field(default_factory=list)
 
     @property
     def facts(self) -> list[Fact]:
@@ -82,8 +85,9 @@ class StoryResult:
 
 def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None, *,
                 problems: list[InputError] | None = None, path: str = "",
-                keep_partial: bool = False) -> list[Finding]:
-    """Every enabled rule's findings, merged. With ``problems`` a rule that fails is listed there
+                keep_partial: bool = False, dropped: list[Finding] | None = None) -> list[Finding]:
+    """Every enabled rule's findings, merged, less those below ``rules.min_severity`` (added to
+    ``dropped`` when given). With ``problems`` a rule that fails is listed there
     (as a problem of ``path``, the story) and the other rules still run; with ``keep_partial`` a
     time limit reached is listed there too and the findings of the rules done are returned,
     else StoryTimeout is raised. ``deadline`` defaults to ``ctx.deadline``."""
@@ -112,6 +116,8 @@ def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None
     # claimcheck.yaml's min_severity (--min-severity): a rule's findings vary in severity (a
     # rounding difference is info), so findings are dropped, not rules
     floor = SEVERITY_RANK.get(rules.min_severity, 0)
+    if dropped is not None:
+        dropped.extend(sort_findings([f for f in merged.values() if SEVERITY_RANK.get(f.severity, 0) < floor]))
     return sort_findings([f for f in merged.values() if SEVERITY_RANK.get(f.severity, 0) >= floor])
 
 
@@ -238,8 +244,9 @@ def _check(source: str | Path | Story, rules: RuleSet, deadline: float | None, k
     t0 = time.perf_counter()
     ctx = story_context(ex, rules, deadline)
     before = len(story.problems)
+    dropped: list[Finding] = []
     findings = apply_rules(rules, ctx, deadline, problems=story.problems, path=story.path,
-                           keep_partial=keep_partial)
+                           keep_partial=keep_partial, dropped=dropped)
     views: list[dict] = []
     if not any(isinstance(p, TimeLimitReached) for p in story.problems[before:]):
         try:
@@ -256,7 +263,7 @@ def _check(source: str | Path | Story, rules: RuleSet, deadline: float | None, k
             story.problems.append(stage_failure(story.path, "quote families", exc))
     timings = {**ex.timings, "align+rules": time.perf_counter() - t0}
     return StoryResult(story=story, docs=ex.docs, claims=ex.claims, findings=findings, rules=rules,
-                       timings=timings, quote_families=views, context=ctx)
+                       timings=timings, quote_families=views, context=ctx, below_min_severity=dropped)
 
 
 def result_to_dict(result: StoryResult) -> dict:
@@ -277,9 +284,9 @@ def result_to_dict(result: StoryResult) -> dict:
             for a in result.story.articles
         ],
         "findings": [f.to_dict() for f in result.findings],
-        # the fact sheet's statuses read every finding, also those a pre-publication check leaves out
-        "facts": fact_sheet(replace(result, findings=result.findings + result.other_findings)
-                            if result.other_findings else result),
+        # the fact sheet's statuses read every finding, also those a pre-publication check leaves
+        # out and those min_severity dropped
+        "facts": fact_sheet(result),
         "quote_families": result.quote_families,
         "problems": [p.to_dict() for p in result.problems],
         "warnings": [w.to_dict() for w in result.story.warnings],

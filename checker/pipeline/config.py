@@ -33,7 +33,9 @@ nesting, aliases, every key, type, option and RE2 regex), and every problem is o
 Rule selection (``select_rules``): ``select`` keeps the rules it matches and switches them on,
 every other rule off; then ``ignore`` switches off what it matches. A selector is a rule id, a
 rule kind (``value_conflict``), an id prefix ending at a hyphen (``quote`` matches
-``quote-wording``), a glob (``*-conflict``) or ``ALL``; one that matches no rule is an error.
+``quote-wording``), a glob (``*-conflict``) or ``ALL``; one that matches no rule is an error,
+and so is a selection that leaves no rule enabled. A rule a settings file turned off is switched
+on again only by a selector that is its exact id.
 The command line's ``--select`` replaces the file's ``select``; ``--ignore`` adds to its
 ``ignore``; ``--min-severity`` replaces ``min_severity``.
 """
@@ -63,8 +65,11 @@ KEYS = {"extend": str, "rules": dict, "select": list, "ignore": list, "min_sever
 MAX_EXTENDS = 8  # a chain of extend: longer than this is a mistake
 HOUSE_STYLE_KIND = "house_style"
 ACCEPTING_KINDS = ("spelling_variant",)  # house_style's accept list joins these kinds' 'ignore'
-# a table header line; [ \t]*, not \s*, which would scan on across blank lines for every line
-_PYPROJECT_TABLE = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*claimcheck\b", re.MULTILINE)
+# whether a pyproject.toml that is not valid TOML may hold claimcheck's settings ([tool.claimcheck],
+# tool.claimcheck.x = ..., or claimcheck = {...} inside [tool]): then its error is ours to report.
+# [ \t]*, not \s*, which would scan on across blank lines for every line
+_MENTIONS_SETTINGS = re.compile(r"tool[ \t]*\.[ \t]*[\"']?claimcheck\b|^[ \t]*[\"']?claimcheck[\"']?[ \t]*[.=]",
+                                re.MULTILINE)
 
 
 @dataclass
@@ -91,13 +96,8 @@ def _config_in(folder: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     pyproject = folder / PYPROJECT
-    if pyproject.is_file():
-        try:
-            text = read_text(pyproject, str(pyproject), "pyproject.toml")
-        except InputError:
-            return None  # somebody else's unreadable file is not ours to refuse
-        if _PYPROJECT_TABLE.search(text):
-            return pyproject
+    if pyproject.is_file() and _read_pyproject(pyproject, str(pyproject), explicit=False) is not None:
+        return pyproject
     return None
 
 
@@ -130,18 +130,32 @@ def _depth(value: Any, limit: int) -> bool:
 
 
 def _read_pyproject(file: Path, shown: str, explicit: bool) -> dict | None:
+    """The ``[tool.claimcheck]`` table of a pyproject.toml, parsed (so an inline table or dotted
+    keys count as the table does); None when it has none. Looking for settings (not
+    ``explicit``), a file that cannot be read, or is not valid TOML and never mentions
+    claimcheck, is somebody else's and is passed over; invalid TOML that may hold our settings
+    is an InputError, as it is for a file named with --config."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
-    text = read_text(file, shown, "settings file")
+    try:
+        text = read_text(file, shown, "settings file")
+    except InputError:
+        if explicit:
+            raise
+        return None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        if not explicit and not _MENTIONS_SETTINGS.search(text):
+            return None
         found = re.search(r"\(at line (\d+)", str(exc))
         raise InputError(shown, f"invalid TOML: {str(exc).split(' (at line')[0]}",
                          int(found.group(1)) if found else None) from None
     except RecursionError:
+        if not explicit and not _MENTIONS_SETTINGS.search(text):
+            return None
         raise InputError(shown, f"nested more than {MAX_DEPTH} levels deep") from None
     table = document.get("tool", {}).get("claimcheck") if isinstance(document.get("tool"), dict) else None
     if table is None:
@@ -362,9 +376,12 @@ class SelectorError(ValueError):
     """A selector that matches no rule."""
 
 
-def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str]) -> list[Rule]:
+def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str],
+                 kept_off: set[str] | frozenset[str] = frozenset()) -> list[Rule]:
     """The rules with ``select`` (None: no selection) and ``ignore`` applied. SelectorError
-    names a selector that matches none of them."""
+    names a selector that matches none of them. A rule in ``kept_off`` (one a settings file
+    turned off) is switched on again only by a selector that is its exact id, not by a kind,
+    prefix, glob or ALL: ``--select quote`` must not undo ``quote-wording: off``."""
     for selector in [*(select or []), *ignore]:
         if not any(selector_matches(selector, r) for r in rules):
             known = sorted({r.id for r in rules})
@@ -375,7 +392,10 @@ def select_rules(rules: list[Rule], select: list[str] | None, ignore: list[str])
     for rule in rules:
         enabled = rule.enabled
         if select is not None:
-            enabled = any(selector_matches(s, rule) for s in select)
+            if rule.id in kept_off:
+                enabled = rule.id in select
+            else:
+                enabled = any(selector_matches(s, rule) for s in select)
         if any(selector_matches(s, rule) for s in ignore):
             enabled = False
         out.append(rule if enabled == rule.enabled else replace(rule, enabled=enabled))
@@ -397,7 +417,10 @@ def load_settings(rules_path: str | Path | None = None, *, config: str | Path | 
         raise InputError("--config", "cannot be used with --isolated (which reads no settings file)")
     found = Path(config) if config is not None else (None if isolated else find_config(near, cwd))
     chain = read_config(found) if found is not None else []
+    was_on = {r.id: r.enabled for r in ruleset.rules}
     ruleset = apply_config(ruleset, chain)
+    # the rules a settings file switched off: a broad selector does not switch them back on
+    turned_off = {r.id for r in ruleset.rules if not r.enabled and was_on.get(r.id, True)}
     file_select = next((c.data["select"] for c in reversed(chain) if "select" in c.data), None)
     file_ignore = next((c.data["ignore"] for c in reversed(chain) if "ignore" in c.data), [])
     file_severity = next((c.data["min_severity"] for c in reversed(chain) if "min_severity" in c.data), None)
@@ -415,7 +438,9 @@ def load_settings(rules_path: str | Path | None = None, *, config: str | Path | 
         except SelectorError as exc:
             raise InputError(option, str(exc)) from None
     chosen_select = cli_select if cli_select is not None else file_select
-    selected = select_rules(ruleset.rules, chosen_select, [*file_ignore, *cli_ignore])
+    selected = select_rules(ruleset.rules, chosen_select, [*file_ignore, *cli_ignore], turned_off)
+    if not any(r.enabled for r in selected):
+        _no_rule_left(ruleset.rules, chain, select, cli_select, cli_ignore, turned_off)
     severity = min_severity or file_severity or "info"
     if severity not in SEVERITIES:
         raise InputError("--min-severity", f"must be one of {', '.join(SEVERITIES)}, got {severity!r}")
@@ -426,9 +451,48 @@ def load_settings(rules_path: str | Path | None = None, *, config: str | Path | 
         settings["select"] = list(chosen_select)
     if list(file_ignore) + cli_ignore:
         settings["ignore"] = list(file_ignore) + cli_ignore
-    if severity != "info":
+    if severity != "info" or min_severity or file_severity:
+        # given, even as info: the text and Markdown reports then list info findings one by one
         settings["min_severity"] = severity
     return replace(ruleset, rules=selected, min_severity=severity, settings=settings or None)
+
+
+def _no_rule_left(rules: list[Rule], chain: list[ConfigFile], given_select: list[str] | None,
+                  cli_select: list[str] | None, cli_ignore: list[str], turned_off: set[str]) -> None:
+    """Raise the InputError for a selection that leaves no rule to run (a check that runs none
+    would report that the sources agree), naming what emptied it: the command line's option, else
+    the settings file and its key."""
+    if not chain and given_select is None and not cli_ignore:
+        return  # a rules file with every rule disabled is that file's business (--rules)
+
+    def any_on(select: list[str] | None, ignore: list[str]) -> bool:
+        return any(r.enabled for r in select_rules(rules, select, ignore, turned_off))
+
+    file_select, file_ignore = _file_key(chain, "select"), _file_key(chain, "ignore") or []
+    if given_select is not None and not cli_select:
+        raise InputError("--select", "selects no rule (give rule ids, kinds, id prefixes, globs or ALL)")
+    if cli_select is not None and not any_on(cli_select, []):
+        raise InputError("--select", f"{','.join(cli_select)} selects only rules a settings file turned off "
+                                     "(select such a rule by its exact id to run it)")
+    select = cli_select if cli_select is not None else file_select
+    if cli_ignore and any_on(select, file_ignore):
+        raise InputError("--ignore", "leaves no rule enabled")
+    if cli_select is None and file_select is not None and not any_on(file_select, []):
+        key = "select"
+    elif file_ignore:
+        key = "ignore"
+    else:
+        key = "rules"
+    holder = next((c for c in reversed(chain) if key in c.data), chain[-1] if chain else None)
+    if holder is None:
+        raise InputError("--select" if cli_select is not None else "--ignore", "leaves no rule enabled")
+    if key == "select" and not file_select:
+        raise InputError(holder.path, "'select' is empty: it selects no rule", holder.line(key))
+    raise InputError(holder.path, f"leaves no rule enabled (its '{key}')", holder.line(key))
+
+
+def _file_key(chain: list[ConfigFile], key: str):
+    return next((c.data[key] for c in reversed(chain) if key in c.data), None)
 
 
 def config_summary(ruleset: RuleSet) -> str:

@@ -341,10 +341,17 @@ class _Tracer:
     def rules_for(self, claim: Claim) -> list[Rule]:
         return [r for r in self.value_rules if claim.claim_type in r.claim_types]
 
-    def findings_citing(self, *claims: Claim) -> list:
+    def findings_citing(self, *claims: Claim, dropped: bool = False) -> list:
+        """The reported findings citing every one of ``claims`` (``dropped``: those min_severity
+        dropped instead)."""
         spans = [(c.article, c.start, c.end) for c in claims]
-        return [f for f in self.result.findings
-                if all(any((e.article, e.start, e.end) == s for e in f.evidence) for s in spans)]
+        among = getattr(self.result, "below_min_severity", []) if dropped else self.result.findings
+        return [f for f in among if all(any((e.article, e.start, e.end) == s for e in f.evidence) for s in spans)]
+
+    def dropped_step(self, finding) -> Step:
+        return Step(f"Not reported: min_severity is {self.result.rules.min_severity} (the settings file's "
+                    f"min_severity or --min-severity), so finding {finding.id} ({finding.severity}) was dropped: "
+                    f"{finding.message}")
 
     def outlet(self, article: str) -> str:
         return self.articles.get(article, article)
@@ -374,6 +381,8 @@ class _Tracer:
                 answer.steps.append(Step(f"Rule {finding.rule} cites both: finding {finding.id} "
                                          f"({finding.severity}): {finding.message}"))
                 answer.finding = answer.finding or _finding_dict(finding)
+            if answer.finding is None and answer.verdict != "not flagged":
+                answer.steps += [self.dropped_step(f) for f in self.findings_citing(answer.a, answer.b, dropped=True)]
         return answer
 
     def _pair_under(self, view: _RuleView, a: Claim, b: Claim) -> PairAnswer:
@@ -449,8 +458,13 @@ class _Tracer:
                               f"{finding.message}"))
         else:
             answer.verdict = "not flagged"
-            steps.append(Step("No finding cites both claims: the conflict was merged into a finding about other "
-                              "claims of the fact, or the check stopped early."))
+            dropped = [f for f in self.findings_citing(a, b, dropped=True) if f.rule == rule.id] or \
+                self.findings_citing(a, b, dropped=True)
+            if dropped:
+                steps.append(self.dropped_step(dropped[0]))
+            else:
+                steps.append(Step("No finding cites both claims: the conflict was merged into a finding about "
+                                  "other claims of the fact, or the check stopped early."))
         return answer
 
     def _fact_name(self, fact: Fact | None) -> str:
@@ -541,7 +555,12 @@ class _Tracer:
         findings = [_finding_dict(f) for f in self.result.findings
                     if any((e.article, e.start, e.end) == (claim.article, claim.start, claim.end) for e in f.evidence)]
         if not findings:
-            notes.append("No finding cites it.")
+            dropped = [f for f in getattr(self.result, "below_min_severity", [])
+                       if any((e.article, e.start, e.end) == (claim.article, claim.start, claim.end)
+                              for e in f.evidence)]
+            notes.append("No finding cites it." if not dropped else
+                         f"No reported finding cites it: min_severity is {self.result.rules.min_severity}, so "
+                         + ", ".join(f"finding {f.id} ({f.severity})" for f in dropped) + " was dropped.")
         return ClaimAnswer(claim, fact, notes, findings, pairs)
 
     def _partners(self, view: _RuleView, claim: Claim, fact: Fact | None) -> list[PairAnswer]:

@@ -47,6 +47,13 @@ def fact_status(fact: Fact, findings: list, groups) -> tuple[str, str | None]:
     return ("differ" if fact.differs else "agree"), None
 
 
+def every_finding(result) -> list:
+    """Every finding the rules raised: those reported, those between other sources that a
+    pre-publication check leaves out, and those min_severity dropped. A fact's status reads
+    them all, so a report filter never turns a conflict into 'differ'."""
+    return [*result.findings, *getattr(result, "other_findings", []), *getattr(result, "below_min_severity", [])]
+
+
 def _when(result, articles) -> tuple[str | None, str | None]:
     times = sorted(t for t in (result.story_articles[a].published for a in articles) if t is not None)
     return (times[0].isoformat(sep=" "), times[-1].isoformat(sep=" ")) if times else (None, None)
@@ -58,9 +65,10 @@ def fact_sheet(result) -> list[dict]:
     if result.context is None:
         return []
     groups = result.context.source_groups()
+    findings = every_finding(result)
     sheet = []
     for fact in result.facts:
-        status, severity = fact_status(fact, result.findings, groups)
+        status, severity = fact_status(fact, findings, groups)
         values = []
         for normalized, claims in fact.values().items():
             articles = sorted({c.article for c in claims})

@@ -49,7 +49,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from checker.review.store import MAX_REVIEWER, STATUSES, ReviewStore, StaleEvidence, attach_reviews, os_user
+from checker.review.store import (MAX_REVIEWER, STATUSES, CheckScope, ReviewStore, StaleEvidence, attach_reviews,
+                                  os_user)
 from claims.errors import InputError, stage_failure
 
 MAX_BODY = 64 * 1024
@@ -105,7 +106,8 @@ def check_for_review(path: str | Path, store: ReviewStore, rules=None) -> Served
 
     result = check_story(path, rules)
     data = result_to_dict(result)
-    store.record_check(data)
+    # a served check with --select or --min-severity marks gone only what it could have found
+    store.record_check(data, scope=CheckScope.of(result.rules))
     return ServedStory(id=data["story"]["id"], path=str(path), data=data,
                        checked_at=store.last_checked(data["story"]["id"]))
 

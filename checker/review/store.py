@@ -20,6 +20,9 @@ Decisions stick: ``record_check`` compares each finding's evidence with the evid
 decision was made on. When they differ (an article edited, a new source adding a value, a source
 dropping out) a decided finding is reopened by a decision of the checker's own (reviewer
 ``claimcheck``) that says why. Dismissed findings whose evidence is unchanged stay dismissed.
+A check that ran only some rules (``--select``, ``--ignore``, a rule turned off) or dropped
+severities (``min_severity``) says so with a ``CheckScope``: only the findings it could have
+raised are marked no longer found, so a filtered check never buries a decision.
 
 The schema is versioned with ``PRAGMA user_version``; ``MIGRATIONS[n]`` takes version n to n+1.
 Add a migration, never edit a released one.
@@ -53,6 +56,26 @@ DB_ENV = "CLAIMCHECK_DB"
 BUSY_TIMEOUT_S = 30
 MAX_NOTE = 10_000
 MAX_REVIEWER = 200
+
+
+
+@dataclass(frozen=True)
+class CheckScope:
+    """Which findings a check could have raised: those of the rules that ran, at or above its
+    min_severity. A finding outside the scope that the check did not report is not gone; it
+    was not looked for."""
+
+    rules: frozenset[str]
+    min_severity: str = "info"
+
+    @classmethod
+    def of(cls, ruleset) -> CheckScope:
+        """The scope of a check with ``ruleset`` (a ``RuleSet``: its enabled rules, its floor)."""
+        return cls(frozenset(r.id for r in ruleset.enabled), ruleset.min_severity)
+
+    def covers(self, rule: str, severity: str) -> bool:
+        return rule in self.rules and SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK.get(self.min_severity, 0)
+
 
 _STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
 
@@ -154,8 +177,9 @@ def os_user() -> str:
         return os.environ.get("USER") or "unknown"
 
 
-def db_path(option: Path | None, *, must_exist: bool = False) -> Path | None:
-    """The database to use: ``--db``, else ``$CLAIMCHECK_DB``, else ``reports/claimcheck.db``.
+def db_path(option: Path | None, *, must_exist: bool = False, default: Path = DEFAULT_DB) -> Path | None:
+    """The database to use: ``--db``, else ``$CLAIMCHECK_DB``, else ``default``
+    (``reports/claimcheck.db``; the nightly run's is ``OUT/claimcheck.db``, beside its reports).
 
     With ``must_exist`` the default is used only when it is already there (``claimcheck check``
     does not create a database nobody asked for); a path given explicitly is always used.
@@ -164,9 +188,9 @@ def db_path(option: Path | None, *, must_exist: bool = False) -> Path | None:
         return option
     if os.environ.get(DB_ENV):
         return Path(os.environ[DB_ENV])
-    if must_exist and not DEFAULT_DB.is_file():
+    if must_exist and not default.is_file():
         return None
-    return DEFAULT_DB
+    return default
 
 
 class ReviewStore:
@@ -279,9 +303,13 @@ class ReviewStore:
 
     # --- recording checks ------------------------------------------------------------------
 
-    def record_check(self, data: dict, *, now: str | None = None, path_may_change: bool = False) -> dict[str, dict]:
+    def record_check(self, data: dict, *, now: str | None = None, path_may_change: bool = False,
+                     scope: CheckScope | None = None) -> dict[str, dict]:
         """Record one story's check (the report contract of ``pipeline.result_to_dict``), reopen
         decided findings whose evidence changed, and return each finding's review by id.
+
+        ``scope`` (None: every rule, every severity) says what the check could have found: a
+        recorded finding outside it is left as it was, not marked no longer found.
 
         Stories are told apart by id alone (the folder name), so two folders of the same name
         share one set of decisions. When the story id was last recorded from another path that
@@ -307,7 +335,13 @@ class ReviewStore:
                          # to the microsecond: a server compares it to see if another check came since
                          (story, _absolute(data["story"].get("path")),
                           datetime.now(timezone.utc).isoformat(timespec="microseconds")))
-            conn.execute("UPDATE findings SET present = 0 WHERE story = ?", (story,))
+            if scope is None:
+                conn.execute("UPDATE findings SET present = 0 WHERE story = ?", (story,))
+            else:
+                absent = [(story, row["finding_id"]) for row in conn.execute(
+                    "SELECT finding_id, rule, severity FROM findings WHERE story = ? AND present = 1", (story,))
+                    if scope.covers(row["rule"], row["severity"])]
+                conn.executemany("UPDATE findings SET present = 0 WHERE story = ? AND finding_id = ?", absent)
             for finding in data.get("findings", []):
                 self._record_finding(conn, story, finding, snapshots[finding["id"]], now)
             for finding in data.get("findings", []):
