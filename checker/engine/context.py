@@ -14,8 +14,9 @@ The views (``READS`` names them):
     ``quote_pieces``    ``quote_pieces()``: the story's quotes as word lists, as families read them
     ``quote_families``  ``quote_families()``: one utterance as each source quotes it, aligned with
                         the story's quote family settings (``quote_settings``)
-    ``sentences``       ``article_ids()``, ``sentences(article)``, ``verbatim(...)`` and
-                        ``sentence_evidence(...)``: each article's sentences and its own text
+    ``sentences``       ``article_ids()``, ``sentences(article)``, ``headlines(article)``,
+                        ``verbatim(...)`` and ``sentence_evidence(...)``: each article's sentences,
+                        its headline lines and its own text
     ``places``          ``places_in(article, sentence_index)``: the places a sentence names
     ``article_text``    ``name_key_text(article)``: an article's text with names folded
 Each is built on first use and kept for the story, so rules reading the same view share it
@@ -140,6 +141,18 @@ class StoryContext:
         """The article's sentences (normalised text; offsets into its normalised text)."""
         doc = self.docs.get(article_id)
         return doc.sentences if doc is not None else []
+
+    def headlines(self, article_id: str) -> list[Sentence]:
+        """The article's headline lines, which ``sentences`` leaves out as they state no claim: the
+        paragraphs the cleaner took for headlines, and the text's first line when it is set apart
+        as a title (a short line, or the metadata's title repeated). Each is one whole line (index
+        -1: not one of the article's sentences)."""
+        doc = self.docs.get(article_id)
+        if doc is None:
+            return []
+        return [Sentence(-1, p.index, p.start, p.end, doc.norm[p.start:p.end]) for p in doc.paragraphs
+                if p.noise == "headline"
+                or (p.index == 0 and p.noise in ("caption or label", "repeated paragraph"))]
 
     def verbatim(self, article_id: str, start: int, end: int) -> tuple[str, int, int]:
         """The article's own text for normalised offsets ``start``..``end``, with its offsets."""

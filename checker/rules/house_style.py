@@ -9,9 +9,12 @@ by default: style guides differ on Chernobyl and Gogol). ``accept`` lists names 
 never flagged: a rejected spelling inside one is fine (``Chicken Kiev``). Unlike
 ``spelling_variant``, one article using a rejected spelling throughout is flagged too.
 
-Matching is on whole words: a word the form writes with a capital matches a capitalised word
-only (``Kiev``, ``KIEV``, not ``kiev`` in a web address); one in lower case matches in any case.
-All uses of one rejected spelling in the story are one finding naming every source.
+Matching is on whole words, each part of a hyphenated compound being one (``Kiev-based``,
+``pro-Kiev``), in the text and its headline lines (``StoryContext.headlines``): a word the form
+writes with a capital matches a capitalised word only (``Kiev``, ``KIEV``, not ``kiev`` in a web
+address); one in lower case matches in any case. All uses of one rejected spelling in the story
+are one finding naming every source; its message names the way of writing it used most
+(``Kiev`` twice and ``KIEV`` once: "Kiev"), the first seen on a tie.
 
 The shipped rule has empty lists and flags nothing; a newsroom fills them in claimcheck.yaml
 (``house_style:``). Its ``accept`` list also keeps the ``spelling_variant`` rules from flagging
@@ -30,7 +33,7 @@ Example (claimcheck.yaml; cases in tests/fixtures/rules/house_style.yaml)::
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,7 +66,8 @@ OPTIONS = Options(
 __doc__ = with_options(__doc__, OPTIONS)
 
 
-_RUN = re.compile(r"[\w-]+")
+# a run of word characters: each part of a hyphenated compound is a word ("Kiev-based", "pro-Kiev")
+_RUN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def _vocabulary(pairs: tuple[tuple[str, str], ...], accepted: tuple[str, ...]) -
         if first is None:
             continue  # validate refuses such a form in a rules file; a TSV row is skipped
         # an escaped literal: nothing to backtrack over; a space matches any run of spaces
-        pattern = re.compile(r"\s+".join(map(re.escape, form.split(" "))) + r"(?![\w-])", re.IGNORECASE)
+        pattern = re.compile(r"\s+".join(map(re.escape, form.split(" "))) + r"(?!\w)", re.IGNORECASE)
         starts.setdefault(first.group(), []).append((form, pattern))
     capitals = {f: tuple(w[:1].isupper() for w in written[f].split(" ")) for f in forms}
     return Vocabulary(forms, capitals, starts)
@@ -172,7 +176,8 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         return []
     hits: dict[str, list] = defaultdict(list)
     for article in ctx.article_ids():
-        for sent in within_time(ctx.sentences(article), "house style", every=16):
+        passages = sorted([*ctx.headlines(article), *ctx.sentences(article)], key=lambda s: s.start)
+        for sent in within_time(passages, "house style", every=16):
             for start, end, form in words.matches(sent.text):
                 if words.forms[form] is None:  # accepted
                     continue
@@ -185,14 +190,19 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
 def _finding(rule: Rule, ctx: StoryContext, preferred: str, found: list) -> Finding:
     evidence = []
     by_spelling: dict[str, set[str]] = defaultdict(set)
+    mentions: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
     for article, sent, start, end in found:
         text, o_start, o_end = ctx.verbatim(article, start, end)
         sentence = ctx.verbatim(article, sent.start, sent.end)[0]
         evidence.append(ctx.span_evidence(article, o_start, o_end, value=text, normalized=_key(text),
                                           sentence=sentence))
-        by_spelling[" ".join(text.split())].add(article)
-    spellings = sorted(by_spelling, key=lambda s: (-len(by_spelling[s]), s))
-    subject = spellings[0]
+        spelling = " ".join(text.split())
+        by_spelling[spelling].add(article)
+        mentions[spelling] += 1
+        first_seen.setdefault(spelling, len(first_seen))
+    # the headline names the spelling used most (by mentions), the first seen on a tie
+    subject = max(mentions, key=lambda s: (mentions[s], -first_seen[s]))
     articles = sorted(set().union(*by_spelling.values()))
     count = len(found)
     times = "once" if count == 1 else f"{count} times"

@@ -8,8 +8,9 @@ model keeps both in one fact; the latter, as their sentences share too little to
 only a possible disagreement (info). Each finding names its fact (``fact``), lists every value
 with its sources, the best supported first (articles reprinting one wire text count as one
 source), and is an error only when every value has at least two sources: a figure one outlet
-alone gives may be that outlet's slip, a warning. A count the story revised, later outlets
-agreeing on the new figure, is an update (``update_severity``). Two ages conflict unless their
+alone gives may be that outlet's slip, a warning. A ``cumulative`` count the story raised, later
+outlets agreeing on the higher figure, is an update (``update_severity``); a figure that fell is
+a conflict at the rule's severity (perhaps a correction, but an editor must look). Two ages conflict unless their
 holder could have been born on one day that fits both: 38 and 39 on the same day disagree, 38
 in April 2007 and 39 in April 2008 need not.
 
@@ -79,7 +80,9 @@ figure counts), and ``{choices}`` gives the values with their sources, the odd v
 
 Labels, not silence: when the differing sources were published at different times the message
 says which is later; a larger count of a ``cumulative`` attribute (killed, injured, ...) in the
-later report, above every earlier figure, is likely an update and takes ``update_severity``; a
+later report, above every earlier figure, is likely an update and takes ``update_severity`` (a
+date-only publication time is the whole day: it is neither earlier nor later than a timed report
+of the same day, so no order, and no update, rests on it); a
 difference within ``rounding_tolerance`` where one value is round (333,333 vs 333,000) takes
 ``rounding_severity``.
 
@@ -419,7 +422,11 @@ def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, tie
     severity = rule.severity
     notes = []
     shown_notes = []  # the notes the headline carries (an update's chain is its choices)
-    chain = _update_chain(by_value, ctx) if rows[0].claim_type == "count" else None
+    cumulative = rows[0].claim_type == "count" and any(
+        p.search(str(rows[0].attribute)) for p in compiled_patterns(params["cumulative"]))
+    chain = _update_chain(by_value, ctx) if cumulative else None
+    if chain and not _rising(chain, rows):
+        chain = None  # a falling toll may be a correction, but an editor must look: the rule's severity
     update = False
     if all(k == "rounding" for k in pair_kinds):
         severity = params["rounding_severity"]
@@ -436,8 +443,7 @@ def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, tie
             notes.append(f"the later report ({ctx.sources(later_articles)}) says {later_value}")
             shown_notes.append(f"the later report ({ctx.sources(later_articles, dated=True)}) says "
                                f"{value_words(later_value)}")
-            attr = str(rows[0].attribute)
-            if rows[0].claim_type == "count" and any(p.search(attr) for p in compiled_patterns(params["cumulative"])):
+            if cumulative:
                 later_lows = [r.low for r in rows if r.article in later_articles and r.low is not None]
                 earlier_highs = [r.high for r in rows if r.article not in later_articles and r.high is not None]
                 if later_lows and earlier_highs and min(later_lows) > max(earlier_highs):  # above every earlier figure
@@ -520,17 +526,49 @@ def _sources(ctx, groups, articles: list[str]) -> str:
 def _update_chain(by_value: dict[str, list[str]], ctx) -> list[str] | None:
     """The values in the order the story's reports moved through them, when every report of
     each value came after every report of the one before (a figure revised as the story ran);
-    None when reports overlap in time or one is undated."""
+    None when reports overlap in time, one is undated, or the order rests on a date-only stamp
+    set against a report of the same day."""
     spans = []
+    times_of = {}
     for value, articles in by_value.items():
         times = [ctx.articles[a].published for a in articles]
         if any(t is None for t in times):
             return None
+        times_of[value] = times
         spans.append((min(times), max(times), value))
     spans.sort()
-    if any(spans[i][1] >= spans[i + 1][0] for i in range(len(spans) - 1)):
+    if not all(_before(earlier, later) for (_, _, before_value), (_, _, after_value) in zip(spans, spans[1:])
+               for earlier in times_of[before_value] for later in times_of[after_value]):
         return None
     return [value for _, _, value in spans]
+
+
+def _date_only(moment) -> bool:
+    """A publication date without a time of day (read as midnight): it stands for the whole day."""
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+
+
+def _before(earlier, later) -> bool:
+    """``earlier`` was surely published before ``later``: a date-only stamp is the whole day, so it
+    is not ordered against another report of the same day (midnight is not "earlier" than 18:00)."""
+    if earlier >= later:
+        return False
+    return earlier.date() != later.date() or not (_date_only(earlier) or _date_only(later))
+
+
+def _rising(chain: list[str], rows) -> bool:
+    """Each value of the chain above every figure before it (a toll that grew as the story ran)."""
+    lows: dict[str, list[float]] = defaultdict(list)
+    highs: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        if row.low is not None:
+            lows[str(row.normalized)].append(row.low)
+        if row.high is not None:
+            highs[str(row.normalized)].append(row.high)
+    for before_value, after_value in zip(chain, chain[1:]):
+        if not (lows[after_value] and highs[before_value] and min(lows[after_value]) > max(highs[before_value])):
+            return False
+    return True
 
 
 def _later_value(rows, ctx):
@@ -545,5 +583,7 @@ def _later_value(rows, ctx):
     if len(latest_values) != 1 or latest == earliest:
         return None
     value = latest_values.pop()
+    if not all(_before(d[0], latest) for d in dated if d[1] != value):
+        return None  # the order would rest on a date-only stamp set against a timed one of the same day
     return value, sorted({d[2] for d in dated if d[1] == value and d[0] == latest})
 
