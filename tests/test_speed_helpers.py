@@ -300,3 +300,33 @@ def test_the_fact_classes_read_by_libyaml_equal_the_plain_safe_loader():
     text = CLASSES_FILE.read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert yaml.load(text, Loader=loader) == yaml.safe_load(text)  # noqa: S506 - a safe loader
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_candidates_with_a_share_test_folded_in_equal_the_plain_pairs_so_filtered(seed):
+    # what the callers test next: the whole word sets (too common words included) share at
+    # least ``share`` of the smaller set (overlap), or of both (Jaccard, ``symmetric``)
+    from checker.engine.align import _candidates, _candidates_plain
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(18)]
+    words = {i: set(rng.sample(vocabulary, rng.randint(0, 12))) for i in range(0, 180, 2)}
+    articles = {i: set(rng.sample(["a", "b", "c", "d"], rng.choice([1, 1, 1, 2]))) for i in words}
+    kept = 0
+    for same_article in (False, True):
+        for max_df in (0.1, 0.3, 0.5):
+            plain = _candidates_plain(words, articles, same_article, max_df)
+            for at_least in (1, 2, 3, 5):
+                for share in (0.3, 0.5, 0.6, 0.75, 1.0):
+                    for symmetric in (False, True):
+                        def passes(a, b):
+                            shared = len(words[a] & words[b])
+                            if symmetric:
+                                return shared / (len(words[a] | words[b]) or 1) >= share
+                            return shared / (min(len(words[a]), len(words[b])) or 1) >= share
+                        expected = {pair: n for pair, n in sorted(plain.items()) if n >= at_least and passes(*pair)}
+                        fast = _candidates(words, articles, same_article, max_df, at_least, share, symmetric)
+                        assert {p: n for p, n in fast.items() if passes(*p)} == expected
+                        assert list(fast) == sorted(fast)  # in pair order, as the callers read them
+                        kept += len(expected)
+    assert kept > 1000  # the random sets do pass the tests
