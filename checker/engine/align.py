@@ -123,7 +123,8 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
               for idx, ws in words.items()}
     sizes = {idx: len(ws) for idx, ws in words.items()}
     needed = {idx: _needed(share, sizes[idx], sizes[idx] - len(usable[idx]), at_least) for idx in words}
-    sole = {idx: next(iter(arts)) if len(arts) == 1 else None for idx, arts in articles.items()}
+    # ``articles`` may cover a whole block of which ``words`` are one part: read only this part's
+    sole = {idx: next(iter(articles[idx])) if len(articles[idx]) == 1 else None for idx in words}
     sets = {idx: set(ws) for idx, ws in usable.items()}
     pairs: set[tuple[int, int]] = set()
     if share is None or symmetric:
