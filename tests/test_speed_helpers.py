@@ -330,3 +330,24 @@ def test_candidates_with_a_share_test_folded_in_equal_the_plain_pairs_so_filtere
                         assert list(fast) == sorted(fast)  # in pair order, as the callers read them
                         kept += len(expected)
     assert kept > 1000  # the random sets do pass the tests
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_substring_index_finds_the_texts_a_plain_scan_finds(seed):
+    from checker.engine.text_index import SubstringIndex
+
+    rng = random.Random(seed)
+    letters = "aabcde\u00e9-'."
+    spaces = [" ", " ", "  ", "\n", "\u00a0", "\u2003"]
+
+    def word() -> str:
+        return "".join(rng.choice(letters) for _ in range(rng.randint(1, 5)))
+    texts = [(f"art-{k}", "".join(word() + rng.choice(spaces) for _ in range(rng.randint(0, 30))))
+             for k in range(40)]
+    index = SubstringIndex(texts)
+    hits = 0
+    for probe in [word() for _ in range(300)] + ["", " ", "ab cd", "a\u00a0b", "\n"]:
+        plain = [key for key, text in texts if probe in text]
+        assert index.holding(probe) == plain
+        hits += len(plain)
+    assert hits > 1000  # the random words are found
