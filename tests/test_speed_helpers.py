@@ -316,8 +316,8 @@ def test_candidates_with_a_share_test_folded_in_equal_the_plain_pairs_so_filtere
     for same_article in (False, True):
         for max_df in (0.1, 0.3, 0.5):
             plain = _candidates_plain(words, articles, same_article, max_df)
-            for at_least in (1, 2, 3, 5):
-                for share in (0.3, 0.5, 0.6, 0.75, 1.0):
+            for at_least in (1, 3, 5):
+                for share in (0.3, 0.6, 1.0):
                     for symmetric in (False, True):
                         def passes(a, b):
                             shared = len(words[a] & words[b])
@@ -329,7 +329,7 @@ def test_candidates_with_a_share_test_folded_in_equal_the_plain_pairs_so_filtere
                         assert {p: n for p, n in fast.items() if passes(*p)} == expected
                         assert list(fast) == sorted(fast)  # in pair order, as the callers read them
                         kept += len(expected)
-    assert kept > 1000  # the random sets do pass the tests
+    assert kept > 500  # the random sets do pass the tests
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -18,7 +18,7 @@ import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Callable, Hashable, Iterable
 
 from checker.engine.deadline import within_time
@@ -32,6 +32,9 @@ SENTENCE_MIN_SHARED = 5
 # thousands in hostile text ("Officials said N sailors were killed" x 20,000), where pairing
 # them all cost minutes and gigabytes
 MAX_NUMBER_VARIANTS = 50
+# words past the prefix a claim looks its partners up under: each costs one more look-up, and each
+# raises by one the words a partner must be met under to be compared at all
+EXTRA_PREFIX = 2
 
 
 def by_fields(*names: str) -> Callable[[Claim], tuple]:
@@ -101,15 +104,17 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
                 max_df: float, at_least: int, share: float | None = None, symmetric: bool = False) -> dict:
     """The pairs of ``_candidates_plain`` sharing at least ``at_least`` words, with their counts,
     in pair order. Counting every pair that shares a word grew with the square of the block (a
-    word may be in half its claims) and so did the dictionary; instead (prefix filtering) each
-    claim's usable words are ordered rarest first, and two claims sharing ``at_least`` of them
-    share one of the first ``len - at_least + 1`` of each: only pairs meeting there are counted.
+    word may be in half its claims) and so did the dictionary. Instead each claim's usable words
+    are ordered rarest first, and a claim that must share k of its n words with a partner shares
+    at least m + 1 (at most k) of its first n - k + 1 + m (prefix filtering, with ``EXTRA_PREFIX``
+    = m words more): each claim counts, from an index of every usable word, the partners it
+    meets there, and only those met often enough are compared.
 
     ``share`` folds in the caller's next test, that the two whole word sets (too common words
     included) share at least that part of the smaller set (an overlap coefficient; with
     ``symmetric``, of the larger set too, as a Jaccard threshold implies): a claim of n words,
     c of them too common, then needs ``_needed`` = share * n - c usable shared words with any
-    partner no larger than it (with ``symmetric``, with any partner), so it looks for partners
+    partner no smaller than it (with ``symmetric``, with any partner), so it looks for partners
     through a shorter prefix of its words, and the pairs kept are those sharing that many
     (``_meets_share`` says which; a test holds them equal to the plain pairs so filtered)."""
     if at_least < 1:
@@ -126,35 +131,28 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
     # ``articles`` may cover a whole block of which ``words`` are one part: read only this part's
     sole = {idx: next(iter(articles[idx])) if len(articles[idx]) == 1 else None for idx in words}
     sets = {idx: set(ws) for idx, ws in usable.items()}
+    # each pair is looked for from the claim that decides what they must share: the smaller
+    # (ties and Jaccard: the earlier), which meets only partners after it in this order
+    order = sorted(words, key=(lambda idx: (sizes[idx], idx)) if share is not None and not symmetric else None)
+    rank = {idx: r for r, idx in enumerate(order)}
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> ranks of the claims holding it, ascending
+    for idx in order:
+        for word in usable[idx]:
+            postings[word].append(rank[idx])
     pairs: set[tuple[int, int]] = set()
-    if share is None or symmetric:
-        prefixes: dict[str, list[int]] = defaultdict(list)
-        for idx in sorted(usable):
-            ordered = usable[idx]
-            for word in ordered[:len(ordered) - needed[idx] + 1]:
-                prefixes[word].append(idx)
-        for ids in prefixes.values():
-            for a, b in within_time(combinations(ids, 2), "aligning claims", every=4096):
+    for a in within_time(order, "aligning claims", every=64):
+        ordered, need = usable[a], needed[a]
+        if len(ordered) < need:
+            continue  # too few usable words to share what it must with anyone
+        seen = min(need, EXTRA_PREFIX + 1)  # shared words its first n - k + 1 + m hold at least
+        after = rank[a] + 1
+        met = Counter(chain.from_iterable(found[bisect_left(found, after):]
+                                          for found in (postings[w] for w in ordered[:len(ordered) - need + 1 + EXTRA_PREFIX])))
+        for r, count in met.items():
+            if count >= seen:
+                b = order[r]
                 if same_article or sole[a] is None or sole[a] != sole[b]:
-                    pairs.add((a, b))
-    else:
-        # every claim is indexed under the prefix any partner may need (``at_least``), and looks
-        # for the partners no smaller than itself through its own shorter prefix: the smaller of
-        # two claims decides what they must share, and its prefix holds their first shared word
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for idx in sorted(usable):
-            ordered = usable[idx]
-            for word in ordered[:len(ordered) - at_least + 1]:
-                postings[word].append((sizes[idx], idx))
-        for found in postings.values():
-            found.sort()
-        for a in within_time(sorted(usable), "aligning claims", every=64):
-            ordered, size = usable[a], sizes[a]
-            for word in ordered[:len(ordered) - needed[a] + 1]:
-                found = postings[word]
-                for _, b in found[bisect_left(found, (size, -1)):]:
-                    if b != a and (same_article or sole[a] is None or sole[a] != sole[b]):
-                        pairs.add((a, b) if a < b else (b, a))
+                    pairs.add((a, b) if a < b else (b, a))
     out = {}
     for a, b in sorted(pairs):
         n = len(sets[a] & sets[b])
