@@ -381,3 +381,44 @@ def test_negation_pairs_through_rare_content_words_equal_reading_every_hinge_mee
         assert negation_pairs(negated, stating, params) == plain
         found += len(plain)
     assert len(negated) > 50 and len(stating) > 20 and found > 100
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_groups_conflicts_looked_up_by_first_claim_equal_filtering_them_all(seed):
+    from checker.rules.value_conflict import conflicts_starting_in
+
+    rng = random.Random(seed)
+    conflicts = sorted({tuple(sorted(rng.sample(range(40), 2))) for _ in range(120)}, key=lambda _: rng.random())
+    of = conflicts_starting_in(conflicts)
+    for _ in range(200):
+        group = set(rng.sample(range(45), rng.randint(0, 12)))
+        assert of(group) == [c for c in conflicts if c[0] in group]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_articles_time_is_shown_when_the_day_has_others_as_the_plain_scan_says(seed):
+    from datetime import datetime
+
+    from checker.engine.context import StoryContext
+    from claims.entities import StoryEntities
+
+    rng = random.Random(seed)
+    articles = {}
+    for k in range(30):
+        published = None if rng.random() < 0.2 else datetime(2026, 7, rng.randint(1, 6), rng.choice([0, 9, 14]),
+                                                              rng.choice([0, 30]))
+        articles[f"a{k}"] = Article(id=f"a{k}", path=f"a{k}.txt", text="x", outlet=rng.choice(["AP", "NYT", None]),
+                                    published=published)
+    ctx = StoryContext(articles=articles, docs={}, entities=StoryEntities([]), claims=[], rules_dir=".")
+
+    def plain(article_id: str) -> str:  # the scan of every article that ``when`` replaced
+        published = articles[article_id].published
+        if published is None:
+            return ""
+        day = f"{published.day} {published:%b}"
+        same_day = [a for a in articles.values() if a.published and a.published.date() == published.date()]
+        if len(same_day) > 1 and (published.hour, published.minute) != (0, 0):
+            day += f" {published:%H:%M}"
+        return day
+    assert [ctx.when(a) for a in articles] == [plain(a) for a in articles]
+    assert any(":" in ctx.when(a) for a in articles)

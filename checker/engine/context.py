@@ -64,6 +64,7 @@ class StoryContext:
     _labels: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _filed_by: Counter | None = field(default=None, init=False, repr=False)
+    _days: Counter | None = field(default=None, init=False, repr=False)
     _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
     _story_model: StoryModel | None = field(default=None, init=False, repr=False)
 
@@ -242,8 +243,9 @@ class StoryContext:
         if published is None:
             return ""
         day = f"{published.day} {published:%b}"
-        same_day = [a for a in self.articles.values() if a.published and a.published.date() == published.date()]
-        if len(same_day) > 1 and (published.hour, published.minute) != (0, 0):
+        if self._days is None:  # articles per publication day, counted once for every label
+            self._days = Counter(a.published.date() for a in self.articles.values() if a.published)
+        if self._days[published.date()] > 1 and (published.hour, published.minute) != (0, 0):
             day += f" {published:%H:%M}"
         return day
 
