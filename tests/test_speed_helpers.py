@@ -422,3 +422,30 @@ def test_an_articles_time_is_shown_when_the_day_has_others_as_the_plain_scan_say
         return day
     assert [ctx.when(a) for a in articles] == [plain(a) for a in articles]
     assert any(":" in ctx.when(a) for a in articles)
+
+
+def test_the_heap_is_set_aside_while_the_rules_run_and_given_back_after():
+    import gc
+
+    from checker.engine.heap import settled_heap
+
+    assert gc.get_freeze_count() == 0
+    with settled_heap():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0  # what existed is skipped by collections
+        with settled_heap():  # nested (or a second thread): still one freeze
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() == 0  # given back, to be collected as before
+    with pytest.raises(ValueError):
+        with settled_heap():
+            raise ValueError("a rule failing")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a process that froze objects itself keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with settled_heap():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
