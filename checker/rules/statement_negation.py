@@ -50,11 +50,8 @@ _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?![\w,])|[a-z0-9]+(?:\.\d+)?(?:'[a-z]+)?")
 
 
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
-
-
 def _numbers(text: str) -> set[str]:
-    return set(_NUMBER.findall(_THOUSANDS.sub("", text)))
+    return set(_NUMBER.findall(re.sub(r"(?<=\d),(?=\d{3})", "", text)))
 
 
 def _words(text: str) -> list[str]:
@@ -102,98 +99,36 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
                 negated.append((article, sent, words, _hinges(words)))
             else:
                 stating.append((article, sent, words))
-    return [_finding(rule, ctx, (negated[n][0], negated[n][1]), stating[s][:2])
-            for n, s in negation_pairs(negated, stating, params)]
-
-
-def negation_pairs(negated: list[tuple], stating: list[tuple], params) -> list[tuple[int, int]]:
-    """(negated, stating) positions of the pairs the rule reports, in the order it reports them:
-    each negated sentence's hinges in order, each hinge's stating sentences in story order, a
-    stating sentence judged at the first hinge that meets it. A hinge as common as "is a" meets
-    a share of the whole story, so each negated sentence looks only at the stating sentences
-    holding one of its rarest content words (all but ``min_shared_words`` - 1 of them: a sentence
-    sharing that many holds one); ``negation_pairs_plain`` reads every one (a test holds them equal)."""
-    if params["min_shared_words"] < 1:  # two sentences sharing no word may pass: read them all
-        return negation_pairs_plain(negated, stating, params)
-    by_bigram, read = _bigram_index(negated, stating)
-    holders: dict[str, list[int]] = {}  # content word -> the stating sentences met that hold it
-    for position in sorted({p for found in by_bigram.values() for p in found}):
-        for word in read(position)[0]:
-            holders.setdefault(word, []).append(position)
-    met = {bigram: set(found) for bigram, found in by_bigram.items()}
-    at_least = params["min_shared_words"]
-    out = []
-    for n, (article, sent, words, sentence_hinges) in enumerate(negated):
-        mine = set(content_words(strip_negation(sent.text)))
-        if len(mine) < at_least:
-            continue  # shares fewer than min_shared_words with any sentence: the plain test fails every pair
-        rarest = sorted(mine, key=lambda w: (len(holders.get(w, ())), w))[:len(mine) - at_least + 1]
-        sharing = set().union(*(holders.get(w, ()) for w in rarest))
-        all_numbers = _numbers(sent.text)
-        seen: set[int] = set()
-        denied = _denied(words, sentence_hinges, params["number_window"])
-        for hinge in (h[:2] for h in sentence_hinges):
-            if hinge not in met:
-                continue
-            numbers = _numbers(" ".join(denied.get(hinge, words)))
-            for position in sorted(sharing & met[hinge]):
-                if stating[position][0] == article or position in seen:
-                    continue
-                seen.add(position)
-                if _states(mine, numbers, all_numbers, read(position), params):
-                    out.append((n, position))
-    return out
-
-
-def negation_pairs_plain(negated: list[tuple], stating: list[tuple], params) -> list[tuple[int, int]]:
-    """What ``negation_pairs`` gives, comparing each negated sentence with every stating
-    sentence its hinges meet."""
-    by_bigram, read = _bigram_index(negated, stating)
-    out = []
-    for n, (article, sent, words, sentence_hinges) in enumerate(negated):
-        mine = set(content_words(strip_negation(sent.text)))
-        all_numbers = _numbers(sent.text)
-        seen: set[int] = set()
-        denied = _denied(words, sentence_hinges, params["number_window"])
-        for hinge in (h[:2] for h in sentence_hinges):
-            numbers = _numbers(" ".join(denied.get(hinge, words)))
-            for position in by_bigram.get(hinge, []):
-                if stating[position][0] == article or position in seen:
-                    continue
-                seen.add(position)
-                if _states(mine, numbers, all_numbers, read(position), params):
-                    out.append((n, position))
-    return out
-
-
-def _bigram_index(negated: list[tuple], stating: list[tuple]):
-    """The stating sentences (positions, in story order) under each bigram a negation hinges
-    on, and ``read(position)``: a stating sentence's content words and figures, read once
-    however many negations meet it."""
     # only the bigrams a negation hinges on are ever looked up: index just those
     hinges = {hinge[:2] for *_, sentence_hinges in negated for hinge in sentence_hinges}
-    by_bigram: dict[tuple[str, str], list[int]] = {}
-    for position, (_, _, words) in enumerate(stating):
+    by_bigram: dict[tuple[str, str], list] = {}
+    for article, sent, words in stating:
         for bigram in hinges.intersection(zip(words, words[1:])):
-            by_bigram.setdefault(bigram, []).append(position)
-    known: dict[int, tuple[set[str], set[str]]] = {}
-
-    def read(position: int) -> tuple[set[str], set[str]]:
-        if position not in known:
-            text = stating[position][1].text
-            known[position] = (set(content_words(text)), _numbers(text))
-        return known[position]
-    return by_bigram, read
-
-
-def _states(mine: set[str], numbers: set[str], all_numbers: set[str], other: tuple[set[str], set[str]],
-            params) -> bool:
-    """The stating sentence (its content words and figures) says what the negated one denies:
-    enough content words shared, and the figures agree."""
-    theirs, other_numbers = other
-    shared = len(mine & theirs)
-    return not (shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs))
-                or not (numbers <= other_numbers or other_numbers <= all_numbers))
+            by_bigram.setdefault(bigram, []).append((article, sent, words))
+    # each stating sentence's content words and figures, read once however many negations meet it
+    read: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
+    findings = []
+    for article, sent, words, sentence_hinges in negated:
+        mine = set(content_words(strip_negation(sent.text)))
+        all_numbers = _numbers(sent.text)
+        seen = set()
+        denied = _denied(words, sentence_hinges, params["number_window"])
+        for hinge in (h[:2] for h in sentence_hinges):
+            numbers = _numbers(" ".join(denied.get(hinge, words)))
+            for other_article, other, other_words in by_bigram.get(hinge, []):
+                if other_article == article or (other_article, other.index) in seen:
+                    continue
+                seen.add((other_article, other.index))
+                key = (other_article, other.index)
+                if key not in read:
+                    read[key] = (set(content_words(other.text)), _numbers(other.text))
+                theirs, other_numbers = read[key]
+                shared = len(mine & theirs)
+                if shared < params["min_shared_words"] or shared < params["min_overlap"] * min(len(mine), len(theirs)) \
+                        or not (numbers <= other_numbers or other_numbers <= all_numbers):
+                    continue
+                findings.append(_finding(rule, ctx, (article, sent), (other_article, other)))
+    return findings
 
 
 def _finding(rule, ctx, negating, stating) -> Finding:
