@@ -146,8 +146,8 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
             continue  # too few usable words to share what it must with anyone
         seen = min(need, EXTRA_PREFIX + 1)  # shared words its first n - k + 1 + m hold at least
         after = rank[a] + 1
-        met = Counter(chain.from_iterable(found[bisect_left(found, after):]
-                                          for found in (postings[w] for w in ordered[:len(ordered) - need + 1 + EXTRA_PREFIX])))
+        looked_up = (postings[w] for w in ordered[:len(ordered) - need + 1 + EXTRA_PREFIX])
+        met = Counter(chain.from_iterable(found[bisect_left(found, after):] for found in looked_up))
         for r, count in met.items():
             if count >= seen:
                 b = order[r]
