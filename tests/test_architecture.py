@@ -193,7 +193,7 @@ VIEW_METHODS = {  # READS -> the StoryContext methods that give that view
     "quote_families": {"quote_families"},
     "sentences": {"article_ids", "sentences", "verbatim", "sentence_evidence"},
     "places": {"places_in"},
-    "article_text": {"name_key_text"},
+    "article_text": {"name_key_text", "articles_naming"},
 }
 RAW_FIELDS = {"docs", "claims", "entities"}  # what the views are built from: no kind reads them itself
 

@@ -300,3 +300,122 @@ def test_the_fact_classes_read_by_libyaml_equal_the_plain_safe_loader():
     text = CLASSES_FILE.read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert yaml.load(text, Loader=loader) == yaml.safe_load(text)  # noqa: S506 - a safe loader
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_candidates_with_a_share_test_folded_in_equal_the_plain_pairs_so_filtered(seed):
+    # what the callers test next: the whole word sets (too common words included) share at
+    # least ``share`` of the smaller set (overlap), or of both (Jaccard, ``symmetric``)
+    from checker.engine.align import _candidates, _candidates_plain
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(18)]
+    words = {i: set(rng.sample(vocabulary, rng.randint(0, 12))) for i in range(0, 180, 2)}
+    articles = {i: set(rng.sample(["a", "b", "c", "d"], rng.choice([1, 1, 1, 2]))) for i in words}
+    kept = 0
+    for same_article in (False, True):
+        for max_df in (0.1, 0.3, 0.5):
+            plain = _candidates_plain(words, articles, same_article, max_df)
+            for at_least in (1, 3, 5):
+                for share in (0.3, 0.6, 1.0):
+                    for symmetric in (False, True):
+                        def passes(a, b):
+                            shared = len(words[a] & words[b])
+                            if symmetric:
+                                return shared / (len(words[a] | words[b]) or 1) >= share
+                            return shared / (min(len(words[a]), len(words[b])) or 1) >= share
+                        expected = {pair: n for pair, n in sorted(plain.items()) if n >= at_least and passes(*pair)}
+                        fast = _candidates(words, articles, same_article, max_df, at_least, share, symmetric)
+                        assert {p: n for p, n in fast.items() if passes(*p)} == expected
+                        assert list(fast) == sorted(fast)  # in pair order, as the callers read them
+                        kept += len(expected)
+    assert kept > 500  # the random sets do pass the tests
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_substring_index_finds_the_texts_a_plain_scan_finds(seed):
+    from checker.engine.text_index import SubstringIndex
+
+    rng = random.Random(seed)
+    letters = "aabcde\u00e9-'."
+    spaces = [" ", " ", "  ", "\n", "\u00a0", "\u2003"]
+
+    def word() -> str:
+        return "".join(rng.choice(letters) for _ in range(rng.randint(1, 5)))
+    texts = [(f"art-{k}", "".join(word() + rng.choice(spaces) for _ in range(rng.randint(0, 30))))
+             for k in range(40)]
+    index = SubstringIndex(texts)
+    hits = 0
+    for probe in [word() for _ in range(300)] + ["", " ", "ab cd", "a\u00a0b", "\n"]:
+        plain = [key for key, text in texts if probe in text]
+        assert index.holding(probe) == plain
+        hits += len(plain)
+    assert hits > 1000  # the random words are found
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_groups_conflicts_looked_up_by_first_claim_equal_filtering_them_all(seed):
+    from checker.rules.value_conflict import conflicts_starting_in
+
+    rng = random.Random(seed)
+    conflicts = sorted({tuple(sorted(rng.sample(range(40), 2))) for _ in range(120)}, key=lambda _: rng.random())
+    of = conflicts_starting_in(conflicts)
+    for _ in range(200):
+        group = set(rng.sample(range(45), rng.randint(0, 12)))
+        assert of(group) == [c for c in conflicts if c[0] in group]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_articles_time_is_shown_when_the_day_has_others_as_the_plain_scan_says(seed):
+    from datetime import datetime
+
+    from checker.engine.context import StoryContext
+    from claims.entities import StoryEntities
+
+    rng = random.Random(seed)
+    articles = {}
+    for k in range(30):
+        published = None if rng.random() < 0.2 else datetime(2026, 7, rng.randint(1, 6), rng.choice([0, 9, 14]),
+                                                              rng.choice([0, 30]))
+        articles[f"a{k}"] = Article(id=f"a{k}", path=f"a{k}.txt", text="x", outlet=rng.choice(["AP", "NYT", None]),
+                                    published=published)
+    ctx = StoryContext(articles=articles, docs={}, entities=StoryEntities([]), claims=[], rules_dir=".")
+
+    def plain(article_id: str) -> str:  # the scan of every article that ``when`` replaced
+        published = articles[article_id].published
+        if published is None:
+            return ""
+        day = f"{published.day} {published:%b}"
+        same_day = [a for a in articles.values() if a.published and a.published.date() == published.date()]
+        if len(same_day) > 1 and (published.hour, published.minute) != (0, 0):
+            day += f" {published:%H:%M}"
+        return day
+    assert [ctx.when(a) for a in articles] == [plain(a) for a in articles]
+    assert any(":" in ctx.when(a) for a in articles)
+
+
+def test_the_heap_is_set_aside_while_the_rules_run_and_given_back_after():
+    import gc
+
+    from checker.engine.heap import settled_heap
+
+    assert gc.get_freeze_count() == 0
+    with settled_heap():
+        frozen = gc.get_freeze_count()
+        assert frozen > 0  # what existed is skipped by collections
+        with settled_heap():  # nested (or a second thread): still one freeze
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    assert gc.get_freeze_count() == 0  # given back, to be collected as before
+    with pytest.raises(ValueError):
+        with settled_heap():
+            raise ValueError("a rule failing")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a process that froze objects itself keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with settled_heap():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

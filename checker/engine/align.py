@@ -14,9 +14,11 @@ for all its copies, so wire copy carried by many outlets does not cost the squar
 """
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Callable, Hashable, Iterable
 
 from checker.engine.deadline import within_time
@@ -30,6 +32,9 @@ SENTENCE_MIN_SHARED = 5
 # thousands in hostile text ("Officials said N sailors were killed" x 20,000), where pairing
 # them all cost minutes and gigabytes
 MAX_NUMBER_VARIANTS = 50
+# words past the prefix a claim looks its partners up under: each costs one more look-up, and each
+# raises by one the words a partner must be met under to be compared at all
+EXTRA_PREFIX = 2
 
 
 def by_fields(*names: str) -> Callable[[Claim], tuple]:
@@ -96,12 +101,22 @@ def _candidates_plain(words: dict[int, set[str]], articles: dict[int, set[str]],
 
 
 def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_article: bool,
-                max_df: float, at_least: int) -> dict:
+                max_df: float, at_least: int, share: float | None = None, symmetric: bool = False) -> dict:
     """The pairs of ``_candidates_plain`` sharing at least ``at_least`` words, with their counts,
     in pair order. Counting every pair that shares a word grew with the square of the block (a
-    word may be in half its claims) and so did the dictionary; instead (prefix filtering) each
-    claim's usable words are ordered rarest first, and two claims sharing ``at_least`` of them
-    share one of the first ``len - at_least + 1`` of each: only pairs meeting there are counted."""
+    word may be in half its claims) and so did the dictionary. Instead each claim's usable words
+    are ordered rarest first, and a claim that must share k of its n words with a partner shares
+    at least m + 1 (at most k) of its first n - k + 1 + m (prefix filtering, with ``EXTRA_PREFIX``
+    = m words more): each claim counts, from an index of every usable word, the partners it
+    meets there, and only those met often enough are compared.
+
+    ``share`` folds in the caller's next test, that the two whole word sets (too common words
+    included) share at least that part of the smaller set (an overlap coefficient; with
+    ``symmetric``, of the larger set too, as a Jaccard threshold implies): a claim of n words,
+    c of them too common, then needs ``_needed`` = share * n - c usable shared words with any
+    partner no smaller than it (with ``symmetric``, with any partner), so it looks for partners
+    through a shorter prefix of its words, and the pairs kept are those sharing that many
+    (``_meets_share`` says which; a test holds them equal to the plain pairs so filtered)."""
     if at_least < 1:
         return {pair: n for pair, n in sorted(_candidates_plain(words, articles, same_article, max_df).items())}
     frequency: dict[str, int] = defaultdict(int)
@@ -111,24 +126,58 @@ def _candidates(words: dict[int, set[str]], articles: dict[int, set[str]], same_
     limit = _df_limit(len(words), max_df)
     usable = {idx: sorted((w for w in ws if frequency[w] <= limit), key=lambda w: (frequency[w], w))
               for idx, ws in words.items()}
-    prefixes: dict[str, list[int]] = defaultdict(list)
-    for idx in sorted(usable):
-        ordered = usable[idx]
-        for word in ordered[:len(ordered) - at_least + 1]:
-            prefixes[word].append(idx)
-    sole = {idx: next(iter(arts)) if len(arts) == 1 else None for idx, arts in articles.items()}
+    sizes = {idx: len(ws) for idx, ws in words.items()}
+    needed = {idx: _needed(share, sizes[idx], sizes[idx] - len(usable[idx]), at_least) for idx in words}
+    # ``articles`` may cover a whole block of which ``words`` are one part: read only this part's
+    sole = {idx: next(iter(articles[idx])) if len(articles[idx]) == 1 else None for idx in words}
     sets = {idx: set(ws) for idx, ws in usable.items()}
+    # each pair is looked for from the claim that decides what they must share: the smaller
+    # (ties and Jaccard: the earlier), which meets only partners after it in this order
+    order = sorted(words, key=(lambda idx: (sizes[idx], idx)) if share is not None and not symmetric else None)
+    rank = {idx: r for r, idx in enumerate(order)}
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> ranks of the claims holding it, ascending
+    for idx in order:
+        for word in usable[idx]:
+            postings[word].append(rank[idx])
     pairs: set[tuple[int, int]] = set()
-    for ids in prefixes.values():
-        for a, b in within_time(combinations(ids, 2), "aligning claims", every=4096):
-            if same_article or sole[a] is None or sole[a] != sole[b]:
-                pairs.add((a, b))
+    for a in within_time(order, "aligning claims", every=64):
+        ordered, need = usable[a], needed[a]
+        if len(ordered) < need:
+            continue  # too few usable words to share what it must with anyone
+        seen = min(need, EXTRA_PREFIX + 1)  # shared words its first n - k + 1 + m hold at least
+        after = rank[a] + 1
+        looked_up = (postings[w] for w in ordered[:len(ordered) - need + 1 + EXTRA_PREFIX])
+        met = Counter(chain.from_iterable(found[bisect_left(found, after):] for found in looked_up))
+        for r, count in met.items():
+            if count >= seen:
+                b = order[r]
+                if same_article or sole[a] is None or sole[a] != sole[b]:
+                    pairs.add((a, b) if a < b else (b, a))
     out = {}
     for a, b in sorted(pairs):
         n = len(sets[a] & sets[b])
-        if n >= at_least:
+        if n >= at_least and _meets_share(n, a, b, needed, sizes, share, symmetric):
             out[(a, b)] = n
     return out
+
+
+def _needed(share: float | None, size: int, common: int, at_least: int) -> int:
+    """How many usable words a claim of ``size`` words (``common`` of them too common to count)
+    shares with a partner that passes the ``share`` test against it: share * size whole words,
+    less the common ones (lowered by a hair so float rounding never asks one word too many)."""
+    if share is None:
+        return at_least
+    return max(at_least, math.ceil(share * size - common - 1e-6))
+
+
+def _meets_share(n: int, a: int, b: int, needed: dict[int, int], sizes: dict[int, int],
+                 share: float | None, symmetric: bool) -> bool:
+    """Whether ``n`` shared usable words can pass the ``share`` test (see ``_candidates``)."""
+    if share is None:
+        return True
+    if symmetric:
+        return n >= max(needed[a], needed[b])
+    return n >= needed[a if sizes[a] <= sizes[b] else b]
 
 
 def _df_limit(claims: int, max_df: float) -> int:
@@ -202,7 +251,10 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
         return [(a, b, 1.0) for a, b in pairs if same_article or len(articles[a] | articles[b]) > 1]
     out = {}
     sentence_aligned: set[tuple[int, int]] = set()
-    for (a, b), n in _candidates(contexts, articles, same_article, max_df, min_shared).items():
+    # the Jaccard test below asks both claims for a share of their words, the overlap test only the smaller
+    share = min_jaccard if min_overlap is None else min(min_jaccard, min_overlap)
+    for (a, b), n in _candidates(contexts, articles, same_article, max_df, min_shared, share=share or None,
+                                 symmetric=min_overlap is None).items():
         if n < min_shared:
             continue
         shared_words = len(contexts[a] & contexts[b])
@@ -217,7 +269,8 @@ def aligned_pairs(rows: list[Claim], min_shared: int, min_jaccard: float,
             if text not in words_of:
                 words_of[text] = _compared(content_words(text), prefix)
         sentences = {r.index: words_of[str(r.sentence)] for r in rows}
-        for (a, b), n in _candidates(sentences, articles, same_article, max_df, SENTENCE_MIN_SHARED).items():
+        for (a, b), n in _candidates(sentences, articles, same_article, max_df, SENTENCE_MIN_SHARED,
+                                     share=min_sentence_overlap or None).items():
             if n < SENTENCE_MIN_SHARED:
                 continue
             shared_words = len(sentences[a] & sentences[b])

@@ -18,7 +18,8 @@ The views (``READS`` names them):
                         ``verbatim(...)`` and ``sentence_evidence(...)``: each article's sentences,
                         its headline lines and its own text
     ``places``          ``places_in(article, sentence_index)``: the places a sentence names
-    ``article_text``    ``name_key_text(article)``: an article's text with names folded
+    ``article_text``    ``name_key_text(article)``: an article's text with names folded;
+                        ``articles_naming(word)``: the articles whose folded text holds a word
 Each is built on first use and kept for the story, so rules reading the same view share it
 whatever their order. Every kind also gets the story's articles (``articles``: outlet and
 publication time) and the helpers that turn claims and spans into ``Evidence`` and name
@@ -36,6 +37,7 @@ from claims.entities import StoryEntities, name_key
 from claims.model import Article, Claim, Document, Sentence
 from checker.engine.facts import Fact, SourceGroups, StoryFacts, StoryModel, build_facts, story_model
 from checker.engine.findings import Evidence
+from checker.engine.text_index import SubstringIndex
 from checker.engine.wording import name_list, source_label
 from checker.engine.quote_families import CUT_MIN_WORDS, SETTINGS, Piece, QuoteFamily, build_families, quote_pieces
 
@@ -59,9 +61,11 @@ class StoryContext:
     _quote_pieces: dict[int, list[Piece]] = field(default_factory=dict, init=False, repr=False)
     _quote_families: list[QuoteFamily] | None = field(default=None, init=False, repr=False)
     _name_keys: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _naming: SubstringIndex | None = field(default=None, init=False, repr=False)
     _labels: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _order: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _filed_by: Counter | None = field(default=None, init=False, repr=False)
+    _days: Counter | None = field(default=None, init=False, repr=False)
     _facts: dict[tuple, StoryFacts] = field(default_factory=dict, init=False, repr=False)
     _story_model: StoryModel | None = field(default=None, init=False, repr=False)
 
@@ -179,6 +183,13 @@ class StoryContext:
             self._name_keys[article_id] = name_key(self.docs[article_id].norm)
         return self._name_keys[article_id]
 
+    def articles_naming(self, word: str) -> list[str]:
+        """The articles (in ``article_ids`` order) whose ``name_key_text`` holds ``word``: a
+        surname looked up in the whole story, through an index of the texts' distinct words."""
+        if self._naming is None:
+            self._naming = SubstringIndex([(a, self.name_key_text(a)) for a in self.article_ids()])
+        return self._naming.holding(word)
+
     # --- evidence and sources -------------------------------------------------------------------
 
     def span_evidence(self, article_id: str, start: int, end: int, *, value: str,
@@ -245,8 +256,9 @@ class StoryContext:
         if published is None:
             return ""
         day = f"{published.day} {published:%b}"
-        same_day = [a for a in self.articles.values() if a.published and a.published.date() == published.date()]
-        if len(same_day) > 1 and (published.hour, published.minute) != (0, 0):
+        if self._days is None:  # articles per publication day, counted once for every label
+            self._days = Counter(a.published.date() for a in self.articles.values() if a.published)
+        if self._days[published.date()] > 1 and (published.hour, published.minute) != (0, 0):
             day += f" {published:%H:%M}"
         return day
 

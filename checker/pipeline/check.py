@@ -32,6 +32,7 @@ from checker.pipeline.facts import fact_sheet
 from checker.pipeline.ours import add_ours, address_result, mark_ours
 from checker.engine.findings import SEVERITIES, SEVERITY_RANK, Finding, sort_findings
 from checker.engine.quote_families import render_family
+from checker.engine.heap import settled_heap
 from checker.engine.rule import RuleSet
 from checker.pipeline.rules_file import load_rules
 from checker.rules import KINDS
@@ -93,21 +94,22 @@ def apply_rules(rules: RuleSet, ctx: StoryContext, deadline: float | None = None
     else StoryTimeout is raised. ``deadline`` defaults to ``ctx.deadline``."""
     deadline = ctx.deadline if deadline is None else deadline
     findings: list[Finding] = []
-    for rule in rules.enabled:
-        try:
-            check_deadline(deadline, f"rule {rule.id}")
-            with rules_deadline(deadline):
-                findings.extend(KINDS[rule.kind].check(rule, ctx))
-        except StoryTimeout as exc:
-            stop = exc if exc.stage.startswith("rule ") else StoryTimeout(f"rule {rule.id} ({exc.stage})")
-            if problems is None or not keep_partial:
-                raise stop from None
-            problems.append(timeout_problem(path, stop))
-            break
-        except Exception as exc:  # noqa: BLE001 - one rule failing on one story costs only that rule
-            if problems is None or not _isolated(deadline):
-                raise
-            problems.append(stage_failure(path, f"rule {rule.id}", exc))
+    with settled_heap():  # the rules only read what extraction built: collections skip it
+        for rule in rules.enabled:
+            try:
+                check_deadline(deadline, f"rule {rule.id}")
+                with rules_deadline(deadline):
+                    findings.extend(KINDS[rule.kind].check(rule, ctx))
+            except StoryTimeout as exc:
+                stop = exc if exc.stage.startswith("rule ") else StoryTimeout(f"rule {rule.id} ({exc.stage})")
+                if problems is None or not keep_partial:
+                    raise stop from None
+                problems.append(timeout_problem(path, stop))
+                break
+            except Exception as exc:  # noqa: BLE001 - one rule failing on one story costs only that rule
+                if problems is None or not _isolated(deadline):
+                    raise
+                problems.append(stage_failure(path, f"rule {rule.id}", exc))
     merged: dict[str, Finding] = {}
     for finding in findings:
         # one conflict, one finding: a second rule raising the same id keeps the stronger one

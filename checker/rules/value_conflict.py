@@ -252,6 +252,7 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
             continue
         nodes = sorted({n for pair in conflicts for n in pair})
         node_set = set(nodes)
+        conflicts_in = conflicts_starting_in(conflicts)
         adjacent: dict[int, list[int]] = defaultdict(list)  # each claim's pairs, read once per group
         for a, b in pairs:
             adjacent[a].append(b)
@@ -263,7 +264,7 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
             group_set = core | {other for n in core for other in adjacent[n]
                                 if other not in core and other not in node_set}
             group_rows = sorted((c for i in group_set for c in block.copies[i]), key=lambda c: c.index)
-            group_conflicts = [c for c in conflicts if c[0] in group_set]
+            group_conflicts = conflicts_in(group_set)
             ties = sorted({s for c in group_conflicts for s in block.links[c].sources})
             fact = next((block.fact_of[i] for i in group if i in block.fact_of), None)
             findings.append(_finding(rule, group_rows, [kinds[c] for c in group_conflicts], ctx,
@@ -399,6 +400,19 @@ class _Stated:
             elif str(r.normalized) == str(target.normalized) and r.negated == target.negated:
                 return True
         return False
+
+
+def conflicts_starting_in(conflicts: list[tuple[int, int]]):
+    """``of(group)``: the conflicts (in order) whose first claim is in the set ``group``, what
+    ``[c for c in conflicts if c[0] in group]`` gives, without reading every conflict of the
+    block for each group (a test holds them equal)."""
+    starting: dict[int, list[int]] = defaultdict(list)
+    for position, (a, _) in enumerate(conflicts):
+        starting[a].append(position)
+
+    def of(group: set[int]) -> list[tuple[int, int]]:
+        return [conflicts[p] for p in sorted(p for n in group for p in starting.get(n, ()))]
+    return of
 
 
 def _finding(rule, rows: list, pair_kinds: list[str], ctx, *, aligned: bool, ties: list[str],

@@ -205,7 +205,7 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, index: Sentenc
     if params["report_absent"] and len(quoting) >= params["min_quoting_for_absent"] and speaker and not is_role(speaker):
         surname = name_key(speaker).split()[-1]
         if surname not in naming:
-            naming[surname] = [a for a in ctx.article_ids() if surname in ctx.name_key_text(a)]
+            naming[surname] = ctx.articles_naming(surname)
         quoting_set = set(quoting)
         absent = [a for a in naming[surname] if a not in quoting_set and a not in paraphrased]
     if not paraphrased and not absent:
