@@ -104,3 +104,21 @@ def hostile_story(folder: Path, payload: str, after: str) -> Path:
     meta.write_text(meta.read_text(encoding="utf-8").replace('"Paper B"', json.dumps(f"Paper B {payload}")),
                     encoding="utf-8")
     return story
+
+
+REPORT_STORY = "tests/fixtures/reports/ferry-pier"
+
+
+def check_report_story():
+    """The report fixture story checked with the shipped rules from the repository root (so the
+    report's paths are relative, as in the expected files): its JSON data and its result."""
+    import pytest
+
+    from checker.pipeline.check import check_story, result_to_dict
+    from checker.pipeline.rules_file import load_rules
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        result = check_story(REPORT_STORY, load_rules("rules.yaml"))
+    return result_to_dict(result), result
+

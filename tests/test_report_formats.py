@@ -12,21 +12,16 @@ from __future__ import annotations
 
 import pytest
 
-from checker.pipeline.check import check_story, result_to_dict
-from checker.pipeline.rules_file import load_rules
 from checker.report import FORMATS, render
-from tests.helpers import ROOT
+from tests.helpers import REPORT_STORY, ROOT, check_report_story
 
-STORY = "tests/fixtures/reports/ferry-pier"
+STORY = REPORT_STORY
 EXPECTED = ROOT / "tests" / "fixtures" / "reports"
 
 
 @pytest.fixture(scope="module")
 def checked():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = check_story(STORY, load_rules("rules.yaml"))
-    return result_to_dict(result), result
+    return check_report_story()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

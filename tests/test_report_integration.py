@@ -18,9 +18,9 @@ from checker.report.github import escape_data, escape_property, render_github
 from checker.report.line import render_line
 from checker.report.positions import LineIndex
 from checker.report.sarif import sarif_log
-from tests.helpers import FIXTURES, ROOT
+from tests.helpers import FIXTURES, REPORT_STORY, ROOT, check_report_story
 
-STORY = "tests/fixtures/reports/ferry-pier"
+STORY = REPORT_STORY
 SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
 LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info) "
                   r"(?P<rule>[\w-]+) (?P<message>.+)$")
@@ -28,10 +28,7 @@ LINE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>
 
 @pytest.fixture(scope="module")
 def checked():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        result = check_story(STORY, load_rules("rules.yaml"))
-    return result_to_dict(result), result
+    return check_report_story()
 
 
 def _at(path: Path, line: int, col: int, length: int) -> str:
