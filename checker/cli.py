@@ -315,9 +315,10 @@ def explain(
                                         help="Explain every claim giving this value (118, \"Odessa\")."),
     claim: Optional[str] = typer.Option(None, "--claim", show_default=False, metavar="ID",
                                         help="Explain one claim (ids as 'claimcheck claims STORY' lists them)."),
-    at: Optional[list[str]] = typer.Option(None, "--at", show_default=False, metavar="ARTICLE:OFFSET",
-                                           help="Give twice: explain the two claims at these offsets (article id, "
-                                                "file name or path; offset into its text)."),
+    at: Optional[list[str]] = typer.Option(
+        None, "--at", show_default=False, metavar="ARTICLE:OFFSET|ARTICLE:LINE:COL",
+        help="Give twice: explain the two claims at these places (article id, file name, path or "
+             "feed.jsonl[id]; an offset into its text, or line:col as --format line prints them)."),
     rules: Optional[Path] = typer.Option(None, "--rules", "-r", help=RULES_HELP, show_default=False),
     fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format", "-f", case_sensitive=False,
                                       help="Output format."),
