@@ -86,7 +86,8 @@ def test_a_draft_whose_name_is_taken_and_a_feed_draft(tmp_path, capsys):
     assert result.findings and all(m.message.startswith(("Your draft", "Only your draft")) for m in result.findings)
 
 
-@pytest.mark.parametrize("ours, says", [("missing.txt", "no such file"), ("nobody", "no such file")])
+@pytest.mark.parametrize("ours, says", [("missing.txt", "no such file"), ("nobody", "no such file"),
+                                        (f"{QUARRY}/meta.json", "the story's metadata, not an article")])
 def test_bad_ours_is_a_one_line_error(capsys, ours, says):
     code, _, err = run_cli(capsys, "check", QUARRY, "--ours", ours)
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1

@@ -36,6 +36,9 @@ def add_ours(story: Story, ours: str | Path) -> str:
                     return article.id
             except (OSError, RuntimeError):
                 continue
+        if story.path and path.name == "meta.json" and target.parent == Path(story.path).resolve():
+            raise InputError(shown_path(path), "is the story's metadata, not an article (--ours takes an "
+                                               "article file, an article id or a draft)")
         return _add_draft(story, path)
     for article in story.articles:
         if str(ours) == article.id:
