@@ -17,8 +17,8 @@ Two ways to know that two spellings are one name:
 
 All uses of the variants in the story become one finding that names every source and says
 which articles use both spellings. An outlet whose reports write both spellings is named per
-report (``StoryContext.sources_apart``): '"Kiev" (AP 2 Mar 09:00) or "Kyiv" (2 mentions: AP 2 Mar 17:30,
-NYT)?'.
+report (``StoryContext.sources_apart``): '"Kiev" (AP 2 Mar 09:00) or "Kyiv" (2 mentions:
+AP 2 Mar 17:30, NYT)?'.
 
 Example (rules.yaml; cases in tests/fixtures/rules/spelling_variant.yaml)::
 
