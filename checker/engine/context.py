@@ -245,6 +245,16 @@ class StoryContext:
         other = source_label(None, article.title, article_id, self._story_order(article_id) + 1)
         return f"{name} ({other})" if other != name else name
 
+    def sources_apart(self, groups: Iterable[Iterable[str]]) -> list[str]:
+        """Each group's sources (``sources``): the readings, spellings or speakers of one finding.
+        A group with an outlet that is in another group too is named ``dated``, so that
+        '"are" (Xinhua) vs "were" (Xinhua)' reads '"are" (Xinhua 1 Nov) vs "were" (Xinhua 2 Nov)';
+        otherwise a group's names are unchanged ("AP ×3")."""
+        groups = [list(group) for group in groups]
+        groups_of = Counter(name for group in groups for name in {self.outlet(a) for a in group})
+        return [self.sources(group, dated=any(groups_of[self.outlet(a)] > 1 for a in group))
+                for group in groups]
+
     def _filed(self) -> Counter:
         if self._filed_by is None:
             self._filed_by = Counter(self.outlet(a) for a in self.articles)

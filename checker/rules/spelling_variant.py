@@ -16,7 +16,9 @@ Two ways to know that two spellings are one name:
   Russia/Russian, German/Germany and Center/Century stay distinct.
 
 All uses of the variants in the story become one finding that names every source and says
-which articles use both spellings.
+which articles use both spellings. An outlet whose reports write both spellings is named per
+report (``StoryContext.sources_apart``): '"Kiev" (AP 2 Mar 09:00) or "Kyiv" (2 mentions:
+AP 2 Mar 17:30, NYT)?'.
 
 Example (rules.yaml; cases in tests/fixtures/rules/spelling_variant.yaml)::
 
@@ -314,9 +316,10 @@ def _choices(ctx, spellings: list[str], by_spelling: dict[str, set[str]], mentio
     when more than once; a house-style spelling always last (the others are what to fix)."""
     house = (preferred or "").lower()
     odd_first = sorted(spellings, key=lambda s: (s.lower() == house, len(by_spelling[s]), mentions[s], s))
+    named_by_spelling = dict(zip(odd_first, ctx.sources_apart(by_spelling[s] for s in odd_first)))
     options = []
     for s in odd_first:
-        named = ctx.sources(by_spelling[s])
+        named = named_by_spelling[s]
         options.append((f'"{s}"', f"{mentions[s]} mentions: {named}" if mentions[s] > 1 else named))
     return choices(options)
 
@@ -350,11 +353,12 @@ def _finding(rule, ctx, evidence, preferred, listed: bool) -> Finding:
     for article, text, *_ in evidence:
         per_article[article].add(text.lower())
     mixed = sorted(a for a, used in per_article.items() if len(used) > 1)
-    values = " vs ".join(f'"{s}" ({ctx.sources(by_spelling[s])})' for s in spellings)
+    named = dict(zip(spellings, ctx.sources_apart(by_spelling[s] for s in spellings)))
+    values = " vs ".join(f'"{s}" ({named[s]})' for s in spellings)
     mentions = Counter(text for _, text, *_ in evidence)
     notes = []
     if mixed:
-        notes.append(f"inside one article: {ctx.sources(mixed)} uses both")
+        notes.append(f"inside one article: {ctx.sources(mixed, dated=True)} uses both")
     if preferred:
         notes.append(f"house style: {preferred}")
     message = format_message(rule.message, values=values, preferred=preferred or "",

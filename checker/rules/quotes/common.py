@@ -115,13 +115,13 @@ def _site_finding(rule: Rule, family: QuoteFamily, ctx: StoryContext, change: st
         right = " ".join(family.ref[site.i2:site.i2 + 2])
         descriptions.append(f"{left} [{' | '.join(sorted(_fmt_words(w) for w in readings))}] {right}".strip())
         diffs.append(_diff(family, site, readings))
-        reading_texts.append(" vs ".join(f'"{short(_shown(family, site, w))}" ({ctx.sources(arts)})'
-                                         for w, arts in ordered))
+        named = dict(zip(readings, ctx.sources_apart(readings.values())))
+        reading_texts.append(" vs ".join(f'"{short(_shown(family, site, w))}" ({named[w]})' for w, _ in ordered))
         if change == "elision":
-            (full, full_arts), (_, cut_arts) = sorted(readings.items(), key=lambda kv: -len(kv[0]))[:2]
+            (full, _), (cut, cut_arts) = sorted(readings.items(), key=lambda kv: -len(kv[0]))[:2]
             verb = "leaves" if len(cut_arts) == 1 else "leave"
-            changes.append(f'{ctx.sources(cut_arts)} {verb} out "{short(_shown(family, site, full))}" '
-                           f"without an ellipsis (kept by {ctx.sources(full_arts)})")
+            changes.append(f'{named[cut]} {verb} out "{short(_shown(family, site, full))}" '
+                           f"without an ellipsis (kept by {named[full]})")
         else:
             changes.append(reading_texts[-1])
         involved.update({a: p for a, p in _site_pieces(family, site, readings).items() if a not in involved})

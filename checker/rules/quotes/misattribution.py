@@ -80,7 +80,9 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
         articles_by_speaker = {s: sorted({p.article for p in m}) for s, m in groups}
         if len({tuple(a) for a in articles_by_speaker.values()}) < 2:
             continue  # the same articles name both: not a conflict between sources
-        shown = "; ".join(f"{s} ({ctx.sources(a)})" for s, a in sorted(articles_by_speaker.items()))
+        speakers = sorted(articles_by_speaker.items())
+        shown = "; ".join(f"{s} ({named})" for (s, _), named
+                          in zip(speakers, ctx.sources_apart(a for _, a in speakers)))
         subject = " / ".join(sorted(articles_by_speaker))
         quote = short(family.ref_text(), 12)
         values = {"subject": subject, "values": shown, "sources": ctx.sources(family.articles),

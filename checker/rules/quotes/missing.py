@@ -210,14 +210,15 @@ def _statement(rule, ctx, params, text, pieces, speaker, quoting, index: Sentenc
         absent = [a for a in naming[surname] if a not in quoting_set and a not in paraphrased]
     if not paraphrased and not absent:
         return None
+    quoting_named, paraphrased_named, absent_named = ctx.sources_apart([quoting, paraphrased, absent])
     parts = []
     if paraphrased:
-        parts.append(f"{ctx.sources(paraphrased)} {'gives' if len(paraphrased) == 1 else 'give'} it only as paraphrase")
+        parts.append(f"{paraphrased_named} {'gives' if len(paraphrased) == 1 else 'give'} it only as paraphrase")
     if absent:
-        parts.append(f"{ctx.sources(absent)} {'does' if len(absent) == 1 else 'do'} not report it")
+        parts.append(f"{absent_named} {'does' if len(absent) == 1 else 'do'} not report it")
     change = " and ".join(parts) + f': "{short(text.strip(), 14)}"'
-    values = {"subject": speaker or "someone", "sources": ctx.sources(quoting),
-              "paraphrased": ctx.sources(paraphrased), "absent": ctx.sources(absent), "change": change,
+    values = {"subject": speaker or "someone", "sources": quoting_named,
+              "paraphrased": paraphrased_named, "absent": absent_named, "change": change,
               "values": change, "count": len(quoting)}
     evidence = piece_evidence(ctx, pieces)
     for article, sent in sorted(paraphrased.items()):

@@ -69,7 +69,7 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
 
 def _finding(rule: Rule, ctx: StoryContext, subject: str, para_articles, other_articles, pieces,
              para_text: str, other_text: str, similarity: float, key: tuple, known: bool, details: dict) -> Finding:
-    sources, reference = ctx.sources(para_articles), ctx.sources(other_articles)
+    sources, reference = ctx.sources_apart([para_articles, other_articles])
     if known:
         change = f'"{short(para_text, 16)}" ({sources}) vs "{short(other_text, 16)}" ({reference})'
     else:

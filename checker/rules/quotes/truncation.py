@@ -52,9 +52,10 @@ def check(rule: Rule, ctx: StoryContext) -> list[Finding]:
             continue
         pieces = [p for a in [family.ref_article, *partial] for p in family.by_article[a]]
         subject = family.speaker()
-        values = {"subject": subject or "someone", "sources": ctx.sources(partial),
-                  "reference": ctx.outlet(family.ref_article), "missing": max(partial.values()),
-                  "change": f"truncation: {ctx.sources(partial)} quote only part of \"{short(family.ref_text())}\"",
+        sources, reference = ctx.sources_apart([partial, [family.ref_article]])
+        values = {"subject": subject or "someone", "sources": sources,
+                  "reference": reference, "missing": max(partial.values()),
+                  "change": f"truncation: {sources} quote only part of \"{short(family.ref_text())}\"",
                   "count": len(partial), "values": "", "diff": "", "quote": short(family.ref_text(), 10)}
         findings.append(Finding(
             rule=rule.id, kind=KIND, severity=rule.severity, claim_type="quote", subject=subject,

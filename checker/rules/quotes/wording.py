@@ -19,7 +19,9 @@ Guidance: a direct quote reproduces the speaker's words exactly (AP Stylebook, "
 the news": "Never alter quotations even to correct minor grammatical errors or word usage").
 
 In a message ``{subject}`` is the speaker, ``{change}`` reads 'wording: "join" (Diply, 001) vs
-"joining" (002, ET)' and ``{diff}`` '... and ~~join~~ **joining** efforts ...'.
+"joining" (002, ET)' and ``{diff}`` '... and ~~join~~ **joining** efforts ...'. An outlet with
+reports on two sides of a change is named per report ("AP 2 Mar", "AP 3 Mar"), in every quote
+kind's source lists (``StoryContext.sources_apart``).
 
 Example (rules.yaml; cases in tests/fixtures/rules/quote_wording.yaml)::
 
