@@ -243,6 +243,47 @@ def test_a_story_that_takes_too_long_is_reported_and_the_rest_go_on(tmp_path, ca
     assert run["failed"] == 1 and run["failures"][0]["story"] == "slow"
 
 
+def test_an_alarm_lost_in_a_gc_callback_is_raised_again(monkeypatch):
+    """Python drops a signal handler's exception when the signal lands in a garbage-collector
+    callback or a __del__; the story's alarm repeats until the check has caught it."""
+    from checker.nightly import run
+    from checker.nightly.inbox import StoryJob
+
+    swallowed = []
+
+    def check_that_loses_the_first_alarm(source, rules, deadline=None):
+        try:
+            while True:
+                time.sleep(0.01)
+        except run._Alarm:  # what an ignored exception in a gc callback amounts to
+            swallowed.append(True)
+        for _ in range(300):  # 3 s of work after the lost alarm, no deadline check in it
+            time.sleep(0.01)
+        raise AssertionError("the check ran to its end: the alarm was not raised again")
+
+    monkeypatch.setattr("checker.pipeline.check.check_story", check_that_loses_the_first_alarm)
+    outcome = run.check_one(StoryJob("slow", path=str(HARBOUR_FIRE)), None, 0.1)
+    assert swallowed == [True]
+    assert outcome.status == "timeout" and "0.1 s limit" in outcome.reason
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # disarmed afterwards
+
+
+def test_a_feed_record_whose_alarm_is_lost_is_still_stopped():
+    from checker.nightly.inbox import RecordTimeout, _time_limit
+
+    swallowed = []
+    with pytest.raises(RecordTimeout):
+        with _time_limit(0.1):
+            try:
+                while True:
+                    time.sleep(0.01)
+            except RecordTimeout:  # as if lost in a gc callback
+                swallowed.append(True)
+            for _ in range(300):
+                time.sleep(0.01)
+    assert swallowed == [True] and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_bad_input_never_sinks_the_night(tmp_path, capsys):
     inbox = make_inbox(tmp_path)
     (inbox / "empty-story").mkdir()

@@ -213,8 +213,9 @@ class RecordTimeout(BaseException):
     way swallows it."""
 
 
-def _on_record_alarm(signum, frame):  # noqa: ARG001 - the signal handler signature
-    raise RecordTimeout()
+# A signal handler's exception is lost when the signal lands in a garbage-collector callback or
+# a __del__, so the alarm repeats every ALARM_REPEAT_S seconds until the block has ended.
+ALARM_REPEAT_S = 0.5
 
 
 @contextmanager
@@ -224,11 +225,18 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
-    previous = signal.signal(signal.SIGALRM, _on_record_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    armed = [True]
+
+    def on_alarm(signum, frame):  # noqa: ARG001 - the signal handler signature
+        if armed[0]:
+            raise RecordTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT_S)
     try:
         yield
     finally:
+        armed[0] = False
         try:
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:  # restored even when the alarm goes off on the way out

@@ -102,8 +102,22 @@ class _Alarm(BaseException):
     ``except Exception`` guards cannot turn it into one more problem and carry on."""
 
 
+# A signal handler's exception is lost when the signal arrives inside a garbage-collector callback
+# or a __del__ (Python prints "Exception ignored" and goes on), so the alarm repeats every
+# ALARM_REPEAT_S seconds until check_one has caught it and disarmed.
+ALARM_REPEAT_S = 0.5
+_alarm_armed = False
+
+
 def _on_alarm(signum, frame):  # noqa: ARG001 - the signal handler signature
-    raise _Alarm()
+    if _alarm_armed:
+        raise _Alarm()
+
+
+def _disarm() -> None:
+    global _alarm_armed
+    _alarm_armed = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryOutcome:
@@ -119,9 +133,11 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     deadline = time.monotonic() + timeout_s
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, _on_alarm) if use_alarm else None
+    global _alarm_armed
     try:
         if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, timeout_s)
+            _alarm_armed = True
+            signal.setitimer(signal.ITIMER_REAL, timeout_s, ALARM_REPEAT_S)
         rules = _rules(rules_path)
         # feed records that may hold HTML are parsed here, inside the time limit
         result = check_story(job.source(), rules, deadline=deadline)
@@ -132,6 +148,8 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
         return StoryOutcome(job.id, "ok", seconds=time.perf_counter() - started, data=data,
                             scope=CheckScope.of(rules))
     except (_Alarm, StoryTimeout):
+        if use_alarm:
+            _disarm()
         return StoryOutcome(job.id, "timeout", f"took longer than the {timeout_s:g} s limit",
                             seconds=time.perf_counter() - started)
     except InputError as exc:
@@ -142,7 +160,7 @@ def check_one(job: StoryJob, rules_path: str | None, timeout_s: float) -> StoryO
     finally:
         if use_alarm:
             try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _disarm()
             finally:  # restored even when the alarm goes off on the way out
                 signal.signal(signal.SIGALRM, previous)
 
