@@ -6,8 +6,10 @@ a user's rules are untrusted, and a terminal acts on control characters instead 
 (ESC sequences clear the screen or retitle the window; bidi overrides reorder what is shown).
 Every text report, table and stderr line shows untrusted text through ``terminal_text``: on one
 line, with each such character written out as its escape (``\\x1b``, ``\\x9b``, ``\\u202e``).
-The data formats (JSON, CSV, Markdown, HTML) keep the text verbatim; JSON writes those
-characters as ``\\u`` escapes, so it is safe to print and decodes to the same text.
+Text that must keep its spaces (a Markdown report, a file name in a GitHub annotation) goes
+through ``visible_controls``: the same escapes, whitespace kept. The other data formats (JSON,
+CSV, HTML) keep the text verbatim; JSON writes those characters as ``\\u`` escapes, so it is
+safe to print and decodes to the same text.
 
 ``--output`` replaces only a regular file: a device, FIFO, socket, folder or symbolic link is
 refused with one line and exit 2 before the check runs (see ``_refuse_special_target``). A
@@ -59,6 +61,14 @@ def terminal_text(value: object, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)].rstrip() + "\u2026"
     return text
+
+
+def visible_controls(text: str, keep: str = "") -> str:
+    """``text`` with every character ``terminal_text`` escapes written out the same way, but
+    without folding whitespace, for text that must keep its spaces (a file name, a Markdown
+    report); the characters in ``keep`` stay as they are (a Markdown report keeps its newlines)."""
+    table = {c: e for c, e in _TERMINAL_VISIBLE.items() if chr(c) not in keep} if keep else _TERMINAL_VISIBLE
+    return text.translate(table)
 
 
 def terminal_data(value: object) -> object:

@@ -12,7 +12,7 @@ and the claims table show it through ``console.terminal_text`` (one line, contro
 bidi overrides escaped, long names cut). The data formats keep it verbatim but keep their own
 structure: JSON escapes what a terminal would act on (``dumps_json``); Markdown escapes its syntax
 (a ``|`` cannot end a table cell), folds newlines and writes control characters out as the text
-report does (``visible_controls``); a CSV cell starting with = + - @ tab or CR
+report does (``console.visible_controls``); a CSV cell starting with = + - @ tab or CR
 gets a leading ``'``, as OWASP advises against formula injection (``csv.csv_safe``); HTML escapes
 every value (``esc``).
 """
@@ -344,20 +344,6 @@ def changed_families(data: dict) -> list[dict]:
 # keep the decoded text exactly as it was.
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F),
                                               *range(0x2066, 0x206A), 0x2028, 0x2029]}
-
-
-# What a terminal acts on instead of showing (as ``console.terminal_text`` escapes it): C0 and C1
-# controls, DEL, bidi embeddings, overrides and isolates. ``visible_controls`` writes them out
-# without folding whitespace, for text that must keep its spaces (a file name, a Markdown report).
-_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_CONTROL_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _CONTROLS}
-
-
-def visible_controls(text: str, keep: str = "") -> str:
-    """``text`` with every control character and bidi override written as its escape (``\\x1b``,
-    ``\\u202e``), except the characters in ``keep`` (a Markdown report keeps its newlines)."""
-    table = {c: e for c, e in _CONTROL_ESCAPES.items() if chr(c) not in keep} if keep else _CONTROL_ESCAPES
-    return text.translate(table)
 
 
 def dumps_json(value: Any, **options: Any) -> str:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from checker.console import terminal_text
-from checker.report.common import published, source_name, visible_controls
+from checker.console import terminal_text, visible_controls
+from checker.report.common import published, source_name
 from checker.report.line import place_label
 from checker.report.positions import Locator, Place
 

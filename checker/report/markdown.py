@@ -17,8 +17,9 @@ from checker.report.common import (about, facts_by_id, SEVERITY_HELP, SEVERITY_T
                                    by_severity, changed_families, diff_segments, evidence_context,
                                    fix_first, fix_first_left_out_line, folded_line, format_diff, hidden_info_line, ordered_findings,
                                    published, review_counts_line, review_line, source_name, story_relative,
-                                   value_span, visible_controls)
+                                   value_span)
 from checker.report.common import settings_footer
+from checker.console import visible_controls
 
 if TYPE_CHECKING:
     from checker.pipeline.check import StoryResult
