@@ -20,6 +20,13 @@ REVIEW_STATUSES = ("open", "confirmed", "dismissed", "corrected", "follow-up")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
+def dismissed(finding: dict) -> bool:
+    """Whether a fact-checker dismissed the finding (a finding as the JSON report holds it, with
+    its review attached): ``--fail-on`` does not count it, "Fix before publishing" does not list
+    it, and the nightly run does not call it new."""
+    return (finding.get("review") or {}).get("status") == "dismissed"
+
+
 def subject_label(finding: dict) -> str:
     """What a finding is about, for a report line: "age: Kennedy", or "count (whole story)" for a
     finding with no subject of its own (a toll only one source gives, a negated statement). A

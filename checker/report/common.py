@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-from checker.engine.findings import SEVERITIES, SEVERITY_RANK, subject_label
+from checker.engine.findings import SEVERITIES, SEVERITY_RANK, dismissed, subject_label
 from checker.engine.wording import short_outlet, source_label, surface_word
 from checker.rules.value_conflict import is_update as _value_update
 
@@ -128,12 +128,6 @@ def importance(finding: dict) -> tuple:
     confidence = confidence if isinstance(confidence, (int, float)) and math.isfinite(confidence) else 0.0
     return (-SEVERITY_RANK.get(str(finding.get("severity")), 0), is_update(finding),
             KIND_RANK.get(str(finding.get("kind")), 3), -confidence)
-
-
-def dismissed(finding: dict) -> bool:
-    """Whether a fact-checker dismissed the finding (review database): ``--fail-on`` does not
-    count it, and "Fix before publishing" does not list it."""
-    return (finding.get("review") or {}).get("status") == "dismissed"
 
 
 def _loud(data: dict) -> list[dict]:

@@ -39,7 +39,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from checker.engine.findings import REVIEW_STATUSES, SEVERITY_RANK
+from checker.engine.findings import REVIEW_STATUSES, SEVERITY_RANK, dismissed
 from claims.errors import InputError, InputWarning
 
 STATUSES = REVIEW_STATUSES
@@ -706,4 +706,4 @@ def attach_reviews(data: dict, reviews: dict[str, dict]) -> dict:
 
 def counts_toward_failure(finding: dict) -> bool:
     """``--fail-on`` counts a finding unless a reviewer dismissed it."""
-    return (finding.get("review") or {}).get("status") != "dismissed"
+    return not dismissed(finding)
